@@ -1,0 +1,120 @@
+package dev.reef;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Deep, immutable copies of JSON-shaped values ({@code null}, {@link String}, {@link Boolean},
+ * {@link Number}, {@code Map<String, ?>}, {@link Collection}), measuring on the way the size in
+ * bytes of their compact UTF-8 JSON form. One walk does both, so validating the knowledge size
+ * costs no serialization.
+ */
+final class JsonValues {
+  private JsonValues() {}
+
+  /** Accumulates the serialized size while copying. */
+  static final class Size {
+    long bytes;
+  }
+
+  static Map<String, Object> copyObject(String field, Map<?, ?> map, Size size) {
+    if (map.isEmpty()) {
+      size.bytes += 2;
+      return Collections.emptyMap();
+    }
+    LinkedHashMap<String, Object> copy = new LinkedHashMap<>(Math.max(4, map.size() * 4 / 3 + 1));
+    size.bytes += 1 + map.size(); // braces and commas: '{' + (n - 1) commas + '}'
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      Object key = e.getKey();
+      if (!(key instanceof String)) {
+        throw new SporeValidationException(
+            field, "object keys must be strings, found " + typeName(key));
+      }
+      String k = (String) key;
+      size.bytes += stringBytes(k) + 1;
+      copy.put(k, copyValue(field, e.getValue(), size));
+    }
+    return Collections.unmodifiableMap(copy);
+  }
+
+  static Object copyValue(String field, Object value, Size size) {
+    if (value == null) {
+      size.bytes += 4;
+      return null;
+    }
+    if (value instanceof String) {
+      size.bytes += stringBytes((String) value);
+      return value;
+    }
+    if (value instanceof Boolean) {
+      size.bytes += ((Boolean) value) ? 4 : 5;
+      return value;
+    }
+    if (value instanceof Integer
+        || value instanceof Long
+        || value instanceof Short
+        || value instanceof Byte
+        || value instanceof BigInteger
+        || value instanceof BigDecimal
+        || value instanceof Double
+        || value instanceof Float) {
+      size.bytes += value.toString().length();
+      return value;
+    }
+    if (value instanceof Map) {
+      return copyObject(field, (Map<?, ?>) value, size);
+    }
+    if (value instanceof Collection) {
+      Collection<?> c = (Collection<?>) value;
+      if (c.isEmpty()) {
+        size.bytes += 2;
+        return Collections.emptyList();
+      }
+      List<Object> copy = new ArrayList<>(c.size());
+      size.bytes += 1 + c.size();
+      for (Object o : c) {
+        copy.add(copyValue(field, o, size));
+      }
+      return Collections.unmodifiableList(copy);
+    }
+    throw new SporeValidationException(
+        field,
+        "values must be JSON-shaped (null, String, Boolean, Number, Map<String, ?>, Collection),"
+            + " found "
+            + typeName(value));
+  }
+
+  /** Bytes of the string as a JSON string literal in UTF-8, quotes included. */
+  static long stringBytes(String s) {
+    long n = 2;
+    for (int i = 0, len = s.length(); i < len; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        if (c == '"' || c == '\\') {
+          n += 2;
+        } else if (c < 0x20) {
+          n += (c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f') ? 2 : 6;
+        } else {
+          n += 1;
+        }
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isSurrogate(c)) {
+        n += 2; // a pair encodes as 4 bytes
+      } else {
+        n += 3;
+      }
+    }
+    return n;
+  }
+
+  private static String typeName(Object o) {
+    return o == null ? "null" : o.getClass().getName();
+  }
+}

@@ -1,0 +1,190 @@
+package dev.reef;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The operations of one channel of a {@link Reef}. Obtain one with {@link Reef#channel(String)};
+ * {@link Reef} itself offers them on its default channel.
+ *
+ * <p>Every publishing method returns a future that completes with the published spore once the
+ * backend accepted it, or fails with a {@link ReefException} subtype ({@link
+ * UnknownAgentException}, {@link MailboxFullException}, {@link UnauthorizedException}, {@link
+ * PublishException}, {@link ReefClosedException}). Invalid arguments throw {@link
+ * SporeValidationException} at once. Callers may ignore the future: failures are still logged and
+ * counted.
+ *
+ * <p>Thread-safety: all methods are thread-safe.
+ */
+public interface ReefChannel {
+
+  /**
+   * The channel name.
+   *
+   * @return the name
+   */
+  String name();
+
+  /**
+   * Publishes a spore built by the caller, as it is.
+   *
+   * @param spore the spore
+   * @return the acceptance future
+   */
+  CompletableFuture<Spore> publish(Spore spore);
+
+  /**
+   * Sends knowledge from one agent to another ({@link SporeType#KNOWLEDGE}, priority 5, no expiry).
+   *
+   * @param from the sender
+   * @param to the recipient
+   * @param knowledge a JSON object, or null
+   * @return the acceptance future
+   */
+  CompletableFuture<Spore> send(String from, String to, Map<String, ?> knowledge);
+
+  /**
+   * Broadcasts knowledge to every agent on the channel but the sender ({@link
+   * SporeType#BROADCAST}). Subject to the broadcast rate limit.
+   *
+   * @param from the sender
+   * @param knowledge a JSON object, or null
+   * @return the acceptance future
+   */
+  CompletableFuture<Spore> broadcast(String from, Map<String, ?> knowledge);
+
+  /**
+   * Broadcasts from the system agent ({@link ReefOptions#systemAgent()}), not rate-limited.
+   *
+   * @param knowledge a JSON object, or null
+   * @return the acceptance future
+   */
+  CompletableFuture<Spore> systemBroadcast(Map<String, ?> knowledge);
+
+  /**
+   * Sends a {@link SporeType#REQUEST} that expires after {@link
+   * ReefOptions#defaultRequestExpiry()}. Replies arrive at the sender's handlers; use {@link #ask}
+   * to await one instead.
+   *
+   * @param from the requester
+   * @param to the agent asked
+   * @param knowledge a JSON object, or null
+   * @return the acceptance future
+   */
+  CompletableFuture<Spore> request(String from, String to, Map<String, ?> knowledge);
+
+  /**
+   * Answers a request: a {@link SporeType#RESPONSE} to the request's sender whose {@code reply_to}
+   * is the request's id; the request's correlation, trace and run ids are carried over.
+   *
+   * @param request the spore answered
+   * @param from the answering agent
+   * @param knowledge a JSON object, or null
+   * @return the acceptance future
+   */
+  CompletableFuture<Spore> reply(Spore request, String from, Map<String, ?> knowledge);
+
+  /**
+   * Sends a request and awaits the first response to it.
+   *
+   * @param from the requester; the reef consumes its mailbox on this channel while the ask is open
+   * @param to the agent asked
+   * @param knowledge a JSON object, or null
+   * @param timeout how long to wait; the request expires then too
+   * @return a future of the response (never null), failed with {@link RequestTimeoutException} at
+   *     the deadline, {@link ReefClosedException} on close, or the publish failure
+   */
+  CompletableFuture<Spore> ask(String from, String to, Map<String, ?> knowledge, Duration timeout);
+
+  /**
+   * Sends a request built by the caller and awaits the first response whose {@code reply_to} is its
+   * id.
+   *
+   * @param request a directed spore of type {@link SporeType#REQUEST}
+   * @param timeout how long to wait
+   * @return a future of the response, failing as {@link #ask(String, String, Map, Duration)} does
+   */
+  CompletableFuture<Spore> ask(Spore request, Duration timeout);
+
+  /**
+   * Sends one request to several agents, or to every agent on the channel, and collects their
+   * responses until all answered, the first N answered, or the deadline (see {@link
+   * GatherOptions}).
+   *
+   * @param from the requester
+   * @param to the agents asked; empty means an undirected request to every agent on the channel,
+   *     whose expected answerers are the agents the backend knows ({@link #agents()})
+   * @param knowledge a JSON object, or null
+   * @param options when to stop
+   * @return a future of the result; it fails only if the request could not be published
+   */
+  CompletableFuture<GatherResult> gather(
+      String from, Collection<String> to, Map<String, ?> knowledge, GatherOptions options);
+
+  /**
+   * Adds a synchronous handler to an agent, starting to consume its mailbox if this is the first.
+   *
+   * @param agent the agent
+   * @param handler the handler
+   * @return the subscription; close it to remove the handler
+   * @throws UnauthorizedException if the authorizer denies it
+   */
+  Subscription subscribe(String agent, SporeHandler handler);
+
+  /**
+   * Adds or replaces a synchronous handler of an agent.
+   *
+   * @param agent the agent
+   * @param handler the handler
+   * @param mode whether to add it or replace the agent's handlers
+   * @return the subscription
+   * @throws UnauthorizedException if the authorizer denies it
+   */
+  Subscription subscribe(String agent, SporeHandler handler, SubscribeMode mode);
+
+  /**
+   * Adds an asynchronous handler to an agent.
+   *
+   * @param agent the agent
+   * @param handler the handler
+   * @return the subscription
+   * @throws UnauthorizedException if the authorizer denies it
+   */
+  Subscription subscribeAsync(String agent, AsyncSporeHandler handler);
+
+  /**
+   * Adds or replaces an asynchronous handler of an agent.
+   *
+   * @param agent the agent
+   * @param handler the handler
+   * @param mode whether to add it or replace the agent's handlers
+   * @return the subscription
+   * @throws UnauthorizedException if the authorizer denies it
+   */
+  Subscription subscribeAsync(String agent, AsyncSporeHandler handler, SubscribeMode mode);
+
+  /**
+   * Removes every handler of an agent and stops consuming its mailbox (the mailbox stays).
+   *
+   * @param agent the agent
+   */
+  void unsubscribe(String agent);
+
+  /**
+   * Declares an agent's mailbox so that spores sent to it wait while it is offline.
+   *
+   * @param agent the agent
+   */
+  void declareMailbox(String agent);
+
+  /**
+   * The agents known to have a mailbox on this channel (see {@link
+   * dev.reef.spi.ReefBackend#knownAgents(String)}).
+   *
+   * @return an immutable snapshot
+   */
+  Set<String> agents();
+}

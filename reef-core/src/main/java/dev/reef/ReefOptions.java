@@ -1,0 +1,333 @@
+package dev.reef;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Options of a {@link Reef}, independent of the backend. Build with {@link #custom()}; values are
+ * validated when built ({@link IllegalArgumentException}). Immutable and thread-safe.
+ *
+ * <table>
+ *   <caption>Options and defaults</caption>
+ *   <tr><th>option</th><th>default</th><th>range</th></tr>
+ *   <tr><td>defaultChannel</td><td>{@value #DEFAULT_CHANNEL}</td><td>a channel name</td></tr>
+ *   <tr><td>systemAgent</td><td>{@value #DEFAULT_SYSTEM_AGENT}</td><td>an agent name</td></tr>
+ *   <tr><td>defaultRequestExpiry</td><td>5 min (as Praval)</td><td>positive</td></tr>
+ *   <tr><td>defaultAskTimeout</td><td>30 s</td><td>positive</td></tr>
+ *   <tr><td>closeTimeout</td><td>10 s</td><td>zero or positive</td></tr>
+ *   <tr><td>authorizer</td><td>{@link ReefAuthorizer#ALLOW_ALL}</td><td>any</td></tr>
+ *   <tr><td>broadcastRateLimit</td><td>none</td><td>a {@link RateLimit} or null</td></tr>
+ *   <tr><td>maxKnowledgeBytes</td><td>10 MiB</td><td>at least 2</td></tr>
+ *   <tr><td>deduplicationWindow</td><td>0 (off)</td><td>0 to 10,000,000 remembered ids per
+ *       mailbox</td></tr>
+ * </table>
+ */
+public final class ReefOptions {
+  /** The default channel: {@value}. */
+  public static final String DEFAULT_CHANNEL = "main";
+
+  /** The sender of system broadcasts: {@value}. */
+  public static final String DEFAULT_SYSTEM_AGENT = "system";
+
+  /** Default expiry of requests: 5 minutes, as in Praval. */
+  public static final Duration DEFAULT_REQUEST_EXPIRY = Duration.ofMinutes(5);
+
+  /** Default timeout of {@code ask}: 30 s. */
+  public static final Duration DEFAULT_ASK_TIMEOUT = Duration.ofSeconds(30);
+
+  /** Default time {@code close()} waits for in-flight handlers: 10 s. */
+  public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+  private static final ReefOptions DEFAULTS = custom().build();
+
+  private final String defaultChannel;
+  private final String systemAgent;
+  private final Duration defaultRequestExpiry;
+  private final Duration defaultAskTimeout;
+  private final Duration closeTimeout;
+  private final ReefAuthorizer authorizer;
+  private final RateLimit broadcastRateLimit;
+  private final long maxKnowledgeBytes;
+  private final int deduplicationWindow;
+
+  private ReefOptions(Builder b) {
+    this.defaultChannel = b.defaultChannel;
+    this.systemAgent = b.systemAgent;
+    this.defaultRequestExpiry = b.defaultRequestExpiry;
+    this.defaultAskTimeout = b.defaultAskTimeout;
+    this.closeTimeout = b.closeTimeout;
+    this.authorizer = b.authorizer;
+    this.broadcastRateLimit = b.broadcastRateLimit;
+    this.maxKnowledgeBytes = b.maxKnowledgeBytes;
+    this.deduplicationWindow = b.deduplicationWindow;
+  }
+
+  /**
+   * The defaults.
+   *
+   * @return the default options
+   */
+  public static ReefOptions ofDefaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * A builder starting from the defaults.
+   *
+   * @return a new builder
+   */
+  public static Builder custom() {
+    return new Builder();
+  }
+
+  /**
+   * A builder starting from these options.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    return new Builder()
+        .defaultChannel(defaultChannel)
+        .systemAgent(systemAgent)
+        .defaultRequestExpiry(defaultRequestExpiry)
+        .defaultAskTimeout(defaultAskTimeout)
+        .closeTimeout(closeTimeout)
+        .authorizer(authorizer)
+        .broadcastRateLimit(broadcastRateLimit)
+        .maxKnowledgeBytes(maxKnowledgeBytes)
+        .deduplicationWindow(deduplicationWindow);
+  }
+
+  /**
+   * The channel that {@link Reef}'s own {@link ReefChannel} methods use.
+   *
+   * @return the channel name
+   */
+  public String defaultChannel() {
+    return defaultChannel;
+  }
+
+  /**
+   * The sender of system broadcasts.
+   *
+   * @return the agent name
+   */
+  public String systemAgent() {
+    return systemAgent;
+  }
+
+  /**
+   * The expiry of requests that do not set one.
+   *
+   * @return a positive duration
+   */
+  public Duration defaultRequestExpiry() {
+    return defaultRequestExpiry;
+  }
+
+  /**
+   * The timeout of {@code ask} calls that do not pass one.
+   *
+   * @return a positive duration
+   */
+  public Duration defaultAskTimeout() {
+    return defaultAskTimeout;
+  }
+
+  /**
+   * How long {@link Reef#close()} waits for in-flight handlers.
+   *
+   * @return zero or positive
+   */
+  public Duration closeTimeout() {
+    return closeTimeout;
+  }
+
+  /**
+   * The authorization hook.
+   *
+   * @return never null
+   */
+  public ReefAuthorizer authorizer() {
+    return authorizer;
+  }
+
+  /**
+   * The per-agent broadcast rate limit.
+   *
+   * @return the limit, or null for none
+   */
+  public RateLimit broadcastRateLimit() {
+    return broadcastRateLimit;
+  }
+
+  /**
+   * The largest serialized knowledge a spore built by the reef may carry.
+   *
+   * @return bytes, at least 2
+   */
+  public long maxKnowledgeBytes() {
+    return maxKnowledgeBytes;
+  }
+
+  /**
+   * How many spore ids (or idempotency keys, where set) each mailbox remembers to hide duplicates
+   * from its handlers; 0 turns deduplication off.
+   *
+   * @return 0 or more
+   */
+  public int deduplicationWindow() {
+    return deduplicationWindow;
+  }
+
+  /** Builds {@link ReefOptions}; not thread-safe. */
+  public static final class Builder {
+    private String defaultChannel = DEFAULT_CHANNEL;
+    private String systemAgent = DEFAULT_SYSTEM_AGENT;
+    private Duration defaultRequestExpiry = DEFAULT_REQUEST_EXPIRY;
+    private Duration defaultAskTimeout = DEFAULT_ASK_TIMEOUT;
+    private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+    private ReefAuthorizer authorizer = ReefAuthorizer.ALLOW_ALL;
+    private RateLimit broadcastRateLimit;
+    private long maxKnowledgeBytes = Spore.DEFAULT_MAX_KNOWLEDGE_BYTES;
+    private int deduplicationWindow;
+
+    private Builder() {}
+
+    /**
+     * The default channel; default {@value ReefOptions#DEFAULT_CHANNEL}.
+     *
+     * @param defaultChannel a channel name
+     * @return this builder
+     */
+    public Builder defaultChannel(String defaultChannel) {
+      this.defaultChannel = defaultChannel;
+      return this;
+    }
+
+    /**
+     * The sender of system broadcasts; default {@value ReefOptions#DEFAULT_SYSTEM_AGENT}.
+     *
+     * @param systemAgent an agent name
+     * @return this builder
+     */
+    public Builder systemAgent(String systemAgent) {
+      this.systemAgent = systemAgent;
+      return this;
+    }
+
+    /**
+     * The expiry of requests that set none; default 5 minutes.
+     *
+     * @param expiry positive
+     * @return this builder
+     */
+    public Builder defaultRequestExpiry(Duration expiry) {
+      this.defaultRequestExpiry = expiry;
+      return this;
+    }
+
+    /**
+     * The timeout of asks that pass none; default 30 s.
+     *
+     * @param timeout positive
+     * @return this builder
+     */
+    public Builder defaultAskTimeout(Duration timeout) {
+      this.defaultAskTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * How long close waits for in-flight handlers; default 10 s.
+     *
+     * @param timeout zero or positive
+     * @return this builder
+     */
+    public Builder closeTimeout(Duration timeout) {
+      this.closeTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * The authorization hook; default allow all.
+     *
+     * @param authorizer the hook, or null for allow all
+     * @return this builder
+     */
+    public Builder authorizer(ReefAuthorizer authorizer) {
+      this.authorizer = authorizer == null ? ReefAuthorizer.ALLOW_ALL : authorizer;
+      return this;
+    }
+
+    /**
+     * The per-agent broadcast rate limit; default none.
+     *
+     * @param limit the limit, or null for none
+     * @return this builder
+     */
+    public Builder broadcastRateLimit(RateLimit limit) {
+      this.broadcastRateLimit = limit;
+      return this;
+    }
+
+    /**
+     * The knowledge size limit; default 10 MiB.
+     *
+     * @param maxKnowledgeBytes at least 2
+     * @return this builder
+     */
+    public Builder maxKnowledgeBytes(long maxKnowledgeBytes) {
+      this.maxKnowledgeBytes = maxKnowledgeBytes;
+      return this;
+    }
+
+    /**
+     * Idempotent receive: remember this many spore ids (or idempotency keys) per mailbox and hide
+     * repeats from handlers (counted as {@link SporeEvent#DUPLICATE}); default 0 (off).
+     *
+     * @param window 0 to 10,000,000
+     * @return this builder
+     */
+    public Builder deduplicationWindow(int window) {
+      this.deduplicationWindow = window;
+      return this;
+    }
+
+    /**
+     * Validates and builds.
+     *
+     * @return the options
+     * @throws IllegalArgumentException if a value is out of range
+     */
+    public ReefOptions build() {
+      if (!ReefNames.isValidWord(defaultChannel)) {
+        throw new IllegalArgumentException("defaultChannel is not a valid channel name");
+      }
+      if (!ReefNames.isValidWord(systemAgent)) {
+        throw new IllegalArgumentException("systemAgent is not a valid agent name");
+      }
+      requirePositive("defaultRequestExpiry", defaultRequestExpiry);
+      requirePositive("defaultAskTimeout", defaultAskTimeout);
+      Objects.requireNonNull(closeTimeout, "closeTimeout");
+      if (closeTimeout.isNegative()) {
+        throw new IllegalArgumentException("closeTimeout must be >= 0, was " + closeTimeout);
+      }
+      if (maxKnowledgeBytes < 2) {
+        throw new IllegalArgumentException(
+            "maxKnowledgeBytes must be >= 2, was " + maxKnowledgeBytes);
+      }
+      if (deduplicationWindow < 0 || deduplicationWindow > 10_000_000) {
+        throw new IllegalArgumentException(
+            "deduplicationWindow must be 0..10000000, was " + deduplicationWindow);
+      }
+      return new ReefOptions(this);
+    }
+
+    private static void requirePositive(String name, Duration d) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, was " + d);
+      }
+    }
+  }
+}

@@ -1,0 +1,750 @@
+package dev.reef;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * An immutable knowledge message exchanged between agents.
+ *
+ * <p>Fields and their JSON names (DESIGN §2, the Python Praval format): {@code id}, {@code
+ * spore_type}, {@code from_agent}, {@code to_agent} (null = everyone on the channel but the
+ * sender), {@code knowledge} (a JSON object or null), {@code created_at}, {@code expires_at} (null
+ * = never), {@code priority} (1–10, default {@value #DEFAULT_PRIORITY}, higher is more urgent),
+ * {@code reply_to} (the id of the spore this one answers), {@code metadata}, {@code
+ * knowledge_references}, {@code data_references}, the tracing ids {@code correlation_id}, {@code
+ * causation_id}, {@code trace_id}, {@code run_id}, {@code idempotency_key}, and {@code
+ * schema_version}.
+ *
+ * <p>Built with {@link #builder()}; validated when built (a {@link SporeValidationException} names
+ * the field and the limit). The knowledge and metadata are deep, unmodifiable copies of JSON-shaped
+ * values: {@code null}, {@link String}, {@link Boolean}, {@link Number}, {@code Map<String, ?>} and
+ * {@link Collection}; their iteration order is kept. The serialized knowledge is limited to {@link
+ * #DEFAULT_MAX_KNOWLEDGE_BYTES} by default ({@link Builder#maxKnowledgeBytes(long)}).
+ *
+ * <p>Thread-safety: immutable, safe to share between threads.
+ */
+public final class Spore {
+  /** The default priority: {@value}. */
+  public static final int DEFAULT_PRIORITY = 5;
+
+  /** The lowest priority: {@value}. */
+  public static final int MIN_PRIORITY = 1;
+
+  /** The highest priority: {@value}. */
+  public static final int MAX_PRIORITY = 10;
+
+  /** The default limit on the serialized knowledge: 10 MiB. */
+  public static final long DEFAULT_MAX_KNOWLEDGE_BYTES = 10L * 1024 * 1024;
+
+  /** The schema version written by this library: {@value}. */
+  public static final String SCHEMA_VERSION = "1.0";
+
+  private final String id;
+  private final SporeType type;
+  private final String fromAgent;
+  private final String toAgent;
+  private final Map<String, Object> knowledge;
+  private final long knowledgeBytes;
+  private final Instant createdAt;
+  private final Instant expiresAt;
+  private final int priority;
+  private final String replyTo;
+  private final Map<String, Object> metadata;
+  private final List<String> knowledgeReferences;
+  private final List<String> dataReferences;
+  private final String correlationId;
+  private final String causationId;
+  private final String traceId;
+  private final String runId;
+  private final String idempotencyKey;
+  private final String schemaVersion;
+
+  private Spore(Builder b) {
+    this.id = b.id != null ? ReefNames.requireId("id", b.id) : newId();
+    if (b.type == null) {
+      throw new SporeValidationException("spore_type", "must not be null");
+    }
+    this.type = b.type;
+    this.fromAgent = ReefNames.requireAgent("from_agent", b.fromAgent);
+    this.toAgent = b.toAgent == null ? null : ReefNames.requireAgent("to_agent", b.toAgent);
+    if (b.priority < MIN_PRIORITY || b.priority > MAX_PRIORITY) {
+      throw new SporeValidationException(
+          "priority",
+          "must be between " + MIN_PRIORITY + " and " + MAX_PRIORITY + ", was " + b.priority);
+    }
+    this.priority = b.priority;
+    if (b.maxKnowledgeBytes < 2) {
+      throw new SporeValidationException(
+          "knowledge", "the size limit must be at least 2 bytes, was " + b.maxKnowledgeBytes);
+    }
+    if (b.frozenKnowledge) {
+      this.knowledge = b.knowledge;
+      this.knowledgeBytes = b.knowledgeBytes;
+    } else if (b.knowledge == null) {
+      this.knowledge = null;
+      this.knowledgeBytes = 4;
+    } else {
+      JsonValues.Size size = new JsonValues.Size();
+      this.knowledge = JsonValues.copyObject("knowledge", b.knowledge, size);
+      this.knowledgeBytes = size.bytes;
+    }
+    if (knowledgeBytes > b.maxKnowledgeBytes) {
+      throw new SporeValidationException(
+          "knowledge",
+          "serialized size must be at most "
+              + b.maxKnowledgeBytes
+              + " bytes, was "
+              + knowledgeBytes
+              + " bytes");
+    }
+    this.createdAt = b.createdAt != null ? b.createdAt : Instant.now();
+    if (b.expiresIn != null) {
+      this.expiresAt = this.createdAt.plus(b.expiresIn);
+    } else {
+      this.expiresAt = b.expiresAt;
+    }
+    this.replyTo = b.replyTo == null ? null : ReefNames.requireId("reply_to", b.replyTo);
+    this.metadata =
+        b.metadata == null || b.metadata.isEmpty()
+            ? Collections.emptyMap()
+            : JsonValues.copyObject("metadata", b.metadata, new JsonValues.Size());
+    this.knowledgeReferences = copyRefs("knowledge_references", b.knowledgeReferences);
+    this.dataReferences = copyRefs("data_references", b.dataReferences);
+    this.correlationId = optionalId("correlation_id", b.correlationId);
+    this.causationId = optionalId("causation_id", b.causationId);
+    this.traceId = optionalId("trace_id", b.traceId);
+    this.runId = optionalId("run_id", b.runId);
+    this.idempotencyKey = optionalId("idempotency_key", b.idempotencyKey);
+    this.schemaVersion =
+        b.schemaVersion == null
+            ? SCHEMA_VERSION
+            : requireNonBlank("schema_version", b.schemaVersion);
+  }
+
+  /**
+   * Starts a new spore. Required: the type and the sender; everything else has a default (a random
+   * UUID id, created now, priority {@value #DEFAULT_PRIORITY}, no expiry).
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder holding every field of this spore, to derive a changed copy.
+   *
+   * @return a builder initialized from this spore
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.id = id;
+    b.type = type;
+    b.fromAgent = fromAgent;
+    b.toAgent = toAgent;
+    b.knowledge = knowledge;
+    b.frozenKnowledge = true;
+    b.knowledgeBytes = knowledgeBytes;
+    b.createdAt = createdAt;
+    b.expiresAt = expiresAt;
+    b.priority = priority;
+    b.replyTo = replyTo;
+    b.metadata = metadata;
+    b.knowledgeReferences = knowledgeReferences;
+    b.dataReferences = dataReferences;
+    b.correlationId = correlationId;
+    b.causationId = causationId;
+    b.traceId = traceId;
+    b.runId = runId;
+    b.idempotencyKey = idempotencyKey;
+    b.schemaVersion = schemaVersion;
+    b.maxKnowledgeBytes = Long.MAX_VALUE;
+    return b;
+  }
+
+  /**
+   * A copy with one more knowledge reference.
+   *
+   * @param reference the reference, for example a memory id; non-blank
+   * @return a new spore; this one is unchanged
+   */
+  public Spore withKnowledgeReference(String reference) {
+    List<String> refs = new ArrayList<>(knowledgeReferences);
+    refs.add(reference);
+    return toBuilder().knowledgeReferences(refs).build();
+  }
+
+  /**
+   * A copy with one more data reference.
+   *
+   * @param reference the reference, for example a URI; non-blank
+   * @return a new spore; this one is unchanged
+   */
+  public Spore withDataReference(String reference) {
+    List<String> refs = new ArrayList<>(dataReferences);
+    refs.add(reference);
+    return toBuilder().dataReferences(refs).build();
+  }
+
+  /**
+   * The unique id ({@code id}).
+   *
+   * @return the id, never null
+   */
+  public String id() {
+    return id;
+  }
+
+  /**
+   * The type ({@code spore_type}).
+   *
+   * @return the type, never null
+   */
+  public SporeType type() {
+    return type;
+  }
+
+  /**
+   * The sender ({@code from_agent}).
+   *
+   * @return the sending agent, never null
+   */
+  public String fromAgent() {
+    return fromAgent;
+  }
+
+  /**
+   * The recipient ({@code to_agent}); null means every agent on the channel but the sender.
+   *
+   * @return the receiving agent, or null for an undirected spore
+   */
+  public String toAgent() {
+    return toAgent;
+  }
+
+  /**
+   * Whether the spore names one recipient.
+   *
+   * @return true if {@link #toAgent()} is set
+   */
+  public boolean isDirected() {
+    return toAgent != null;
+  }
+
+  /**
+   * The knowledge payload ({@code knowledge}): an unmodifiable JSON object, or null.
+   *
+   * @return the knowledge, or null
+   */
+  public Map<String, Object> knowledge() {
+    return knowledge;
+  }
+
+  /**
+   * The size in bytes of the knowledge as compact UTF-8 JSON, as measured when the spore was built.
+   *
+   * @return the serialized size ({@code 4} for null)
+   */
+  public long knowledgeBytes() {
+    return knowledgeBytes;
+  }
+
+  /**
+   * When the spore was created ({@code created_at}).
+   *
+   * @return the creation instant, never null
+   */
+  public Instant createdAt() {
+    return createdAt;
+  }
+
+  /**
+   * When the spore expires ({@code expires_at}); null means never.
+   *
+   * @return the expiry instant, or null
+   */
+  public Instant expiresAt() {
+    return expiresAt;
+  }
+
+  /**
+   * Whether the spore has expired at the given instant.
+   *
+   * @param now the instant to compare with
+   * @return true if it has an expiry at or before {@code now}
+   */
+  public boolean isExpired(Instant now) {
+    return expiresAt != null && !expiresAt.isAfter(now);
+  }
+
+  /**
+   * Whether the spore has expired now.
+   *
+   * @return true if it has an expiry at or before the current instant
+   */
+  public boolean isExpired() {
+    return expiresAt != null && isExpired(Instant.now());
+  }
+
+  /**
+   * The priority ({@code priority}), 1–10, higher is more urgent.
+   *
+   * @return the priority
+   */
+  public int priority() {
+    return priority;
+  }
+
+  /**
+   * The id of the spore this one answers ({@code reply_to}), or null.
+   *
+   * @return the answered spore's id, or null
+   */
+  public String replyTo() {
+    return replyTo;
+  }
+
+  /**
+   * The metadata ({@code metadata}): an unmodifiable JSON object with string keys, empty if none.
+   *
+   * @return the metadata, never null
+   */
+  public Map<String, Object> metadata() {
+    return metadata;
+  }
+
+  /**
+   * The knowledge references ({@code knowledge_references}), unmodifiable.
+   *
+   * @return the references, never null
+   */
+  public List<String> knowledgeReferences() {
+    return knowledgeReferences;
+  }
+
+  /**
+   * The data references ({@code data_references}), unmodifiable.
+   *
+   * @return the references, never null
+   */
+  public List<String> dataReferences() {
+    return dataReferences;
+  }
+
+  /**
+   * The correlation id ({@code correlation_id}), or null.
+   *
+   * @return the correlation id, or null
+   */
+  public String correlationId() {
+    return correlationId;
+  }
+
+  /**
+   * The causation id ({@code causation_id}), or null.
+   *
+   * @return the causation id, or null
+   */
+  public String causationId() {
+    return causationId;
+  }
+
+  /**
+   * The trace id ({@code trace_id}), or null.
+   *
+   * @return the trace id, or null
+   */
+  public String traceId() {
+    return traceId;
+  }
+
+  /**
+   * The run id ({@code run_id}), or null.
+   *
+   * @return the run id, or null
+   */
+  public String runId() {
+    return runId;
+  }
+
+  /**
+   * The idempotency key ({@code idempotency_key}), or null.
+   *
+   * @return the idempotency key, or null
+   */
+  public String idempotencyKey() {
+    return idempotencyKey;
+  }
+
+  /**
+   * The schema version ({@code schema_version}), {@value #SCHEMA_VERSION} unless read from the
+   * wire.
+   *
+   * @return the schema version, never null
+   */
+  public String schemaVersion() {
+    return schemaVersion;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof Spore)) {
+      return false;
+    }
+    Spore s = (Spore) o;
+    return priority == s.priority
+        && id.equals(s.id)
+        && type == s.type
+        && fromAgent.equals(s.fromAgent)
+        && Objects.equals(toAgent, s.toAgent)
+        && Objects.equals(knowledge, s.knowledge)
+        && createdAt.equals(s.createdAt)
+        && Objects.equals(expiresAt, s.expiresAt)
+        && Objects.equals(replyTo, s.replyTo)
+        && metadata.equals(s.metadata)
+        && knowledgeReferences.equals(s.knowledgeReferences)
+        && dataReferences.equals(s.dataReferences)
+        && Objects.equals(correlationId, s.correlationId)
+        && Objects.equals(causationId, s.causationId)
+        && Objects.equals(traceId, s.traceId)
+        && Objects.equals(runId, s.runId)
+        && Objects.equals(idempotencyKey, s.idempotencyKey)
+        && schemaVersion.equals(s.schemaVersion);
+  }
+
+  @Override
+  public int hashCode() {
+    return id.hashCode() * 31 + createdAt.hashCode();
+  }
+
+  /** A short description without the knowledge, safe to log. */
+  @Override
+  public String toString() {
+    return "Spore{id="
+        + id
+        + ", type="
+        + type.wireName()
+        + ", from="
+        + fromAgent
+        + ", to="
+        + (toAgent == null ? "*" : toAgent)
+        + ", priority="
+        + priority
+        + (replyTo == null ? "" : ", replyTo=" + replyTo)
+        + (expiresAt == null ? "" : ", expiresAt=" + expiresAt)
+        + ", knowledgeBytes="
+        + knowledgeBytes
+        + "}";
+  }
+
+  private static String newId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long msb = (r.nextLong() & ~0xF000L) | 0x4000L; // version 4
+    long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L; // IETF variant
+    return new UUID(msb, lsb).toString();
+  }
+
+  private static String optionalId(String field, String value) {
+    return value == null ? null : ReefNames.requireId(field, value);
+  }
+
+  private static String requireNonBlank(String field, String value) {
+    if (value.isBlank()) {
+      throw new SporeValidationException(field, "must not be blank");
+    }
+    return value;
+  }
+
+  private static List<String> copyRefs(String field, List<String> refs) {
+    if (refs == null || refs.isEmpty()) {
+      return Collections.emptyList();
+    }
+    List<String> copy = new ArrayList<>(refs.size());
+    for (String r : refs) {
+      if (r == null || r.isBlank()) {
+        throw new SporeValidationException(field, "references must be non-blank strings");
+      }
+      copy.add(r);
+    }
+    return Collections.unmodifiableList(copy);
+  }
+
+  /**
+   * Builds a {@link Spore}. Not thread-safe; {@link #build()} validates and may be called more than
+   * once (each call with no explicit id draws a new one).
+   */
+  public static final class Builder {
+    private String id;
+    private SporeType type;
+    private String fromAgent;
+    private String toAgent;
+    private Map<String, Object> knowledge;
+    private boolean frozenKnowledge;
+    private long knowledgeBytes;
+    private Instant createdAt;
+    private Instant expiresAt;
+    private Duration expiresIn;
+    private int priority = DEFAULT_PRIORITY;
+    private String replyTo;
+    private Map<String, ?> metadata;
+    private List<String> knowledgeReferences;
+    private List<String> dataReferences;
+    private String correlationId;
+    private String causationId;
+    private String traceId;
+    private String runId;
+    private String idempotencyKey;
+    private String schemaVersion;
+    private long maxKnowledgeBytes = DEFAULT_MAX_KNOWLEDGE_BYTES;
+
+    private Builder() {}
+
+    /**
+     * The id; default a random UUID.
+     *
+     * @param id non-blank, at most 255 UTF-8 bytes
+     * @return this builder
+     */
+    public Builder id(String id) {
+      this.id = id;
+      return this;
+    }
+
+    /**
+     * The type; required.
+     *
+     * @param type the type
+     * @return this builder
+     */
+    public Builder type(SporeType type) {
+      this.type = type;
+      return this;
+    }
+
+    /**
+     * The sender; required.
+     *
+     * @param fromAgent an agent name ({@code [A-Za-z0-9_:-]+})
+     * @return this builder
+     */
+    public Builder fromAgent(String fromAgent) {
+      this.fromAgent = fromAgent;
+      return this;
+    }
+
+    /**
+     * The recipient; default null (everyone on the channel but the sender).
+     *
+     * @param toAgent an agent name, or null
+     * @return this builder
+     */
+    public Builder toAgent(String toAgent) {
+      this.toAgent = toAgent;
+      return this;
+    }
+
+    /**
+     * The knowledge: a JSON object or null (default null). Deep-copied when built.
+     *
+     * @param knowledge a map with string keys and JSON-shaped values, or null
+     * @return this builder
+     */
+    @SuppressWarnings("unchecked")
+    public Builder knowledge(Map<String, ?> knowledge) {
+      this.knowledge = (Map<String, Object>) knowledge;
+      this.frozenKnowledge = false;
+      return this;
+    }
+
+    /**
+     * The creation instant; default the instant of {@link #build()}.
+     *
+     * @param createdAt the instant
+     * @return this builder
+     */
+    public Builder createdAt(Instant createdAt) {
+      this.createdAt = createdAt;
+      return this;
+    }
+
+    /**
+     * The expiry instant; default null (never). Replaces an earlier {@link #expiresIn(Duration)}.
+     *
+     * @param expiresAt the instant, or null
+     * @return this builder
+     */
+    public Builder expiresAt(Instant expiresAt) {
+      this.expiresAt = expiresAt;
+      this.expiresIn = null;
+      return this;
+    }
+
+    /**
+     * The expiry relative to the creation instant. Replaces an earlier {@link #expiresAt(Instant)}.
+     *
+     * @param expiresIn the time to live, or null for never
+     * @return this builder
+     */
+    public Builder expiresIn(Duration expiresIn) {
+      this.expiresIn = expiresIn;
+      this.expiresAt = null;
+      return this;
+    }
+
+    /**
+     * The priority; default {@value Spore#DEFAULT_PRIORITY}.
+     *
+     * @param priority 1–10, higher is more urgent
+     * @return this builder
+     */
+    public Builder priority(int priority) {
+      this.priority = priority;
+      return this;
+    }
+
+    /**
+     * The id of the spore this one answers; default null.
+     *
+     * @param replyTo a spore id, or null
+     * @return this builder
+     */
+    public Builder replyTo(String replyTo) {
+      this.replyTo = replyTo;
+      return this;
+    }
+
+    /**
+     * The metadata; default empty. Deep-copied when built.
+     *
+     * @param metadata a map with string keys and JSON-shaped values, or null for none
+     * @return this builder
+     */
+    public Builder metadata(Map<String, ?> metadata) {
+      this.metadata = metadata;
+      return this;
+    }
+
+    /**
+     * The knowledge references; default none.
+     *
+     * @param references non-blank strings, or null for none
+     * @return this builder
+     */
+    public Builder knowledgeReferences(List<String> references) {
+      this.knowledgeReferences = references;
+      return this;
+    }
+
+    /**
+     * The data references; default none.
+     *
+     * @param references non-blank strings, or null for none
+     * @return this builder
+     */
+    public Builder dataReferences(List<String> references) {
+      this.dataReferences = references;
+      return this;
+    }
+
+    /**
+     * The correlation id; default null.
+     *
+     * @param correlationId a non-blank id, or null
+     * @return this builder
+     */
+    public Builder correlationId(String correlationId) {
+      this.correlationId = correlationId;
+      return this;
+    }
+
+    /**
+     * The causation id; default null.
+     *
+     * @param causationId a non-blank id, or null
+     * @return this builder
+     */
+    public Builder causationId(String causationId) {
+      this.causationId = causationId;
+      return this;
+    }
+
+    /**
+     * The trace id; default null.
+     *
+     * @param traceId a non-blank id, or null
+     * @return this builder
+     */
+    public Builder traceId(String traceId) {
+      this.traceId = traceId;
+      return this;
+    }
+
+    /**
+     * The run id; default null.
+     *
+     * @param runId a non-blank id, or null
+     * @return this builder
+     */
+    public Builder runId(String runId) {
+      this.runId = runId;
+      return this;
+    }
+
+    /**
+     * The idempotency key; default null. Receivers with deduplication on treat spores with the same
+     * key as one.
+     *
+     * @param idempotencyKey a non-blank key, or null
+     * @return this builder
+     */
+    public Builder idempotencyKey(String idempotencyKey) {
+      this.idempotencyKey = idempotencyKey;
+      return this;
+    }
+
+    /**
+     * The schema version; default {@value Spore#SCHEMA_VERSION}. Set by decoders to keep what the
+     * wire said.
+     *
+     * @param schemaVersion a non-blank version, or null for the default
+     * @return this builder
+     */
+    public Builder schemaVersion(String schemaVersion) {
+      this.schemaVersion = schemaVersion;
+      return this;
+    }
+
+    /**
+     * The largest serialized knowledge this build accepts; default {@link
+     * Spore#DEFAULT_MAX_KNOWLEDGE_BYTES} (10 MiB).
+     *
+     * @param maxKnowledgeBytes the limit in bytes of compact UTF-8 JSON, at least 2
+     * @return this builder
+     */
+    public Builder maxKnowledgeBytes(long maxKnowledgeBytes) {
+      this.maxKnowledgeBytes = maxKnowledgeBytes;
+      return this;
+    }
+
+    /**
+     * Validates and builds the spore.
+     *
+     * @return the spore
+     * @throws SporeValidationException naming the first invalid field
+     */
+    public Spore build() {
+      return new Spore(this);
+    }
+  }
+}

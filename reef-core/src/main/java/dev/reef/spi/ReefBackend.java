@@ -1,0 +1,100 @@
+package dev.reef.spi;
+
+import dev.reef.Spore;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A transport for spores. Implementations: {@code dev.reef.memory.InMemoryBackend} (embedded) and
+ * {@code dev.reef.amqp.AmqpBackend} (RabbitMQ).
+ *
+ * <p>Routing rules every backend follows (DESIGN §3): a directed spore ({@code to_agent} set) goes
+ * to that agent's mailbox on the channel only, and fails with {@link
+ * dev.reef.UnknownAgentException} when there is none; an undirected spore goes to every mailbox on
+ * the channel except the sender's, once each. Within a mailbox a backlog is served by priority,
+ * higher first, and in publish order for one sender at one priority. An expired spore is never
+ * handed to a consumer. A consumer's failed {@link java.util.concurrent.CompletionStage} leads to
+ * redelivery under the backend's {@link dev.reef.RetryPolicy} and then to a dead letter.
+ *
+ * <p>Thread-safety: implementations are thread-safe. Lifecycle: {@link #start(BackendListener)} is
+ * called once by the owning reef before any other method; {@link #close(Duration)} once at the end.
+ */
+public interface ReefBackend extends AutoCloseable {
+
+  /**
+   * Starts the backend. Called once, before any other method, by the reef that owns it.
+   *
+   * @param listener receives every event the backend observes, for stats; never null
+   */
+  void start(BackendListener listener);
+
+  /**
+   * Publishes a spore on a channel.
+   *
+   * @param channel a valid channel name
+   * @param spore the spore
+   * @return a future completed with the spore once the backend accepted it (in memory: placed in
+   *     every target mailbox; AMQP: confirmed by the broker and not returned), or failed with a
+   *     {@link dev.reef.ReefException} subtype: {@link dev.reef.UnknownAgentException}, {@link
+   *     dev.reef.MailboxFullException}, {@link dev.reef.PublishException}, {@link
+   *     dev.reef.ReefClosedException}
+   */
+  CompletableFuture<Spore> publish(String channel, Spore spore);
+
+  /**
+   * Declares the mailbox of an agent on a channel, so that spores sent to it wait while the agent
+   * is offline. Idempotent.
+   *
+   * @param channel a valid channel name
+   * @param agent a valid agent name
+   */
+  void declareMailbox(String channel, String agent);
+
+  /**
+   * Attaches the consumer of a mailbox, declaring the mailbox if needed. One consumer per mailbox
+   * per backend instance; several backend instances (processes) consuming the same mailbox compete
+   * for its spores.
+   *
+   * @param channel a valid channel name
+   * @param agent a valid agent name
+   * @param consumer receives each spore; the spore is settled when its stage completes normally
+   * @return the subscription; closing it detaches the consumer and leaves the mailbox in place
+   * @throws IllegalStateException if this backend already has a consumer on that mailbox
+   */
+  MailboxSubscription consume(String channel, String agent, MailboxConsumer consumer);
+
+  /**
+   * The agents this backend knows to have a mailbox on a channel. In memory this is exact; a
+   * distributed backend may know only the mailboxes it declared or saw.
+   *
+   * @param channel a valid channel name
+   * @return an immutable snapshot
+   */
+  Set<String> knownAgents(String channel);
+
+  /**
+   * Spores waiting in, or handed out from, the mailboxes this backend consumes and not yet settled,
+   * as far as the backend can tell (a broker backend counts what it has received and not yet
+   * acknowledged). Used by {@link dev.reef.Reef#awaitIdle(Duration)}.
+   *
+   * @return 0 or more
+   */
+  long backlog();
+
+  /**
+   * Stops intake, waits up to {@code drainTimeout} for in-flight consumers to settle, settles what
+   * it can (unsettled spores stay in or return to their mailbox where the backend can keep them)
+   * and releases resources. Further publishes fail with {@link dev.reef.ReefClosedException}.
+   * Idempotent.
+   *
+   * @param drainTimeout how long to wait for in-flight handlers
+   */
+  void close(Duration drainTimeout);
+
+  /** Closes with a drain timeout of 10 seconds. */
+  @Override
+  default void close() {
+    close(Duration.ofSeconds(10));
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * The transport SPI: what a backend implements so that the {@link dev.reef.Reef} facade can run on
+ * it. The facade owns handlers, asks, authorization, rate limits and stats; a backend owns routing,
+ * mailboxes, priority, expiry, acknowledgement, redelivery and dead-lettering (DESIGN §3).
+ */
+package dev.reef.spi;
