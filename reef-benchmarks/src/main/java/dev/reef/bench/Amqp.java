@@ -1,0 +1,56 @@
+package dev.reef.bench;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import java.net.URI;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Raw amqp-client plumbing shared by the benchmarks. */
+final class Amqp {
+  private Amqp() {}
+
+  static Connection connect(URI uri, String name) throws Exception {
+    ConnectionFactory f = new ConnectionFactory();
+    f.setUri(uri);
+    f.setAutomaticRecoveryEnabled(false);
+    return f.newConnection(name);
+  }
+
+  /** A random version-4 UUID string without SecureRandom, as Reef makes spore ids. */
+  static String newId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long msb = (r.nextLong() & ~0xF000L) | 0x4000L;
+    long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(msb, lsb).toString();
+  }
+
+  /** Deletes what a run declared; ignores what is already gone. */
+  static void deleteQuietly(URI uri, Iterable<String> queues, Iterable<String> exchanges) {
+    try (Connection c = connect(uri, "reef-bench-cleanup")) {
+      for (String q : queues) {
+        try (Channel ch = c.createChannel()) {
+          ch.queueDelete(q);
+        } catch (Exception e) {
+          // already gone
+        }
+      }
+      for (String x : exchanges) {
+        try (Channel ch = c.createChannel()) {
+          ch.exchangeDelete(x);
+        } catch (Exception e) {
+          // already gone
+        }
+      }
+    } catch (Exception e) {
+      System.err.println("cleanup failed: " + e);
+    }
+  }
+
+  /** The arguments of a Reef mailbox queue (DESIGN §4), given to the raw queues too. */
+  static Map<String, Object> mailboxArguments(String deadLetterExchange) {
+    return Map.of("x-max-priority", 10, "x-dead-letter-exchange", deadLetterExchange);
+  }
+}

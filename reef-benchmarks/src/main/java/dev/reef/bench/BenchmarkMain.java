@@ -1,0 +1,588 @@
+package dev.reef.bench;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The side-by-side benchmark: Reef against the raw RabbitMQ client on the same broker in the same
+ * run, rounds alternating between the sides, plus the in-memory backend.
+ *
+ * <pre>
+ * java -jar reef-benchmarks/target/reef-benchmarks.jar [--quick] [--rounds N]
+ *     [--only throughput,latency,ask,memory] [--out DIR]
+ * java -jar reef-benchmarks/target/reef-benchmarks.jar jmh [JMH options]
+ * </pre>
+ *
+ * The broker is {@code REEF_AMQP_URI} or {@value BenchSettings#DEFAULT_URI}.
+ */
+public final class BenchmarkMain {
+  private static final List<String> SECTIONS = List.of("throughput", "latency", "ask", "memory");
+
+  private BenchmarkMain() {}
+
+  /**
+   * Runs the benchmark.
+   *
+   * @param args see the class comment
+   * @throws Exception if a section cannot run at all
+   */
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("jmh")) {
+      org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    boolean quick = false;
+    Integer rounds = null;
+    Path out = null;
+    Set<String> only = new LinkedHashSet<>(SECTIONS);
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--quick" -> quick = true;
+        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+        case "--out" -> out = Paths.get(args[++i]);
+        case "--only" -> {
+          only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
+          if (!SECTIONS.containsAll(only)) {
+            throw new IllegalArgumentException("--only takes some of " + SECTIONS);
+          }
+        }
+        case "-h", "--help" -> {
+          System.out.println(
+              "usage: java -jar reef-benchmarks.jar [--quick] [--rounds N]"
+                  + " [--only throughput,latency,ask,memory] [--out DIR] | jmh [JMH options]");
+          return;
+        }
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+      }
+    }
+    String env = System.getenv("REEF_AMQP_URI");
+    URI uri = URI.create(env == null || env.isBlank() ? BenchSettings.DEFAULT_URI : env.trim());
+    BenchSettings s = BenchSettings.of(quick, uri, out != null ? out : defaultOutput(), rounds);
+    new BenchmarkMain().run(s, only);
+  }
+
+  private static Path defaultOutput() {
+    String cp = System.getProperty("java.class.path");
+    if (cp != null && cp.endsWith(".jar") && !cp.contains(File.pathSeparator)) {
+      Path parent = Paths.get(cp).toAbsolutePath().getParent();
+      if (parent != null) {
+        return parent;
+      }
+    }
+    return Paths.get("target");
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Paths.get("/proc/loadavg")).trim();
+    } catch (Exception e) {
+      return "n/a";
+    }
+  }
+
+  private static String safeUri(URI uri) {
+    return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
+  }
+
+  private void run(BenchSettings s, Set<String> only) throws Exception {
+    String runId =
+        Long.toString(System.currentTimeMillis(), 36)
+            + Integer.toString(ThreadLocalRandom.current().nextInt(1296), 36);
+    long started = System.nanoTime();
+    String loadBefore = loadAverage();
+    System.out.printf(
+        Locale.ROOT,
+        "Reef benchmark %s (%s mode), broker %s, %d cores, load %s%n",
+        runId,
+        s.quick() ? "quick" : "full",
+        safeUri(s.uri()),
+        Runtime.getRuntime().availableProcessors(),
+        loadBefore);
+    ResultTable table = new ResultTable();
+    if (only.contains("throughput")) {
+      section("throughput", () -> throughput(s, runId, table));
+    }
+    if (only.contains("latency")) {
+      section("latency", () -> latency(s, runId, table));
+    }
+    if (only.contains("ask")) {
+      section("ask", () -> ask(s, runId, table));
+    }
+    if (only.contains("memory")) {
+      section("memory", () -> memory(s, table));
+    }
+    table.note("run", runId + ", " + (s.quick() ? "quick" : "full") + " mode, " + Instant.now());
+    table.note(
+        "machine",
+        Runtime.getRuntime().availableProcessors()
+            + " cores, Java "
+            + System.getProperty("java.version")
+            + ", broker "
+            + safeUri(s.uri())
+            + " (same machine when 127.0.0.1)");
+    table.note("load average before / after", loadBefore + " / " + loadAverage());
+    table.note(
+        "AMQP message",
+        Payload.KNOWLEDGE_JSON.length
+            + " B JSON knowledge, persistent, priority 5, expiry 60 s, mandatory, async confirms"
+            + " (window "
+            + s.confirmWindow()
+            + "), manual ack, prefetch "
+            + s.prefetch());
+    table.note(
+        "sizes",
+        "throughput "
+            + s.throughputMessages()
+            + " msgs/round, latency "
+            + s.latencyRate()
+            + " msg/s for "
+            + s.latencySeconds()
+            + " s, ask "
+            + s.askCalls()
+            + " calls/round, in-memory "
+            + s.memoryMessages()
+            + " spores/round; "
+            + s.rounds()
+            + " rounds (latency and ask at most 3)");
+    table.note("duration", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + " s");
+    System.out.println();
+    System.out.print(table.console());
+    table.write(
+        s.outputDir(),
+        "# Reef benchmark results\n\nCommand: `java -jar reef-benchmarks/target/reef-benchmarks.jar"
+            + (s.quick() ? " --quick" : "")
+            + "`\n");
+    System.out.println(
+        "written: "
+            + s.outputDir().resolve("benchmark-results.md")
+            + " and "
+            + s.outputDir().resolve("benchmark-results.csv"));
+  }
+
+  private interface Section {
+    void run() throws Exception;
+  }
+
+  private static void section(String name, Section section) {
+    try {
+      section.run();
+    } catch (Exception | LinkageError e) {
+      System.out.println("  section " + name + " failed: " + e);
+    }
+  }
+
+  private interface Side {
+    double measure() throws Exception;
+  }
+
+  /** Runs one measurement of one side, printing it; a failure is printed and leaves a gap. */
+  private static void measure(String label, Series into, Side side, String unit) {
+    try {
+      double v = side.measure();
+      into.add(v);
+      System.out.printf(Locale.ROOT, "  %-34s %,14.3f %s%n", label, v, unit);
+    } catch (Exception e) {
+      System.out.printf(Locale.ROOT, "  %-34s FAILED: %s%n", label, e);
+    }
+  }
+
+  private void throughput(BenchSettings s, String runId, ResultTable table) throws Exception {
+    System.out.println("\n== AMQP throughput: " + s.throughputMessages() + " messages per round");
+    Series raw = new Series(true);
+    Series rawMin = new Series(true);
+    Map<ReefBackends.Layout, Series> reef = new HashMap<>();
+    List<ReefAmqp> reefs = new ArrayList<>();
+    Map<ReefBackends.Layout, ReefAmqp> sides = new HashMap<>();
+    RawAmqp rawSide = new RawAmqp(s, runId);
+    try {
+      for (ReefBackends.Layout layout : ReefBackends.Layout.values()) {
+        if (ReefBackends.supports(layout)) {
+          try {
+            ReefAmqp r = new ReefAmqp(s, runId, layout);
+            reefs.add(r);
+            sides.put(layout, r);
+            reef.put(layout, new Series(true));
+          } catch (RuntimeException e) {
+            System.out.println("  " + layout.label + " unavailable: " + e);
+          }
+        }
+      }
+      // Warm-up, not counted.
+      measure(
+          "warm-up raw",
+          new Series(true),
+          () -> rawSide.throughput(s.warmupMessages(), false),
+          "msg/s");
+      measure(
+          "warm-up raw minimal",
+          new Series(true),
+          () -> rawSide.throughput(s.warmupMessages(), true),
+          "msg/s");
+      for (Map.Entry<ReefBackends.Layout, ReefAmqp> e : sides.entrySet()) {
+        measure(
+            "warm-up " + e.getKey().label,
+            new Series(true),
+            () -> e.getValue().throughput(s.warmupMessages()),
+            "msg/s");
+      }
+      for (int r = 1; r <= s.rounds(); r++) {
+        System.out.println(" round " + r);
+        measure("raw", raw, () -> rawSide.throughput(s.throughputMessages(), false), "msg/s");
+        for (ReefBackends.Layout layout : ReefBackends.Layout.values()) {
+          ReefAmqp side = sides.get(layout);
+          if (side != null) {
+            measure(
+                layout.label,
+                reef.get(layout),
+                () -> side.throughput(s.throughputMessages()),
+                "msg/s");
+          }
+        }
+        measure(
+            "raw minimal", rawMin, () -> rawSide.throughput(s.throughputMessages(), true), "msg/s");
+      }
+    } finally {
+      cleanup(s, rawSide, reefs);
+    }
+    for (ReefBackends.Layout layout : ReefBackends.Layout.values()) {
+      Series series = reef.getOrDefault(layout, new Series(true));
+      table.add(
+          new ResultTable.Row(
+              "AMQP throughput",
+              "1 KB spores, confirms on",
+              "msg/s",
+              "raw (same shape)",
+              raw,
+              layout.label,
+              series,
+              "ratio >= 0.90",
+              0.90,
+              Double.NaN));
+    }
+    table.add(
+        new ResultTable.Row(
+            "AMQP throughput",
+            "context: raw without headers/expiry/priority",
+            "msg/s",
+            "raw (minimal)",
+            rawMin,
+            ReefBackends.Layout.LEAN.label,
+            reef.getOrDefault(ReefBackends.Layout.LEAN, new Series(true)),
+            "",
+            Double.NaN,
+            Double.NaN));
+  }
+
+  private static void cleanup(BenchSettings s, RawAmqp rawSide, List<ReefAmqp> reefs) {
+    List<String> queues = new ArrayList<>(rawSide.queues());
+    List<String> exchanges = new ArrayList<>(List.of(rawSide.exchange));
+    rawSide.close();
+    for (ReefAmqp r : reefs) {
+      try {
+        r.close();
+      } catch (RuntimeException e) {
+        System.out.println("  closing reef: " + e);
+      }
+      queues.addAll(r.queues());
+      exchanges.add(r.exchange());
+    }
+    Amqp.deleteQuietly(s.uri(), queues, exchanges);
+  }
+
+  private void latency(BenchSettings s, String runId, ResultTable table) throws Exception {
+    System.out.printf(
+        Locale.ROOT,
+        "%n== AMQP latency at %d msg/s for %d s per round%n",
+        s.latencyRate(),
+        s.latencySeconds());
+    Series rawP50 = new Series(false);
+    Series rawP99 = new Series(false);
+    Series reefP50 = new Series(false);
+    Series reefP99 = new Series(false);
+    RawAmqp rawSide = new RawAmqp(s, runId + "l");
+    List<ReefAmqp> reefs = new ArrayList<>();
+    try {
+      ReefAmqp reefSide = new ReefAmqp(s, runId + "l", ReefBackends.Layout.LEAN);
+      reefs.add(reefSide);
+      measure(
+          "warm-up raw",
+          new Series(true),
+          () -> rawSide.throughput(s.warmupMessages(), false),
+          "msg/s");
+      measure(
+          "warm-up reef", new Series(true), () -> reefSide.throughput(s.warmupMessages()), "msg/s");
+      int rounds = Math.min(3, s.rounds());
+      for (int r = 1; r <= rounds; r++) {
+        System.out.println(" round " + r);
+        latencyRound(
+            "raw", rawP50, rawP99, () -> rawSide.latency(s.latencyRate(), s.latencySeconds()));
+        latencyRound(
+            "reef", reefP50, reefP99, () -> reefSide.latency(s.latencyRate(), s.latencySeconds()));
+      }
+    } finally {
+      cleanup(s, rawSide, reefs);
+    }
+    String metric = "end to end at " + s.latencyRate() + " msg/s";
+    table.add(
+        new ResultTable.Row(
+            "AMQP latency",
+            "p50 " + metric,
+            "ms",
+            "raw",
+            rawP50,
+            "reef",
+            reefP50,
+            "",
+            Double.NaN,
+            Double.NaN));
+    table.add(
+        new ResultTable.Row(
+            "AMQP latency",
+            "p99 " + metric,
+            "ms",
+            "raw",
+            rawP99,
+            "reef",
+            reefP99,
+            "ratio <= 1.25",
+            1.25,
+            Double.NaN));
+  }
+
+  private interface LatencySide {
+    Latency measure() throws Exception;
+  }
+
+  private static void latencyRound(String label, Series p50, Series p99, LatencySide side) {
+    try {
+      Latency l = side.measure();
+      p50.add(l.p50Ms());
+      p99.add(l.p99Ms());
+      System.out.printf(
+          Locale.ROOT,
+          "  %-6s p50 %.3f ms  p99 %.3f ms  max %.3f ms  (%d samples, %,.0f/s)%n",
+          label,
+          l.p50Ms(),
+          l.p99Ms(),
+          l.maxMs(),
+          l.count(),
+          l.callsPerSecond());
+    } catch (Exception e) {
+      System.out.printf(Locale.ROOT, "  %-6s FAILED: %s%n", label, e);
+    }
+  }
+
+  private void ask(BenchSettings s, String runId, ResultTable table) throws Exception {
+    System.out.println(
+        "\n== ask vs raw direct reply-to: " + s.askCalls() + " sequential calls per round");
+    Series rawRate = new Series(true);
+    Series rawP50 = new Series(false);
+    Series rawP99 = new Series(false);
+    Series reefRate = new Series(true);
+    Series reefP50 = new Series(false);
+    Series reefP99 = new Series(false);
+    RawAmqp rawSide = new RawAmqp(s, runId + "a");
+    List<ReefAmqp> reefs = new ArrayList<>();
+    try {
+      ReefAmqp reefSide = new ReefAmqp(s, runId + "a", ReefBackends.Layout.LEAN);
+      reefs.add(reefSide);
+      int rounds = Math.min(3, s.rounds());
+      for (int r = 1; r <= rounds; r++) {
+        System.out.println(" round " + r);
+        int warm = r == 1 ? s.askWarmup() : 50;
+        askRound("raw", rawRate, rawP50, rawP99, () -> rawSide.rpc(s.askCalls(), warm));
+        askRound("reef", reefRate, reefP50, reefP99, () -> reefSide.ask(s.askCalls(), warm));
+      }
+    } finally {
+      cleanup(s, rawSide, reefs);
+    }
+    table.add(
+        new ResultTable.Row(
+            "ask round trip",
+            "sequential calls",
+            "calls/s",
+            "raw direct reply-to",
+            rawRate,
+            "reef ask",
+            reefRate,
+            "",
+            Double.NaN,
+            Double.NaN));
+    table.add(
+        new ResultTable.Row(
+            "ask round trip",
+            "p50",
+            "ms",
+            "raw direct reply-to",
+            rawP50,
+            "reef ask",
+            reefP50,
+            "ratio <= 1.25",
+            1.25,
+            Double.NaN));
+    table.add(
+        new ResultTable.Row(
+            "ask round trip",
+            "p99",
+            "ms",
+            "raw direct reply-to",
+            rawP99,
+            "reef ask",
+            reefP99,
+            "",
+            Double.NaN,
+            Double.NaN));
+  }
+
+  private static void askRound(
+      String label, Series rate, Series p50, Series p99, LatencySide side) {
+    try {
+      Latency l = side.measure();
+      rate.add(l.callsPerSecond());
+      p50.add(l.p50Ms());
+      p99.add(l.p99Ms());
+      System.out.printf(
+          Locale.ROOT,
+          "  %-6s %,8.0f calls/s  p50 %.3f ms  p99 %.3f ms  max %.3f ms%n",
+          label,
+          l.callsPerSecond(),
+          l.p50Ms(),
+          l.p99Ms(),
+          l.maxMs());
+    } catch (Exception e) {
+      System.out.printf(Locale.ROOT, "  %-6s FAILED: %s%n", label, e);
+    }
+  }
+
+  private void memory(BenchSettings s, ResultTable table) throws Exception {
+    System.out.printf(
+        Locale.ROOT,
+        "%n== in-memory backend (child JVM, -Xmx256m): %,d spores per round%n",
+        s.memoryMessages());
+    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd =
+        List.of(
+            java,
+            "-Xmx256m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            InMemoryBench.class.getName(),
+            Integer.toString(s.memoryMessages()),
+            Integer.toString(s.memoryRounds()),
+            Integer.toString(s.memoryLatencyRate()),
+            Integer.toString(s.memoryLatencySeconds()));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    Map<String, Series> results = new HashMap<>();
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        if (line.startsWith("RESULT ")) {
+          String[] parts = line.split(" ");
+          String key = parts[1];
+          double v = Double.parseDouble(parts[2]);
+          boolean higher = key.equals("directed") || key.equals("broadcast");
+          results.computeIfAbsent(key, k -> new Series(higher)).add(v);
+          System.out.printf(Locale.ROOT, "  %-34s %,14.3f%n", key, v);
+        } else {
+          System.out.println("  | " + line);
+        }
+      }
+    }
+    if (!p.waitFor(10, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+    }
+    if (p.exitValue() != 0) {
+      System.out.println("  in-memory child exited with " + p.exitValue());
+    }
+    Series none = new Series(true);
+    table.add(
+        new ResultTable.Row(
+            "in-memory",
+            "directed, 1 sender -> 1 agent",
+            "spores/s",
+            "-",
+            null,
+            "reef in-memory",
+            results.getOrDefault("directed", none),
+            ">= 1,000,000/s",
+            Double.NaN,
+            1_000_000));
+    table.add(
+        new ResultTable.Row(
+            "in-memory",
+            "broadcast, 1 sender -> 1 agent",
+            "spores/s",
+            "-",
+            null,
+            "reef in-memory",
+            results.getOrDefault("broadcast", none),
+            "",
+            Double.NaN,
+            Double.NaN));
+    String at = "at " + s.memoryLatencyRate() + "/s";
+    table.add(
+        new ResultTable.Row(
+            "in-memory",
+            "latency p50 " + at,
+            "ms",
+            "-",
+            null,
+            "reef in-memory",
+            results.getOrDefault("latency_p50_ms", new Series(false)),
+            "",
+            Double.NaN,
+            Double.NaN));
+    table.add(
+        new ResultTable.Row(
+            "in-memory",
+            "latency p99 " + at,
+            "ms",
+            "-",
+            null,
+            "reef in-memory",
+            results.getOrDefault("latency_p99_ms", new Series(false)),
+            "",
+            Double.NaN,
+            Double.NaN));
+    table.add(
+        new ResultTable.Row(
+            "in-memory",
+            "peak heap used (-Xmx256m)",
+            "MB",
+            "-",
+            null,
+            "reef in-memory",
+            results.getOrDefault("heap_peak_mb", new Series(false)),
+            "<= 256 MB, no OOM",
+            Double.NaN,
+            256));
+    Series gc = results.get("gc_count");
+    if (gc != null) {
+      table.note(
+          "in-memory GC",
+          String.format(
+              Locale.ROOT,
+              "%.0f collections, %.0f ms total",
+              gc.median(),
+              results.get("gc_ms").median()));
+    }
+  }
+}

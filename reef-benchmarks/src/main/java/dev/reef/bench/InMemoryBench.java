@@ -1,0 +1,151 @@
+package dev.reef.bench;
+
+import dev.reef.Reef;
+import dev.reef.ReefChannel;
+import dev.reef.Spore;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The in-memory backend, run in a child JVM with {@code -Xmx256m} so that the heap bound is part of
+ * the measurement: one sender thread, one receiving agent; directed and broadcast spores/s end to
+ * end (send call to handler), and latency at a fixed rate. The sender keeps at most {@link #WINDOW}
+ * spores in flight (sent, not yet handled), which bounds memory. Prints {@code RESULT} lines that
+ * the parent reads.
+ */
+final class InMemoryBench {
+  static final int WINDOW = 4096;
+  static final Map<String, Object> KNOWLEDGE = Map.of("event", "tick", "value", 42);
+
+  private final Reef reef = Reef.inMemory();
+  private final ReefChannel main = reef.channel("bench");
+  private volatile Consumer<Spore> onSpore = s -> {};
+
+  private InMemoryBench() {
+    main.subscribe("rx", s -> onSpore.accept(s));
+  }
+
+  public static void main(String[] args) throws Exception {
+    int n = Integer.parseInt(args[0]);
+    int rounds = Integer.parseInt(args[1]);
+    int rate = Integer.parseInt(args[2]);
+    int seconds = Integer.parseInt(args[3]);
+    InMemoryBench b = new InMemoryBench();
+    try {
+      b.run(n, rounds, rate, seconds);
+    } finally {
+      b.reef.close(Duration.ofSeconds(5));
+    }
+  }
+
+  private void run(int n, int rounds, int rate, int seconds) throws Exception {
+    // Warm-up: both paths, not counted.
+    flood(Math.min(n, 300_000), false);
+    flood(Math.min(n, 300_000), true);
+    for (int r = 0; r < rounds; r++) {
+      result("directed", flood(n, false));
+      result("broadcast", flood(n, true));
+    }
+    for (int r = 0; r < Math.min(rounds, 3); r++) {
+      Histogram h = latency(rate, seconds);
+      result("latency_p50_ms", h.getValueAtPercentile(50) / 1e6);
+      result("latency_p99_ms", h.getValueAtPercentile(99) / 1e6);
+    }
+    long peak = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    long gcs = 0;
+    long gcMs = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      gcs += Math.max(0, gc.getCollectionCount());
+      gcMs += Math.max(0, gc.getCollectionTime());
+    }
+    result("heap_peak_mb", peak / 1048576.0);
+    result("heap_max_mb", Runtime.getRuntime().maxMemory() / 1048576.0);
+    result("gc_count", gcs);
+    result("gc_ms", gcMs);
+  }
+
+  private static void result(String key, double value) {
+    System.out.println(String.format(Locale.ROOT, "RESULT %s %.3f", key, value));
+    System.out.flush();
+  }
+
+  /** n spores from one sender to the receiving agent; returns spores/s. */
+  private double flood(int n, boolean broadcast) throws Exception {
+    Semaphore window = new Semaphore(WINDOW);
+    CountDownLatch done = new CountDownLatch(1);
+    AtomicLong received = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    onSpore =
+        s -> {
+          window.release();
+          if (received.incrementAndGet() == n) {
+            done.countDown();
+          }
+        };
+    long t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      if (!window.tryAcquire(30, TimeUnit.SECONDS)) {
+        throw new TimeoutException("in-memory: nothing handled for 30 s");
+      }
+      var f = broadcast ? main.broadcast("tx", KNOWLEDGE) : main.send("tx", "rx", KNOWLEDGE);
+      if (f.isCompletedExceptionally()) {
+        failed.incrementAndGet();
+        window.release();
+      }
+    }
+    if (!done.await(60, TimeUnit.SECONDS)) {
+      throw new TimeoutException("in-memory handler got " + received.get() + " of " + n);
+    }
+    long t1 = System.nanoTime();
+    if (failed.get() > 0) {
+      throw new IllegalStateException("in-memory: " + failed.get() + " sends failed");
+    }
+    return n / ((t1 - t0) / 1e9);
+  }
+
+  private Histogram latency(int rate, int seconds) throws Exception {
+    int n = rate * seconds;
+    AtomicLongArray sentAt = new AtomicLongArray(n);
+    Histogram h = Latency.newHistogram();
+    CountDownLatch done = new CountDownLatch(1);
+    AtomicLong received = new AtomicLong();
+    onSpore =
+        s -> {
+          long now = System.nanoTime();
+          int seq = ((Number) s.knowledge().get("seq")).intValue();
+          Latency.record(h, now - sentAt.get(seq));
+          if (received.incrementAndGet() == n) {
+            done.countDown();
+          }
+        };
+    Pacer pacer = new Pacer(rate);
+    for (int i = 0; i < n; i++) {
+      pacer.awaitSlot(i);
+      Map<String, Object> k = Map.of("event", "tick", "seq", i);
+      sentAt.set(i, System.nanoTime());
+      main.send("tx", "rx", k);
+    }
+    if (!done.await(60, TimeUnit.SECONDS)) {
+      throw new TimeoutException("in-memory handler got " + received.get() + " of " + n);
+    }
+    return h;
+  }
+}

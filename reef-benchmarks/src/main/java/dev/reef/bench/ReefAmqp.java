@@ -1,0 +1,166 @@
+package dev.reef.bench;
+
+import dev.reef.Reef;
+import dev.reef.ReefChannel;
+import dev.reef.ReefOptions;
+import dev.reef.Spore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The Reef side: two reefs on two AMQP backends (two connections, like the raw side), one sending
+ * through the facade ({@code send}, {@code ask}), the other subscribed as the receiving agent. The
+ * sender keeps at most the confirm window of sends unaccepted, as the raw publisher does.
+ */
+final class ReefAmqp implements AutoCloseable {
+  private final BenchSettings settings;
+  private final Reef tx;
+  private final Reef rx;
+  private final ReefChannel txChannel;
+  final String channel;
+  private volatile Consumer<Spore> onSpore = s -> {};
+
+  ReefAmqp(BenchSettings settings, String runId, ReefBackends.Layout layout) {
+    this.settings = settings;
+    this.channel = "bench-" + runId + "-" + layout.name().toLowerCase(java.util.Locale.ROOT);
+    ReefOptions options = ReefOptions.custom().defaultChannel(channel).build();
+    this.rx = Reef.create(ReefBackends.amqp(settings.uri(), layout, settings.prefetch()), options);
+    this.tx = Reef.create(ReefBackends.amqp(settings.uri(), layout, settings.prefetch()), options);
+    this.txChannel = tx.channel(channel);
+    ReefChannel rxChannel = rx.channel(channel);
+    rxChannel.subscribe("rx", spore -> onSpore.accept(spore));
+    rxChannel.subscribe(
+        "svc",
+        request -> {
+          rxChannel.reply(request, "svc", Map.of("answer", request.knowledge().get("n")));
+        });
+    txChannel.declareMailbox("cli");
+  }
+
+  List<String> queues() {
+    return List.of(
+        "reef." + channel + ".rx",
+        "reef." + channel + ".svc",
+        "reef." + channel + ".cli",
+        "reef." + channel + ".tx");
+  }
+
+  String exchange() {
+    return "reef." + channel;
+  }
+
+  /** One throughput round: n sends, first send to last handler call (all accepted). */
+  double throughput(int n) throws Exception {
+    CountDownLatch done = new CountDownLatch(1);
+    AtomicInteger received = new AtomicInteger();
+    onSpore =
+        s -> {
+          if (received.incrementAndGet() == n) {
+            done.countDown();
+          }
+        };
+    int w = settings.confirmWindow();
+    Semaphore window = new Semaphore(w);
+    AtomicLong failed = new AtomicLong();
+    long t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      acquire(window, 1);
+      txChannel
+          .send("tx", "rx", Payload.KNOWLEDGE)
+          .whenComplete(
+              (s, e) -> {
+                if (e != null) {
+                  failed.incrementAndGet();
+                }
+                window.release();
+              });
+    }
+    acquire(window, w);
+    if (!done.await(60, TimeUnit.SECONDS)) {
+      throw new TimeoutException("reef handler got " + received.get() + " of " + n);
+    }
+    long t1 = System.nanoTime();
+    if (failed.get() > 0) {
+      throw new IllegalStateException("reef: " + failed.get() + " sends failed");
+    }
+    return n / ((t1 - t0) / 1e9);
+  }
+
+  private static void acquire(Semaphore s, int permits) throws Exception {
+    if (!s.tryAcquire(permits, 60, TimeUnit.SECONDS)) {
+      throw new TimeoutException("sends not accepted within 60 s");
+    }
+  }
+
+  /** End-to-end latency at a fixed rate: send call to handler call. */
+  Latency latency(int rate, int seconds) throws Exception {
+    int n = rate * seconds;
+    AtomicLongArray sentAt = new AtomicLongArray(n);
+    Histogram h = Latency.newHistogram();
+    CountDownLatch done = new CountDownLatch(1);
+    AtomicInteger received = new AtomicInteger();
+    onSpore =
+        s -> {
+          long now = System.nanoTime();
+          int seq = ((Number) s.knowledge().get("seq")).intValue();
+          Latency.record(h, now - sentAt.get(seq));
+          if (received.incrementAndGet() == n) {
+            done.countDown();
+          }
+        };
+    int w = settings.confirmWindow();
+    Semaphore window = new Semaphore(w);
+    Pacer pacer = new Pacer(rate);
+    for (int i = 0; i < n; i++) {
+      pacer.awaitSlot(i);
+      acquire(window, 1);
+      Map<String, Object> k = Payload.withSeq(i);
+      sentAt.set(i, System.nanoTime());
+      txChannel.send("tx", "rx", k).whenComplete((s, e) -> window.release());
+    }
+    acquire(window, w);
+    if (!done.await(60, TimeUnit.SECONDS)) {
+      throw new TimeoutException("reef handler got " + received.get() + " of " + n);
+    }
+    return Latency.of(h, rate);
+  }
+
+  /** Sequential {@code ask} round trips. */
+  Latency ask(int calls, int warmup) throws Exception {
+    Histogram h = Latency.newHistogram();
+    Duration timeout = Duration.ofSeconds(10);
+    long t0 = 0;
+    for (int i = -warmup; i < calls; i++) {
+      if (i == 0) {
+        t0 = System.nanoTime();
+      }
+      long start = System.nanoTime();
+      txChannel
+          .ask("cli", "svc", Map.of("question", "ping", "n", i), timeout)
+          .get(15, TimeUnit.SECONDS);
+      if (i >= 0) {
+        Latency.record(h, System.nanoTime() - start);
+      }
+    }
+    return Latency.of(h, calls / ((System.nanoTime() - t0) / 1e9));
+  }
+
+  @Override
+  public void close() {
+    try {
+      tx.close(Duration.ofSeconds(5));
+    } finally {
+      rx.close(Duration.ofSeconds(5));
+    }
+  }
+}

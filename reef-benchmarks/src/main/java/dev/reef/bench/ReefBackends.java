@@ -1,0 +1,31 @@
+package dev.reef.bench;
+
+import dev.reef.Reef;
+import dev.reef.spi.ReefBackend;
+import java.net.URI;
+
+/** Builds the AMQP backends the benchmark compares. */
+final class ReefBackends {
+  private ReefBackends() {}
+
+  /** The header layouts of DESIGN §4. */
+  enum Layout {
+    LEAN("reef (lean headers)"),
+    PRAVAL("reef (Praval headers)");
+
+    final String label;
+
+    Layout(String label) {
+      this.label = label;
+    }
+  }
+
+  /** Whether the AMQP backend on the class path offers this layout. */
+  static boolean supports(Layout layout) {
+    return layout == Layout.LEAN;
+  }
+
+  static ReefBackend amqp(URI uri, Layout layout, int prefetch) {
+    return Reef.backendFor(uri);
+  }
+}
