@@ -44,6 +44,7 @@ public final class BenchmarkMain {
    * @throws Exception if a section cannot run at all
    */
   public static void main(String[] args) throws Exception {
+    quietLogging();
     if (args.length > 0 && args[0].equals("jmh")) {
       org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
       return;
@@ -76,6 +77,13 @@ public final class BenchmarkMain {
     URI uri = URI.create(env == null || env.isBlank() ? BenchSettings.DEFAULT_URI : env.trim());
     BenchSettings s = BenchSettings.of(quick, uri, out != null ? out : defaultOutput(), rounds);
     new BenchmarkMain().run(s, only);
+  }
+
+  /** Keeps the clients' INFO lines (connections opened and closed) out of the figures. */
+  static void quietLogging() {
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
   }
 
   private static Path defaultOutput() {

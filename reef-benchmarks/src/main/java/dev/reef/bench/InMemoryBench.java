@@ -39,6 +39,7 @@ final class InMemoryBench {
   }
 
   public static void main(String[] args) throws Exception {
+    BenchmarkMain.quietLogging();
     int n = Integer.parseInt(args[0]);
     int rounds = Integer.parseInt(args[1]);
     int rate = Integer.parseInt(args[2]);

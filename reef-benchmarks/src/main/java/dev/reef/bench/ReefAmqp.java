@@ -34,8 +34,8 @@ final class ReefAmqp implements AutoCloseable {
     this.settings = settings;
     this.channel = "bench-" + runId + "-" + layout.name().toLowerCase(java.util.Locale.ROOT);
     ReefOptions options = ReefOptions.custom().defaultChannel(channel).build();
-    this.rx = Reef.create(ReefBackends.amqp(settings.uri(), layout, settings.prefetch()), options);
-    this.tx = Reef.create(ReefBackends.amqp(settings.uri(), layout, settings.prefetch()), options);
+    this.rx = Reef.create(backend(settings, layout, "reef-bench-rx"), options);
+    this.tx = Reef.create(backend(settings, layout, "reef-bench-tx"), options);
     this.txChannel = tx.channel(channel);
     ReefChannel rxChannel = rx.channel(channel);
     rxChannel.subscribe("rx", spore -> onSpore.accept(spore));
@@ -45,6 +45,11 @@ final class ReefAmqp implements AutoCloseable {
           rxChannel.reply(request, "svc", Map.of("answer", request.knowledge().get("n")));
         });
     txChannel.declareMailbox("cli");
+  }
+
+  private static dev.reef.spi.ReefBackend backend(
+      BenchSettings s, ReefBackends.Layout layout, String name) {
+    return ReefBackends.amqp(s.uri(), layout, s.prefetch(), s.confirmWindow(), name);
   }
 
   List<String> queues() {

@@ -1,6 +1,7 @@
 package dev.reef.bench;
 
-import dev.reef.Reef;
+import dev.reef.amqp.AmqpBackend;
+import dev.reef.amqp.HeaderLayout;
 import dev.reef.spi.ReefBackend;
 import java.net.URI;
 
@@ -22,10 +23,16 @@ final class ReefBackends {
 
   /** Whether the AMQP backend on the class path offers this layout. */
   static boolean supports(Layout layout) {
-    return layout == Layout.LEAN;
+    return true;
   }
 
-  static ReefBackend amqp(URI uri, Layout layout, int prefetch) {
-    return Reef.backendFor(uri);
+  static ReefBackend amqp(URI uri, Layout layout, int prefetch, int confirmWindow, String name) {
+    return AmqpBackend.builder()
+        .uri(uri)
+        .prefetch(prefetch)
+        .confirmWindow(confirmWindow)
+        .headerLayout(layout == Layout.PRAVAL ? HeaderLayout.PRAVAL : HeaderLayout.REEF)
+        .connectionName(name)
+        .build();
   }
 }
