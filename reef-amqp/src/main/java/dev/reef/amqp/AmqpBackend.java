@@ -368,14 +368,12 @@ public final class AmqpBackend implements ReefBackend {
     }
     Instant now = Instant.now();
     if (spore.isExpired(now)) {
-      event(SporeEvent.EXPIRED, channel, spore.fromAgent(), spore, null);
-      return CompletableFuture.completedFuture(spore);
+      return expiredAtPublish(channel, spore, now);
     }
     String exchange;
     try {
       exchange = ensureExchange(channel);
     } catch (ReefException e) {
-      event(SporeEvent.SEND_FAILED, channel, spore.fromAgent(), spore, e);
       return CompletableFuture.failedFuture(e);
     }
     AmqpSporeMapper.Outgoing out = mapper.encode(spore, layoutFor(channel), persistent, now);
@@ -389,18 +387,48 @@ public final class AmqpBackend implements ReefBackend {
                     cause instanceof ReefException
                         ? (ReefException) cause
                         : new PublishException("publish failed: " + cause, cause);
-                event(SporeEvent.SEND_FAILED, channel, spore.fromAgent(), spore, e);
                 result.completeExceptionally(e);
               } else if (!routed && spore.isDirected()) {
                 UnknownAgentException e = new UnknownAgentException(channel, spore.toAgent());
-                event(SporeEvent.UNROUTABLE, channel, spore.fromAgent(), spore, e);
+                event(SporeEvent.UNROUTABLE, channel, spore.toAgent(), spore, e);
                 result.completeExceptionally(e);
               } else {
-                event(SporeEvent.SENT, channel, spore.fromAgent(), spore, null);
                 result.complete(spore);
               }
             });
     return result;
+  }
+
+  /**
+   * A spore already expired when published reaches no mailbox: it is counted {@link
+   * SporeEvent#EXPIRED} (for its recipient, or its sender when undirected) and dead-lettered with
+   * reason {@code expired}; the future completes with the spore once the dead letter is confirmed
+   * (or at once if the dead-letter publish fails, which is logged).
+   */
+  private CompletableFuture<Spore> expiredAtPublish(String channel, Spore spore, Instant now) {
+    event(
+        SporeEvent.EXPIRED,
+        channel,
+        spore.isDirected() ? spore.toAgent() : spore.fromAgent(),
+        spore,
+        null);
+    AmqpSporeMapper.Outgoing out = mapper.encode(spore, layoutFor(channel), persistent, now);
+    Map<String, Object> headers = new HashMap<>(out.properties().getHeaders());
+    headers.put(AmqpSporeMapper.H_DEAD_REASON, "expired");
+    headers.put(AmqpSporeMapper.H_ERROR, "expired at " + spore.expiresAt() + " before publishing");
+    headers.put(AmqpSporeMapper.H_ATTEMPTS, 0);
+    headers.put(AmqpSporeMapper.H_DEAD_EXCHANGE, exchangeFor(channel));
+    headers.put(AmqpSporeMapper.H_DEAD_ROUTING_KEY, out.routingKey());
+    AMQP.BasicProperties props =
+        out.properties().builder().headers(headers).expiration(null).build();
+    return publishRaw(deadLetterExchange, out.routingKey(), props, out.body())
+        .handle(
+            (routed, err) -> {
+              if (err != null) {
+                log.warn("could not dead-letter expired spore {}: {}", spore.id(), err.toString());
+              }
+              return spore;
+            });
   }
 
   /**

@@ -160,7 +160,7 @@ class AmqpBackendIT {
         .cause()
         .isInstanceOfSatisfying(
             UnknownAgentException.class, e -> assertThat(e.agent()).isEqualTo("nobody"));
-    assertThat(events).anyMatch(e -> e.startsWith("UNROUTABLE alice"));
+    assertThat(events).anyMatch(e -> e.startsWith("UNROUTABLE nobody"));
 
     // An undirected spore that only the sender's own mailbox (or nobody) would get is no error.
     Spore lonely = spore("alice", null, "anyone?");
