@@ -5,6 +5,7 @@ import dev.reef.amqp.test.RabbitMqBroker;
 import dev.reef.amqp.test.TestBroker;
 import dev.reef.conformance.ReefConformanceSuite;
 import dev.reef.spi.ReefBackend;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
@@ -51,6 +52,8 @@ class AmqpConformanceIT extends ReefConformanceSuite {
             .retryPolicy(retryPolicy)
             .deadLetterExchange(DLX)
             .deadLetterQueue(DLQ)
+            // The suite counts spores that expire while waiting: let the consumer see them.
+            .expiryGrace(Duration.ofSeconds(5))
             .build();
     return new TrackingBackend(backend, exchanges, queues);
   }
