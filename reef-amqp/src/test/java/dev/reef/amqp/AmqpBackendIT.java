@@ -503,4 +503,26 @@ class AmqpBackendIT {
       assertThat(confirmed).isNotEmpty();
     }
   }
+
+  @Test
+  void aChannelErrorFailsThePublishTypedAndThePublisherRecovers(TestBroker broker)
+      throws Exception {
+    AmqpBackend b = backend(broker, x -> x.publisherChannels(1));
+    List<String> got = new CopyOnWriteArrayList<>();
+    record(b, "bob", got);
+    b.publish(channel, spore("alice", "bob", "before")).join();
+    try (Channel raw = broker.connection().createChannel()) {
+      raw.exchangeDelete("reef." + channel);
+    }
+
+    assertThatThrownBy(() -> b.publish(channel, spore("alice", "bob", "lost")).join())
+        .cause()
+        .isInstanceOf(PublishException.class)
+        .hasMessageContaining("NOT_FOUND");
+    // The exchange is declared again; the deleted exchange took the mailbox's bindings with it.
+    b.declareMailbox(channel, "bob");
+    b.publish(channel, spore("alice", "bob", "after")).join();
+    await().atMost(WAIT).until(() -> got.contains("after"));
+    assertThat(got).containsExactly("before", "after");
+  }
 }
