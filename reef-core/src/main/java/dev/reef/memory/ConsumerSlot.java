@@ -34,10 +34,22 @@ final class ConsumerSlot implements MailboxSubscription, Runnable {
     backend.execute(this);
   }
 
+  /** Polls before parking idle, to catch a steady stream without a wake-up per spore. */
+  static final int SPIN = 64;
+
   @Override
   public void run() {
     for (int budget = BATCH; budget > 0; budget--) {
-      Object entry = mailbox.take(this);
+      Object entry = null;
+      for (int i = 0; i < SPIN && entry == null; i++) {
+        entry = mailbox.poll(this);
+        if (entry == null) {
+          Thread.onSpinWait();
+        }
+      }
+      if (entry == null) {
+        entry = mailbox.take(this);
+      }
       if (entry == null) {
         return;
       }

@@ -117,6 +117,18 @@ final class Mailbox {
     }
   }
 
+  /** Like {@link #take} but never parks the slot: null when empty. */
+  Object poll(ConsumerSlot slot) {
+    synchronized (this) {
+      if (slot.detached || size == 0) {
+        return null;
+      }
+      Object e = pollFrom(31 - Integer.numberOfLeadingZeros(nonEmpty));
+      slot.current.set(e);
+      return e;
+    }
+  }
+
   void attach(ConsumerSlot slot) {
     boolean run;
     synchronized (this) {
