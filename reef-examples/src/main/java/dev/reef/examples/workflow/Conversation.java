@@ -43,7 +43,9 @@ public final class Conversation implements AutoCloseable {
 
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT).withZone(ZoneOffset.UTC);
-  private static final int GIST_CHARS = 72;
+  private static final int GIST_CHARS = 80;
+  private static final List<String> GIST_FIRST =
+      List.of("task", "event", "kind", "by", "status", "topic", "risk", "summary");
 
   private final PrintStream out;
   private final BufferedWriter transcript;
@@ -99,14 +101,16 @@ public final class Conversation implements AutoCloseable {
   }
 
   /**
-   * Records a spore an agent sent and prints its line.
+   * Records a spore an agent is about to publish and prints its line: time, sender, recipient
+   * ({@code *} for everyone on the channel), type, priority, the gist of the knowledge, and for an
+   * answer how long after its request it was sent.
    *
    * @param agent the sender
-   * @param spore the spore, as accepted by the backend
+   * @param spore the spore
    */
-  public void sent(String agent, Spore spore) {
+  public void sending(String agent, Spore spore) {
     ConversationEvent e = ConversationEvent.of(clock.instant(), Kind.SENT, agent, spore);
-    String took = "";
+    String note = "";
     synchronized (this) {
       if (spore.type() == SporeType.REQUEST) {
         requestTimes.put(spore.id(), spore.createdAt());
@@ -114,22 +118,56 @@ public final class Conversation implements AutoCloseable {
       if (spore.replyTo() != null) {
         Instant asked = requestTimes.get(spore.replyTo());
         if (asked != null) {
-          took = "  (answered in " + millis(Duration.between(asked, spore.createdAt())) + ")";
+          note = "answered in " + millis(Duration.between(asked, spore.createdAt()));
         }
       }
       record(e);
     }
+    announce(e.from(), e.to(), e.type(), e.priority(), e.knowledge(), note);
+  }
+
+  /**
+   * Prints the line of a spore that is sent by a reef operation that builds the spore itself (such
+   * as {@code gather}), without recording it; record it with {@link #recordSent} once known.
+   *
+   * @param from the sender
+   * @param to the recipient, or null for everyone
+   * @param type the type
+   * @param priority the priority
+   * @param knowledge the knowledge
+   * @param note a remark printed at the end of the line, or an empty string
+   */
+  public void announce(
+      String from,
+      String to,
+      SporeType type,
+      int priority,
+      Map<String, Object> knowledge,
+      String note) {
     print(
         String.format(
             Locale.ROOT,
             "%s  %-11s -> %-11s %-12s p%-2d %s%s",
-            TIME.format(e.at()),
-            e.from(),
-            e.to() == null ? "*" : e.to(),
-            e.type().wireName(),
-            e.priority(),
-            gist(e.knowledge()),
-            took));
+            TIME.format(clock.instant()),
+            from,
+            to == null ? "*" : to,
+            type.wireName(),
+            priority,
+            gist(knowledge),
+            note.isEmpty() ? "" : "  (" + note + ")"));
+  }
+
+  /**
+   * Records a spore an agent sent without printing it.
+   *
+   * @param agent the sender
+   * @param spore the spore
+   */
+  public synchronized void recordSent(String agent, Spore spore) {
+    if (spore.type() == SporeType.REQUEST) {
+      requestTimes.put(spore.id(), spore.createdAt());
+    }
+    record(ConversationEvent.of(clock.instant(), Kind.SENT, agent, spore));
   }
 
   /**
@@ -149,12 +187,12 @@ public final class Conversation implements AutoCloseable {
   }
 
   /**
-   * Prints a line of narration.
+   * Prints a line of narration, after the time.
    *
    * @param text the text
    */
   public void say(String text) {
-    print(text);
+    print(TIME.format(clock.instant()) + "  " + text);
   }
 
   /**
@@ -292,12 +330,26 @@ public final class Conversation implements AutoCloseable {
   }
 
   private String gist(Map<String, Object> knowledge) {
-    String text;
-    try {
-      text = json.writeValueAsString(knowledge);
-    } catch (JsonProcessingException e) {
-      text = knowledge.toString();
+    Map<String, Object> ordered = new LinkedHashMap<>();
+    for (String key : GIST_FIRST) {
+      if (knowledge.containsKey(key)) {
+        ordered.put(key, knowledge.get(key));
+      }
     }
+    new TreeMap<>(knowledge).forEach(ordered::putIfAbsent);
+    ordered.remove("run"); // printed in the header
+    StringBuilder sb = new StringBuilder();
+    ordered.forEach(
+        (k, v) -> {
+          String value;
+          try {
+            value = v instanceof String str ? str : json.writeValueAsString(v);
+          } catch (JsonProcessingException e) {
+            value = String.valueOf(v);
+          }
+          sb.append(sb.length() == 0 ? "" : " ").append(k).append('=').append(value);
+        });
+    String text = sb.toString();
     return text.length() <= GIST_CHARS ? text : text.substring(0, GIST_CHARS - 3) + "...";
   }
 

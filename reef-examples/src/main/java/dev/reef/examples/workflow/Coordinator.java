@@ -91,13 +91,15 @@ public final class Coordinator implements DemoAgent {
     investigate.put(Knowledge.TASK, Knowledge.TASK_INVESTIGATE);
     investigate.put(Knowledge.RUN, run);
     investigate.put(Knowledge.TOPIC, settings.topic());
-    conversation.say(
-        String.format(
-            Locale.ROOT,
-            "%s gathers from %s (request, timeout %d s)",
-            AgentNames.COORDINATOR,
-            String.join(" and ", INVESTIGATORS),
-            timeout.toSeconds()));
+    for (String agent : INVESTIGATORS) {
+      conversation.announce(
+          AgentNames.COORDINATOR,
+          agent,
+          SporeType.REQUEST,
+          Spore.DEFAULT_PRIORITY,
+          investigate,
+          "gather, timeout " + timeout.toSeconds() + " s");
+    }
     GatherResult gathered;
     try {
       gathered =
@@ -112,6 +114,11 @@ public final class Coordinator implements DemoAgent {
       return failed(start, List.of(), Set.copyOf(INVESTIGATORS), "gather failed: " + e);
     }
     Duration gatherTime = Duration.between(start, Instant.now());
+    for (String agent : INVESTIGATORS) {
+      // gather sent one request per agent, all with the same id
+      conversation.recordSent(
+          AgentNames.COORDINATOR, gathered.request().toBuilder().toAgent(agent).build());
+    }
     List<String> took = new ArrayList<>();
     for (Spore reply : gathered.replies()) {
       conversation.received(AgentNames.COORDINATOR, reply);
@@ -154,7 +161,7 @@ public final class Coordinator implements DemoAgent {
             .knowledge(summarize)
             .build();
     Instant asked = Instant.now();
-    conversation.sent(AgentNames.COORDINATOR, request);
+    conversation.sending(AgentNames.COORDINATOR, request);
     Spore summary;
     try {
       summary =
@@ -179,10 +186,9 @@ public final class Coordinator implements DemoAgent {
             .runId(run)
             .knowledge(complete)
             .build();
+    conversation.sending(AgentNames.COORDINATOR, notice);
     try {
-      conversation.sent(
-          AgentNames.COORDINATOR,
-          channel.publish(notice).get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+      channel.publish(notice).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
       return failed(start, gathered.replies(), Set.of(), "completion notice failed: " + e);
     }

@@ -81,18 +81,21 @@ abstract class Investigator implements DemoAgent {
     if (run != null) {
       finding.runId(run);
     }
+    Spore broadcast = finding.build();
+    conversation.sending(name, broadcast);
+    // The reply is sent once the finding is accepted, i.e. in every mailbox on the channel.
     return channel
-        .publish(finding.build())
+        .publish(broadcast)
         .thenCompose(
             published -> {
-              conversation.sent(name, published);
-              Map<String, Object> reply = new LinkedHashMap<>();
-              reply.put(Knowledge.RUN, run);
-              reply.put("status", "done");
-              reply.put("finding", published.id());
-              reply.putAll(status(findingKnowledge));
-              return channel.reply(spore, name, reply);
-            })
-        .thenAccept(replied -> conversation.sent(name, replied));
+              Map<String, Object> status = new LinkedHashMap<>();
+              status.put(Knowledge.RUN, run);
+              status.put("status", "done");
+              status.put("finding", published.id());
+              status.putAll(status(findingKnowledge));
+              Spore reply = Knowledge.reply(spore, name, status);
+              conversation.sending(name, reply);
+              return channel.publish(reply);
+            });
   }
 }

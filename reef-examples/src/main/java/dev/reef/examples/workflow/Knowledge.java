@@ -1,6 +1,7 @@
 package dev.reef.examples.workflow;
 
 import dev.reef.Spore;
+import dev.reef.SporeType;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +38,25 @@ final class Knowledge {
       return List.of();
     }
     return list.stream().map(String::valueOf).toList();
+  }
+
+  /**
+   * The answer to a request, as {@code ReefChannel.reply} builds it (directed to the requester,
+   * {@code reply_to} and causation set to the request's id, correlation, trace and run ids carried
+   * over), built here so that the demo can print it before publishing.
+   */
+  static Spore reply(Spore request, String from, Map<String, Object> knowledge) {
+    return Spore.builder()
+        .type(SporeType.RESPONSE)
+        .fromAgent(from)
+        .toAgent(request.fromAgent())
+        .replyTo(request.id())
+        .causationId(request.id())
+        .correlationId(request.correlationId())
+        .traceId(request.traceId())
+        .runId(request.runId())
+        .knowledge(knowledge)
+        .build();
   }
 
   static CompletionStage<Void> done() {

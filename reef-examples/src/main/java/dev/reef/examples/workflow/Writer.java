@@ -65,9 +65,9 @@ public final class Writer implements DemoAgent {
     }
     if (spore.type() == SporeType.REQUEST
         && Knowledge.is(spore, Knowledge.TASK, Knowledge.TASK_SUMMARIZE)) {
-      return channel
-          .reply(spore, AgentNames.WRITER, summarize(spore, run))
-          .thenAccept(replied -> conversation.sent(AgentNames.WRITER, replied));
+      Spore reply = Knowledge.reply(spore, AgentNames.WRITER, summarize(spore, run));
+      conversation.sending(AgentNames.WRITER, reply);
+      return channel.publish(reply);
     }
     return Knowledge.done();
   }
