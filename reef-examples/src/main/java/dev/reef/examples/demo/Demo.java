@@ -14,7 +14,7 @@ import java.util.Map;
  * RabbitMQ. Prints the conversation and a summary, and exits 0 when the workflow completed (1
  * otherwise).
  *
- * <p>Run: {@code mvn -B -q -pl reef-examples -am compile exec:java}
+ * <p>Run: {@code mvn -B -q -pl reef-examples -am test-compile exec:java}
  */
 public final class Demo {
   private Demo() {}
