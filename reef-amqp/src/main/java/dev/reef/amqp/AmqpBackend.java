@@ -310,7 +310,8 @@ public final class AmqpBackend implements ReefBackend {
       if (e instanceof IllegalArgumentException) {
         throw (IllegalArgumentException) e;
       }
-      throw new ReefException("cannot connect to the broker at " + maskedUri() + ": " + e, e);
+      throw new ReefException(
+          "cannot connect to the broker at " + maskedUri() + ": " + describe(e), e);
     }
     long sweep = Math.max(100, Math.min(1000, confirmTimeout.toMillis() / 4));
     scheduler.scheduleWithFixedDelay(this::sweepConfirms, sweep, sweep, TimeUnit.MILLISECONDS);
@@ -341,6 +342,7 @@ public final class AmqpBackend implements ReefBackend {
     f.setTopologyRecoveryEnabled(true);
     f.setNetworkRecoveryInterval(recoveryInterval.toMillis());
     f.setConnectionTimeout(10_000);
+    f.setExceptionHandler(new QuietExceptionHandler());
     return f;
   }
 
@@ -707,6 +709,13 @@ public final class AmqpBackend implements ReefBackend {
       user = (colon < 0 ? userInfo : userInfo.substring(0, colon) + ":***") + "@";
     }
     return u.getScheme() + "://" + user + host + port + path;
+  }
+
+  private static String describe(Throwable e) {
+    Throwable cause = e.getCause();
+    return cause != null && e.getMessage() == null
+        ? e + " (" + cause.getMessage() + ")"
+        : e.toString();
   }
 
   private static Throwable unwrap(Throwable t) {
