@@ -70,6 +70,11 @@ public final class AgentMain {
   }
 
   static int run(String name, Map<String, String> env, PrintStream out) throws Exception {
+    String ready = env.get("REEF_READY_FILE");
+    if (ready != null) {
+      // A restarted container keeps its files: not ready until listening again.
+      Files.deleteIfExists(Path.of(ready));
+    }
     WorkflowSettings settings = WorkflowSettings.fromEnvironment(env);
     String transcript = env.get("REEF_DEMO_TRANSCRIPT");
     Conversation conversation =
