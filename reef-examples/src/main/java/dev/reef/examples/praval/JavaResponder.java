@@ -3,6 +3,7 @@ package dev.reef.examples.praval;
 import dev.reef.Reef;
 import dev.reef.ReefChannel;
 import dev.reef.SporeType;
+import dev.reef.Subscription;
 import dev.reef.amqp.AmqpBackend;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,6 +32,33 @@ public final class JavaResponder {
   private JavaResponder() {}
 
   /**
+   * Subscribes {@code agent} on a channel: every {@code request} spore gets a {@code response} to
+   * its sender with {@code reply_to} = the request's id and the knowledge {@code {"echo": <request
+   * knowledge>, "agent": <agent>, "runtime": "java <version>"}}; other spores are acknowledged and
+   * ignored. A request is settled when the broker has confirmed the answer; if the answer fails
+   * (for example the Python agent has gone), the request is retried and finally dead-lettered.
+   *
+   * @param channel a channel mapped to Praval's exchange (or any channel)
+   * @param agent this agent's name
+   * @return the subscription
+   */
+  public static Subscription answerRequests(ReefChannel channel, String agent) {
+    return channel.subscribeAsync(
+        agent,
+        spore -> {
+          if (spore.type() != SporeType.REQUEST) {
+            // broadcasts and notifications from Python agents: nothing to answer
+            return CompletableFuture.completedFuture(null);
+          }
+          Map<String, Object> answer = new LinkedHashMap<>();
+          answer.put("echo", spore.knowledge());
+          answer.put("agent", agent);
+          answer.put("runtime", "java " + Runtime.version().feature());
+          return channel.reply(spore, agent, answer);
+        });
+  }
+
+  /**
    * Starts the responder and runs until the JVM is stopped.
    *
    * @param args optional: Praval's exchange name, then this agent's name
@@ -43,23 +71,7 @@ public final class JavaResponder {
 
     AmqpBackend backend = AmqpBackend.builder().uri(uri).pravalChannel(CHANNEL, exchange).build();
     Reef reef = Reef.create(backend);
-    ReefChannel praval = reef.channel(CHANNEL);
-    praval.subscribeAsync(
-        agent,
-        spore -> {
-          if (spore.type() != SporeType.REQUEST) {
-            // broadcasts and notifications from Python agents: nothing to answer
-            return CompletableFuture.completedFuture(null);
-          }
-          Map<String, Object> answer = new LinkedHashMap<>();
-          answer.put("echo", spore.knowledge());
-          answer.put("agent", agent);
-          answer.put("runtime", "java " + Runtime.version().feature());
-          // A response to the sender with reply_to = the request's id. The request is settled
-          // when the broker has confirmed the response; if that fails (for example the Python
-          // agent has gone), the request is retried and finally dead-lettered.
-          return praval.reply(spore, agent, answer);
-        });
+    answerRequests(reef.channel(CHANNEL), agent);
     CountDownLatch closed = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
