@@ -386,11 +386,18 @@ final class AmqpSporeMapper {
 
   /** ISO-8601 in UTC with a {@code Z} offset and as many fraction digits as needed. */
   static String isoUtc(Instant t) {
-    return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t.atOffset(ZoneOffset.UTC));
+    String fast = WireTimes.isoUtc(t);
+    return fast != null
+        ? fast
+        : DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t.atOffset(ZoneOffset.UTC));
   }
 
   /** Python's naive {@code isoformat()} of the UTC time: microseconds, none when zero. */
   static String pravalTime(Instant t) {
+    String fast = WireTimes.pravalTime(t);
+    if (fast != null) {
+      return fast;
+    }
     LocalDateTime ldt = LocalDateTime.ofInstant(t, ZoneOffset.UTC);
     String s = PRAVAL_TIME.format(ldt);
     int micros = ldt.getNano() / 1000;
@@ -407,6 +414,10 @@ final class AmqpSporeMapper {
     }
     String s = text(v).trim();
     try {
+      Instant fast = WireTimes.parse(s);
+      if (fast != null) {
+        return fast;
+      }
       TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME.parse(s);
       if (t.isSupported(ChronoField.OFFSET_SECONDS)) {
         return OffsetDateTime.from(t).toInstant();
