@@ -211,14 +211,46 @@ public final class BenchmarkMain {
     }
   }
 
+  /** Throughput and CPU per message of one side over the rounds. */
+  private static final class Sided {
+    final Series rate = new Series(true);
+    final Series clientCpu = new Series(false);
+    final Series brokerCpu = new Series(false);
+  }
+
+  /** One throughput round of n messages, with the CPU it took in this JVM and in the broker. */
+  private static void throughputRound(String label, Sided into, Side side, int n) {
+    try {
+      CpuMeter.Reading before = CpuMeter.read();
+      double v = side.measure();
+      double[] cpu = CpuMeter.read().perOp(before, n);
+      into.rate.add(v);
+      into.clientCpu.add(cpu[0]);
+      if (!Double.isNaN(cpu[1])) {
+        into.brokerCpu.add(cpu[1]);
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "  %-34s %,10.0f msg/s   CPU/msg: client %6.1f us, broker %6.1f us%n",
+          label,
+          v,
+          cpu[0],
+          cpu[1]);
+    } catch (Exception e) {
+      System.out.printf(Locale.ROOT, "  %-34s FAILED: %s%n", label, e);
+    }
+  }
+
   private void throughput(BenchSettings s, String runId, ResultTable table) throws Exception {
     System.out.println("\n== AMQP throughput: " + s.throughputMessages() + " messages per round");
-    Series raw = new Series(true);
-    Series rawMin = new Series(true);
-    Map<ReefBackends.Layout, Series> reef = new HashMap<>();
+    Sided raw = new Sided();
+    Sided rawMin = new Sided();
+    Map<ReefBackends.Layout, Sided> reef = new HashMap<>();
     List<ReefAmqp> reefs = new ArrayList<>();
     Map<ReefBackends.Layout, ReefAmqp> sides = new HashMap<>();
     RawAmqp rawSide = new RawAmqp(s, runId);
+    int n = s.throughputMessages();
+    int warm = s.warmupMessages();
     try {
       for (ReefBackends.Layout layout : ReefBackends.Layout.values()) {
         if (ReefBackends.supports(layout)) {
@@ -226,73 +258,100 @@ public final class BenchmarkMain {
             ReefAmqp r = new ReefAmqp(s, runId, layout);
             reefs.add(r);
             sides.put(layout, r);
-            reef.put(layout, new Series(true));
+            reef.put(layout, new Sided());
           } catch (RuntimeException e) {
             System.out.println("  " + layout.label + " unavailable: " + e);
           }
         }
       }
       // Warm-up, not counted.
-      measure(
-          "warm-up raw",
-          new Series(true),
-          () -> rawSide.throughput(s.warmupMessages(), false),
-          "msg/s");
-      measure(
-          "warm-up raw minimal",
-          new Series(true),
-          () -> rawSide.throughput(s.warmupMessages(), true),
-          "msg/s");
+      throughputRound("warm-up raw", new Sided(), () -> rawSide.throughput(warm, false), warm);
+      throughputRound(
+          "warm-up raw minimal", new Sided(), () -> rawSide.throughput(warm, true), warm);
       for (Map.Entry<ReefBackends.Layout, ReefAmqp> e : sides.entrySet()) {
-        measure(
-            "warm-up " + e.getKey().label,
-            new Series(true),
-            () -> e.getValue().throughput(s.warmupMessages()),
-            "msg/s");
+        throughputRound(
+            "warm-up " + e.getKey().label, new Sided(), () -> e.getValue().throughput(warm), warm);
       }
       for (int r = 1; r <= s.rounds(); r++) {
         System.out.println(" round " + r);
-        measure("raw", raw, () -> rawSide.throughput(s.throughputMessages(), false), "msg/s");
+        throughputRound("raw", raw, () -> rawSide.throughput(n, false), n);
         for (ReefBackends.Layout layout : ReefBackends.Layout.values()) {
           ReefAmqp side = sides.get(layout);
           if (side != null) {
-            measure(
-                layout.label,
-                reef.get(layout),
-                () -> side.throughput(s.throughputMessages()),
-                "msg/s");
+            throughputRound(layout.label, reef.get(layout), () -> side.throughput(n), n);
           }
         }
-        measure(
-            "raw minimal", rawMin, () -> rawSide.throughput(s.throughputMessages(), true), "msg/s");
+        throughputRound("raw minimal", rawMin, () -> rawSide.throughput(n, true), n);
       }
     } finally {
       cleanup(s, rawSide, reefs);
     }
+    Sided none = new Sided();
     for (ReefBackends.Layout layout : ReefBackends.Layout.values()) {
-      Series series = reef.getOrDefault(layout, new Series(true));
       table.add(
           new ResultTable.Row(
               "AMQP throughput",
               "1 KB spores, confirms on",
               "msg/s",
               "raw (same shape)",
-              raw,
+              raw.rate,
               layout.label,
-              series,
+              reef.getOrDefault(layout, none).rate,
               "ratio >= 0.90",
               0.90,
               Double.NaN));
     }
+    Sided lean = reef.getOrDefault(ReefBackends.Layout.LEAN, none);
     table.add(
         new ResultTable.Row(
             "AMQP throughput",
             "context: raw without headers/expiry/priority",
             "msg/s",
             "raw (minimal)",
-            rawMin,
+            rawMin.rate,
             ReefBackends.Layout.LEAN.label,
-            reef.getOrDefault(ReefBackends.Layout.LEAN, new Series(true)),
+            lean.rate,
+            "",
+            Double.NaN,
+            Double.NaN));
+    for (ReefBackends.Layout layout : ReefBackends.Layout.values()) {
+      Sided side = reef.getOrDefault(layout, none);
+      table.add(
+          new ResultTable.Row(
+              "AMQP CPU per message",
+              "this JVM (publisher + consumer)",
+              "us",
+              "raw (same shape)",
+              raw.clientCpu,
+              layout.label,
+              side.clientCpu,
+              "",
+              Double.NaN,
+              Double.NaN));
+      if (CpuMeter.brokerKnown()) {
+        table.add(
+            new ResultTable.Row(
+                "AMQP CPU per message",
+                "broker (beam.smp)",
+                "us",
+                "raw (same shape)",
+                raw.brokerCpu,
+                layout.label,
+                side.brokerCpu,
+                "",
+                Double.NaN,
+                Double.NaN));
+      }
+    }
+    table.add(
+        new ResultTable.Row(
+            "AMQP CPU per message",
+            "context: raw minimal, this JVM / broker",
+            "us",
+            "raw minimal (JVM)",
+            rawMin.clientCpu,
+            "raw minimal (broker)",
+            rawMin.brokerCpu,
             "",
             Double.NaN,
             Double.NaN));
@@ -403,6 +462,9 @@ public final class BenchmarkMain {
     Series rawRate = new Series(true);
     Series rawP50 = new Series(false);
     Series rawP99 = new Series(false);
+    Series mbRate = new Series(true);
+    Series mbP50 = new Series(false);
+    Series mbP99 = new Series(false);
     Series reefRate = new Series(true);
     Series reefP50 = new Series(false);
     Series reefP99 = new Series(false);
@@ -415,18 +477,21 @@ public final class BenchmarkMain {
       for (int r = 1; r <= rounds; r++) {
         System.out.println(" round " + r);
         int warm = r == 1 ? s.askWarmup() : 50;
-        askRound("raw", rawRate, rawP50, rawP99, () -> rawSide.rpc(s.askCalls(), warm));
+        askRound("raw", rawRate, rawP50, rawP99, () -> rawSide.rpc(s.askCalls(), warm, false));
         askRound("reef", reefRate, reefP50, reefP99, () -> reefSide.ask(s.askCalls(), warm));
+        askRound(
+            "raw via mailbox", mbRate, mbP50, mbP99, () -> rawSide.rpc(s.askCalls(), warm, true));
       }
     } finally {
       cleanup(s, rawSide, reefs);
     }
+    String direct = "raw direct reply-to";
     table.add(
         new ResultTable.Row(
             "ask round trip",
             "sequential calls",
             "calls/s",
-            "raw direct reply-to",
+            direct,
             rawRate,
             "reef ask",
             reefRate,
@@ -438,7 +503,7 @@ public final class BenchmarkMain {
             "ask round trip",
             "p50",
             "ms",
-            "raw direct reply-to",
+            direct,
             rawP50,
             "reef ask",
             reefP50,
@@ -450,10 +515,35 @@ public final class BenchmarkMain {
             "ask round trip",
             "p99",
             "ms",
-            "raw direct reply-to",
+            direct,
             rawP99,
             "reef ask",
             reefP99,
+            "",
+            Double.NaN,
+            Double.NaN));
+    String viaMailbox = "raw reply via mailbox queue";
+    table.add(
+        new ResultTable.Row(
+            "ask round trip",
+            "context: calls/s",
+            "calls/s",
+            viaMailbox,
+            mbRate,
+            "reef ask",
+            reefRate,
+            "",
+            Double.NaN,
+            Double.NaN));
+    table.add(
+        new ResultTable.Row(
+            "ask round trip",
+            "context: p50",
+            "ms",
+            viaMailbox,
+            mbP50,
+            "reef ask",
+            reefP50,
             "",
             Double.NaN,
             Double.NaN));
@@ -468,7 +558,7 @@ public final class BenchmarkMain {
       p99.add(l.p99Ms());
       System.out.printf(
           Locale.ROOT,
-          "  %-6s %,8.0f calls/s  p50 %.3f ms  p99 %.3f ms  max %.3f ms%n",
+          "  %-16s %,8.0f calls/s  p50 %.3f ms  p99 %.3f ms  max %.3f ms%n",
           label,
           l.callsPerSecond(),
           l.p50Ms(),

@@ -40,6 +40,7 @@ final class RawAmqp implements AutoCloseable {
   final String queue;
   final String minimalQueue;
   final String rpcQueue;
+  final String cliQueue;
 
   RawAmqp(BenchSettings settings, String runId) throws Exception {
     this.settings = settings;
@@ -49,6 +50,7 @@ final class RawAmqp implements AutoCloseable {
     this.queue = exchange + ".rx";
     this.minimalQueue = exchange + ".rxmin";
     this.rpcQueue = exchange + ".svc";
+    this.cliQueue = exchange + ".cli";
     try (Channel ch = pubConn.createChannel()) {
       ch.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true);
       Map<String, Object> args = Amqp.mailboxArguments(exchange + ".dlx");
@@ -58,11 +60,13 @@ final class RawAmqp implements AutoCloseable {
       ch.queueBind(minimalQueue, exchange, "agent.rxmin.*");
       ch.queueDeclare(rpcQueue, true, false, false, args);
       ch.queueBind(rpcQueue, exchange, "agent.svc.*");
+      ch.queueDeclare(cliQueue, true, false, false, args);
+      ch.queueBind(cliQueue, exchange, "agent.cli.*");
     }
   }
 
   List<String> queues() {
-    return List.of(queue, minimalQueue, rpcQueue);
+    return List.of(queue, minimalQueue, rpcQueue, cliQueue);
   }
 
   /** The properties of one spore-shaped message, built fresh as a real program would. */
@@ -206,14 +210,21 @@ final class RawAmqp implements AutoCloseable {
   }
 
   /**
-   * Sequential request/reply with direct reply-to: the request has the spore shape (persistent,
-   * headers, expiry) and goes through the topic exchange to a mailbox-shaped queue; the server
-   * parses it and replies through the default exchange to {@code amq.rabbitmq.reply-to}.
+   * Sequential request/reply. The request has the spore shape (persistent, headers, expiry) and
+   * goes through the topic exchange to a mailbox-shaped queue; the server parses it and replies.
+   *
+   * @param viaMailbox false: the reply goes through the default exchange to {@code
+   *     amq.rabbitmq.reply-to} (direct reply-to, no queue); true: the reply has the spore shape too
+   *     and goes, persistent and confirmed, through the topic exchange to the client's own
+   *     mailbox-shaped queue, which is the path a Reef response takes
    */
-  Latency rpc(int calls, int warmup) throws Exception {
+  Latency rpc(int calls, int warmup, boolean viaMailbox) throws Exception {
     Channel server = subConn.createChannel();
     Channel client = pubConn.createChannel();
     try {
+      if (viaMailbox) {
+        server.confirmSelect();
+      }
       server.basicQos(settings.prefetch());
       server.basicConsume(
           rpcQueue,
@@ -224,25 +235,41 @@ final class RawAmqp implements AutoCloseable {
                 String tag, Envelope env, AMQP.BasicProperties props, byte[] body)
                 throws IOException {
               Map<String, Object> request = Payload.parse(body);
-              Map<String, Object> answer = Map.of("answer", request.get("n"));
-              AMQP.BasicProperties reply =
-                  new AMQP.BasicProperties.Builder()
-                      .contentType("application/json")
-                      .correlationId(props.getMessageId())
-                      .build();
-              getChannel().basicPublish("", props.getReplyTo(), reply, Payload.toJson(answer));
+              byte[] answer = Payload.toJson(Map.of("answer", request.get("n")));
+              if (viaMailbox) {
+                AMQP.BasicProperties reply =
+                    sporeProperties("response", "cli", null)
+                        .builder()
+                        .correlationId(props.getMessageId())
+                        .build();
+                getChannel().basicPublish(exchange, "agent.cli.response", true, reply, answer);
+              } else {
+                AMQP.BasicProperties reply =
+                    new AMQP.BasicProperties.Builder()
+                        .contentType("application/json")
+                        .correlationId(props.getMessageId())
+                        .build();
+                getChannel().basicPublish("", props.getReplyTo(), reply, answer);
+              }
               getChannel().basicAck(env.getDeliveryTag(), false);
             }
           });
       AtomicReference<CompletableFuture<Map<String, Object>>> pending = new AtomicReference<>();
       AtomicReference<String> expected = new AtomicReference<>();
+      if (viaMailbox) {
+        client.basicQos(settings.prefetch());
+      }
       client.basicConsume(
-          REPLY_TO,
-          true,
+          viaMailbox ? cliQueue : REPLY_TO,
+          !viaMailbox,
           new DefaultConsumer(client) {
             @Override
             public void handleDelivery(
-                String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
+                String tag, Envelope env, AMQP.BasicProperties props, byte[] body)
+                throws IOException {
+              if (viaMailbox) {
+                getChannel().basicAck(env.getDeliveryTag(), false);
+              }
               if (props.getCorrelationId().equals(expected.get())) {
                 pending.get().complete(Payload.parse(body));
               }
@@ -255,7 +282,8 @@ final class RawAmqp implements AutoCloseable {
           t0 = System.nanoTime();
         }
         long start = System.nanoTime();
-        AMQP.BasicProperties props = sporeProperties("request", "svc", REPLY_TO);
+        AMQP.BasicProperties props =
+            sporeProperties("request", "svc", viaMailbox ? null : REPLY_TO);
         CompletableFuture<Map<String, Object>> f = new CompletableFuture<>();
         expected.set(props.getMessageId());
         pending.set(f);

@@ -86,6 +86,9 @@ final class ResultTable {
     if (Double.isNaN(v)) {
       return "-";
     }
+    if (unit.equals("us")) {
+      return String.format(Locale.ROOT, "%.1f", v);
+    }
     if (unit.equals("ms")) {
       return String.format(Locale.ROOT, "%.3f", v);
     }

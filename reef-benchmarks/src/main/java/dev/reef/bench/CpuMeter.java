@@ -1,0 +1,79 @@
+package dev.reef.bench;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.stream.Stream;
+
+/**
+ * CPU time spent by this JVM and by a local RabbitMQ ({@code beam.smp}, found in {@code /proc}).
+ * CPU per message is much less sensitive than wall-clock figures to other work on the machine, so
+ * it shows where the cost goes even when the machine is busy.
+ */
+final class CpuMeter {
+  private static final long BROKER_PID = findBroker();
+
+  /** A reading: nanoseconds of CPU of this process and of the broker (-1 if unknown). */
+  record Reading(long processNanos, long brokerNanos) {
+    /** CPU per operation since {@code start}, in microseconds: [process, broker]. */
+    double[] perOp(Reading start, long ops) {
+      double p = (processNanos - start.processNanos) / 1e3 / ops;
+      double b =
+          brokerNanos < 0 || start.brokerNanos < 0
+              ? Double.NaN
+              : (brokerNanos - start.brokerNanos) / 1e3 / ops;
+      return new double[] {p, b};
+    }
+  }
+
+  private CpuMeter() {}
+
+  static boolean brokerKnown() {
+    return BROKER_PID > 0;
+  }
+
+  static Reading read() {
+    long p = -1;
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      p = os.getProcessCpuTime();
+    }
+    return new Reading(p, brokerNanos());
+  }
+
+  private static long findBroker() {
+    try (Stream<Path> procs = Files.list(Paths.get("/proc"))) {
+      return procs
+          .filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit))
+          .filter(
+              d -> {
+                try {
+                  return Files.readString(d.resolve("comm")).trim().equals("beam.smp");
+                } catch (Exception e) {
+                  return false;
+                }
+              })
+          .mapToLong(d -> Long.parseLong(d.getFileName().toString()))
+          .findFirst()
+          .orElse(-1);
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  /** utime + stime of the broker from /proc/pid/stat, in ns (clock ticks of 10 ms). */
+  private static long brokerNanos() {
+    if (BROKER_PID <= 0) {
+      return -1;
+    }
+    try {
+      String stat = Files.readString(Paths.get("/proc", Long.toString(BROKER_PID), "stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      return ticks * 10_000_000L;
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+}
