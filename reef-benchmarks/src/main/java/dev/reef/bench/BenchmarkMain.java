@@ -635,6 +635,18 @@ public final class BenchmarkMain {
             "",
             Double.NaN,
             Double.NaN));
+    table.add(
+        new ResultTable.Row(
+            "in-memory",
+            "CPU per directed spore (both threads)",
+            "us",
+            "-",
+            null,
+            "reef in-memory",
+            results.getOrDefault("directed_cpu_us", new Series(false)),
+            "",
+            Double.NaN,
+            Double.NaN));
     String at = "at " + s.memoryLatencyRate() + "/s";
     table.add(
         new ResultTable.Row(

@@ -57,8 +57,12 @@ final class InMemoryBench {
     flood(Math.min(n, 300_000), false);
     flood(Math.min(n, 300_000), true);
     for (int r = 0; r < rounds; r++) {
+      CpuMeter.Reading before = CpuMeter.read();
       result("directed", flood(n, false));
+      result("directed_cpu_us", CpuMeter.read().perOp(before, n)[0]);
+      before = CpuMeter.read();
       result("broadcast", flood(n, true));
+      result("broadcast_cpu_us", CpuMeter.read().perOp(before, n)[0]);
     }
     for (int r = 0; r < Math.min(rounds, 3); r++) {
       Histogram h = latency(rate, seconds);

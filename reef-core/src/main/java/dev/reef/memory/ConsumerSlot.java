@@ -35,21 +35,18 @@ final class ConsumerSlot implements MailboxSubscription, Runnable {
   }
 
   /** Polls before parking idle, to catch a steady stream without a wake-up per spore. */
-  static final int SPIN = 64;
+  static final int SPIN = 2048;
 
   @Override
   public void run() {
     for (int budget = BATCH; budget > 0; budget--) {
-      Object entry = null;
-      for (int i = 0; i < SPIN && entry == null; i++) {
-        entry = mailbox.poll(this);
-        if (entry == null) {
-          Thread.onSpinWait();
-        }
+      // Spin on a lock-free hint before parking idle: a steady stream then costs no wake-up
+      // (a futex call on each side) per spore, and the spin does not contend for the lock that
+      // publishers take.
+      for (int i = 0; i < SPIN && mailbox.looksEmpty(); i++) {
+        Thread.onSpinWait();
       }
-      if (entry == null) {
-        entry = mailbox.take(this);
-      }
+      Object entry = mailbox.take(this);
       if (entry == null) {
         return;
       }

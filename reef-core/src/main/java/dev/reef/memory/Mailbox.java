@@ -21,7 +21,7 @@ final class Mailbox {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private final ArrayDeque<Object>[] queues = new ArrayDeque[Spore.MAX_PRIORITY + 1];
 
-  private int size;
+  private volatile int size; // written under the monitor; read without it only as a hint
   private int nonEmpty; // bit p set when queues[p] is non-empty
   private int pendingRetries;
   private final ArrayList<ConsumerSlot> idle = new ArrayList<>(2);
@@ -115,6 +115,11 @@ final class Mailbox {
       slot.current.set(e);
       return e;
     }
+  }
+
+  /** Whether the mailbox looks empty, read without the lock (a hint for spinning consumers). */
+  boolean looksEmpty() {
+    return size == 0;
   }
 
   /** Like {@link #take} but never parks the slot: null when empty. */
