@@ -39,8 +39,6 @@ final class AgentDispatcher implements MailboxConsumer {
   // Guarded by reef.lock.
   int openAsks;
   MailboxSubscription subscription;
-  long idleSinceNanos;
-  boolean releaseScheduled;
 
   AgentDispatcher(DefaultReef reef, String channel, String agent, int dedupWindow) {
     this.reef = reef;

@@ -30,14 +30,6 @@ final class DefaultReef implements Reef {
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
   private static final int RECENT_REQUESTS = 4096;
 
-  /**
-   * How long an asker without handlers keeps consuming its mailbox after its last ask or gather
-   * ended. Back-to-back asks then reuse one consumer. A response arriving in that time is a late
-   * one and is dropped as such; any other spore meets an agent without handlers, exactly as during
-   * an open ask.
-   */
-  static final long ASK_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
-
   final ReefBackend backend;
   final ReefOptions options;
   final StatsRecorder stats = new StatsRecorder();
@@ -450,41 +442,7 @@ final class DefaultReef implements Reef {
     recentRequests.put(p.requestId, Boolean.TRUE);
     synchronized (lock) {
       d.openAsks--;
-      if (closed.get() || d.hasHandlers() || d.openAsks > 0) {
-        return;
-      }
-      // Keep consuming the asker's mailbox a little longer: a sequence of asks would otherwise
-      // attach and detach a consumer per call (on AMQP a channel, basic.consume and basic.cancel,
-      // several broker round trips, which dominated the ask round trip).
-      d.idleSinceNanos = System.nanoTime();
-      if (!d.releaseScheduled) {
-        d.releaseScheduled = true;
-        scheduleRelease(d, ASK_LINGER_NANOS);
-      }
-    }
-  }
-
-  /** Schedules the end of an asker's linger; guarded by {@link #lock}. */
-  private void scheduleRelease(AgentDispatcher d, long delayNanos) {
-    try {
-      timers.schedule(() -> lingerElapsed(d), delayNanos, TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      d.releaseScheduled = false;
-      releaseIfUnused(d);
-    }
-  }
-
-  private void lingerElapsed(AgentDispatcher d) {
-    synchronized (lock) {
-      d.releaseScheduled = false;
-      if (closed.get() || d.hasHandlers() || d.openAsks > 0) {
-        return;
-      }
-      long left = d.idleSinceNanos + ASK_LINGER_NANOS - System.nanoTime();
-      if (left > 0) {
-        d.releaseScheduled = true;
-        scheduleRelease(d, left);
-      } else {
+      if (!closed.get()) {
         releaseIfUnused(d);
       }
     }
