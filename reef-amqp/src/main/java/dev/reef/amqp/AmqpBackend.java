@@ -308,7 +308,8 @@ public final class AmqpBackend implements ReefBackend {
       }
       ConfirmingPublisher[] ps = new ConfirmingPublisher[publisherChannels];
       for (int i = 0; i < ps.length; i++) {
-        ps[i] = new ConfirmingPublisher(c.createChannel(), window, declaredExchanges::clear);
+        ps[i] =
+            new ConfirmingPublisher(c.createChannel(), window, declaredExchanges::clear, callbacks);
       }
       publishers = ps;
       synchronized (topologyLock) {
@@ -478,12 +479,8 @@ public final class AmqpBackend implements ReefBackend {
       return CompletableFuture.failedFuture(
           new PublishException("no publishing channel: " + describe(e), e));
     }
-    CompletableFuture<Boolean> f = p.publish(exchange, routingKey, props, body);
-    try {
-      return f.whenCompleteAsync((r, e) -> {}, callbacks);
-    } catch (RejectedExecutionException e) {
-      return f;
-    }
+    // Completed on the callbacks executor by the publisher, one task per confirm frame.
+    return p.publish(exchange, routingKey, props, body);
   }
 
   /** The publisher of a slot, replaced if a channel-level error closed it for good. */
@@ -502,7 +499,7 @@ public final class AmqpBackend implements ReefBackend {
         if (ch == null) {
           throw new IOException("the broker allows no more channels");
         }
-        ps[slot] = new ConfirmingPublisher(ch, window, declaredExchanges::clear);
+        ps[slot] = new ConfirmingPublisher(ch, window, declaredExchanges::clear, callbacks);
         log.info("replaced a publishing channel closed by a channel error");
       }
       return ps[slot];

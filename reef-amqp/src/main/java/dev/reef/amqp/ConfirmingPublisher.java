@@ -9,11 +9,15 @@ import com.rabbitmq.client.ShutdownSignalException;
 import dev.reef.PublishException;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -26,8 +30,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * before the confirm, or no confirm within the timeout. Nothing outstanding is forgotten: a channel
  * shutdown fails everything not yet confirmed (the message may or may not have reached the broker).
  *
- * <p>The futures are completed on the connection's I/O thread; callers must continue on another
- * executor.
+ * <p>The futures of confirmed, nacked or lost publishes are completed on the completion executor
+ * given at construction (one task per confirm frame), never on the connection's I/O thread; a
+ * publish that fails at once completes on the caller's thread.
  */
 final class ConfirmingPublisher implements ConfirmListener, ReturnListener, ShutdownListener {
   private final Channel channel;
@@ -36,6 +41,7 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
   private volatile Epoch epoch = new Epoch();
   private volatile boolean dead;
   private final Runnable onChannelError;
+  private final Executor completions;
 
   /** The outstanding publishes of one incarnation of the channel (sequence numbers restart). */
   private static final class Epoch {
@@ -70,13 +76,65 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
         done.completeExceptionally(t);
       }
     }
+
+    /** Marks it settled and frees its window permit; the future is completed separately. */
+    boolean settle() {
+      if (settled.compareAndSet(false, true)) {
+        window.release();
+        return true;
+      }
+      return false;
+    }
+
+    void finish(Throwable failure) {
+      if (failure == null) {
+        done.complete(!returned);
+      } else {
+        done.completeExceptionally(failure);
+      }
+    }
   }
 
-  ConfirmingPublisher(Channel channel, Semaphore window, Runnable onChannelError)
+  /**
+   * Completes settled publishes' futures on the completion executor, never on the connection's I/O
+   * thread, one task per confirm frame (a {@code multiple} ack settles many publishes at once), so
+   * that a steady stream does not pay a thread hand-off per message.
+   */
+  private void finishAll(List<Pending> settled, Throwable failure) {
+    if (settled.isEmpty()) {
+      return;
+    }
+    Runnable task =
+        () -> {
+          for (Pending p : settled) {
+            p.finish(failure);
+          }
+        };
+    try {
+      completions.execute(task);
+    } catch (RejectedExecutionException e) {
+      task.run(); // closing: complete here rather than never
+    }
+  }
+
+  private void failAllOf(ConcurrentNavigableMap<Long, Pending> outstanding, Throwable error) {
+    List<Pending> settled = new ArrayList<>();
+    for (Long seq : outstanding.keySet()) {
+      Pending p = outstanding.remove(seq);
+      if (p != null && p.settle()) {
+        settled.add(p);
+      }
+    }
+    finishAll(settled, error);
+  }
+
+  ConfirmingPublisher(
+      Channel channel, Semaphore window, Runnable onChannelError, Executor completions)
       throws IOException {
     this.channel = channel;
     this.window = window;
     this.onChannelError = onChannelError;
+    this.completions = completions;
     channel.confirmSelect();
     channel.addConfirmListener(this);
     channel.addReturnListener(this);
@@ -124,25 +182,12 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
   private void settle(long seq, boolean multiple, Throwable failure) {
     Epoch e = epoch;
     if (multiple) {
-      ConcurrentNavigableMap<Long, Pending> head = e.outstanding.headMap(seq, true);
-      for (Map.Entry<Long, Pending> entry : head.entrySet()) {
-        if (head.remove(entry.getKey()) != null) {
-          complete(entry.getValue(), failure);
-        }
-      }
+      failAllOf(e.outstanding.headMap(seq, true), failure);
     } else {
       Pending p = e.outstanding.remove(seq);
-      if (p != null) {
-        complete(p, failure);
+      if (p != null && p.settle()) {
+        finishAll(List.of(p), failure);
       }
-    }
-  }
-
-  private static void complete(Pending p, Throwable failure) {
-    if (failure == null) {
-      p.succeed();
-    } else {
-      p.fail(failure);
     }
   }
 
@@ -182,13 +227,7 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
     Epoch old = epoch;
     epoch = new Epoch();
     old.closed = true;
-    PublishException error = lost(cause);
-    for (Long seq : old.outstanding.keySet()) {
-      Pending p = old.outstanding.remove(seq);
-      if (p != null) {
-        p.fail(error);
-      }
-    }
+    failAllOf(old.outstanding, lost(cause));
   }
 
   /** Whether the channel was closed by a channel-level error and will not recover. */
@@ -201,16 +240,21 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
     long now = System.nanoTime();
     long limit = timeout.toNanos();
     Epoch e = epoch;
+    List<Pending> expired = new ArrayList<>();
     for (Map.Entry<Long, Pending> entry : e.outstanding.entrySet()) {
       Pending p = entry.getValue();
-      if (now - p.startNanos > limit && e.outstanding.remove(entry.getKey()) != null) {
-        p.fail(
-            new PublishException(
-                "no publisher confirm within "
-                    + timeout.toMillis()
-                    + " ms; the message may or may not have reached the broker"));
+      if (now - p.startNanos > limit
+          && e.outstanding.remove(entry.getKey()) != null
+          && p.settle()) {
+        expired.add(p);
       }
     }
+    finishAll(
+        expired,
+        new PublishException(
+            "no publisher confirm within "
+                + timeout.toMillis()
+                + " ms; the message may or may not have reached the broker"));
   }
 
   /** Unconfirmed publishes. */
@@ -220,13 +264,7 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
 
   /** Fails everything outstanding (used at close after the drain timeout). */
   void failAll(Throwable t) {
-    Epoch e = epoch;
-    for (Long seq : e.outstanding.keySet()) {
-      Pending p = e.outstanding.remove(seq);
-      if (p != null) {
-        p.fail(t);
-      }
-    }
+    failAllOf(epoch.outstanding, t);
   }
 
   Channel channel() {
