@@ -216,6 +216,7 @@ public final class BenchmarkMain {
     final Series rate = new Series(true);
     final Series clientCpu = new Series(false);
     final Series brokerCpu = new Series(false);
+    final Series switches = new Series(false);
   }
 
   /** One throughput round of n messages, with the CPU it took in this JVM and in the broker. */
@@ -229,13 +230,18 @@ public final class BenchmarkMain {
       if (!Double.isNaN(cpu[1])) {
         into.brokerCpu.add(cpu[1]);
       }
+      if (!Double.isNaN(cpu[2])) {
+        into.switches.add(cpu[2]);
+      }
       System.out.printf(
           Locale.ROOT,
-          "  %-34s %,10.0f msg/s   CPU/msg: client %6.1f us, broker %6.1f us%n",
+          "  %-34s %,10.0f msg/s   per msg: client CPU %6.1f us, broker CPU %6.1f us,"
+              + " %.2f context switches%n",
           label,
           v,
           cpu[0],
-          cpu[1]);
+          cpu[1],
+          cpu[2]);
     } catch (Exception e) {
       System.out.printf(Locale.ROOT, "  %-34s FAILED: %s%n", label, e);
     }
@@ -325,6 +331,18 @@ public final class BenchmarkMain {
               raw.clientCpu,
               layout.label,
               side.clientCpu,
+              "",
+              Double.NaN,
+              Double.NaN));
+      table.add(
+          new ResultTable.Row(
+              "AMQP CPU per message",
+              "context switches in this JVM",
+              "count",
+              "raw (same shape)",
+              raw.switches,
+              layout.label,
+              side.switches,
               "",
               Double.NaN,
               Double.NaN));
@@ -468,6 +486,9 @@ public final class BenchmarkMain {
     Series reefRate = new Series(true);
     Series reefP50 = new Series(false);
     Series reefP99 = new Series(false);
+    Series bareRate = new Series(true);
+    Series bareP50 = new Series(false);
+    Series bareP99 = new Series(false);
     RawAmqp rawSide = new RawAmqp(s, runId + "a");
     List<ReefAmqp> reefs = new ArrayList<>();
     try {
@@ -478,7 +499,13 @@ public final class BenchmarkMain {
         System.out.println(" round " + r);
         int warm = r == 1 ? s.askWarmup() : 50;
         askRound("raw", rawRate, rawP50, rawP99, () -> rawSide.rpc(s.askCalls(), warm, false));
-        askRound("reef", reefRate, reefP50, reefP99, () -> reefSide.ask(s.askCalls(), warm));
+        askRound("reef", reefRate, reefP50, reefP99, () -> reefSide.ask(s.askCalls(), warm, true));
+        askRound(
+            "reef, bare asker",
+            bareRate,
+            bareP50,
+            bareP99,
+            () -> reefSide.ask(s.askCalls() / 4, warm / 4, false));
         askRound(
             "raw via mailbox", mbRate, mbP50, mbP99, () -> rawSide.rpc(s.askCalls(), warm, true));
       }
@@ -493,7 +520,7 @@ public final class BenchmarkMain {
             "calls/s",
             direct,
             rawRate,
-            "reef ask",
+            "reef ask (subscribed asker)",
             reefRate,
             "",
             Double.NaN,
@@ -505,7 +532,7 @@ public final class BenchmarkMain {
             "ms",
             direct,
             rawP50,
-            "reef ask",
+            "reef ask (subscribed asker)",
             reefP50,
             "ratio <= 1.25",
             1.25,
@@ -517,8 +544,33 @@ public final class BenchmarkMain {
             "ms",
             direct,
             rawP99,
-            "reef ask",
+            "reef ask (subscribed asker)",
             reefP99,
+            "",
+            Double.NaN,
+            Double.NaN));
+    String bare = "reef ask, asker without handlers";
+    table.add(
+        new ResultTable.Row(
+            "ask round trip",
+            "context: calls/s",
+            "calls/s",
+            direct,
+            rawRate,
+            bare,
+            bareRate,
+            "",
+            Double.NaN,
+            Double.NaN));
+    table.add(
+        new ResultTable.Row(
+            "ask round trip",
+            "context: p50",
+            "ms",
+            direct,
+            rawP50,
+            bare,
+            bareP50,
             "",
             Double.NaN,
             Double.NaN));
@@ -530,7 +582,7 @@ public final class BenchmarkMain {
             "calls/s",
             viaMailbox,
             mbRate,
-            "reef ask",
+            "reef ask (subscribed asker)",
             reefRate,
             "",
             Double.NaN,
@@ -542,7 +594,7 @@ public final class BenchmarkMain {
             "ms",
             viaMailbox,
             mbP50,
-            "reef ask",
+            "reef ask (subscribed asker)",
             reefP50,
             "",
             Double.NaN,

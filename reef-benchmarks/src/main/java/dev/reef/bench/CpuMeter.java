@@ -14,16 +14,48 @@ import java.util.stream.Stream;
 final class CpuMeter {
   private static final long BROKER_PID = findBroker();
 
-  /** A reading: nanoseconds of CPU of this process and of the broker (-1 if unknown). */
-  record Reading(long processNanos, long brokerNanos) {
-    /** CPU per operation since {@code start}, in microseconds: [process, broker]. */
+  /**
+   * A reading: nanoseconds of CPU of this process and of the broker (-1 if unknown), and the
+   * context switches of this process's threads (-1 if unknown).
+   */
+  record Reading(long processNanos, long brokerNanos, long contextSwitches) {
+    /**
+     * Per operation since {@code start}: [process CPU µs, broker CPU µs, context switches of this
+     * process].
+     */
     double[] perOp(Reading start, long ops) {
       double p = (processNanos - start.processNanos) / 1e3 / ops;
       double b =
           brokerNanos < 0 || start.brokerNanos < 0
               ? Double.NaN
               : (brokerNanos - start.brokerNanos) / 1e3 / ops;
-      return new double[] {p, b};
+      double c =
+          contextSwitches < 0 || start.contextSwitches < 0
+              ? Double.NaN
+              : (contextSwitches - start.contextSwitches) / (double) ops;
+      return new double[] {p, b, c};
+    }
+  }
+
+  /** Voluntary and involuntary context switches of all threads of this process, from /proc. */
+  private static long contextSwitches() {
+    long total = 0;
+    try (Stream<Path> tasks = Files.list(Paths.get("/proc/self/task"))) {
+      for (Path t : (Iterable<Path>) tasks::iterator) {
+        try {
+          for (String line : Files.readAllLines(t.resolve("status"))) {
+            if (line.startsWith("voluntary_ctxt_switches")
+                || line.startsWith("nonvoluntary_ctxt_switches")) {
+              total += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+          }
+        } catch (Exception e) {
+          // a thread that ended meanwhile
+        }
+      }
+      return total;
+    } catch (Exception e) {
+      return -1;
     }
   }
 
@@ -39,7 +71,7 @@ final class CpuMeter {
         instanceof com.sun.management.OperatingSystemMXBean os) {
       p = os.getProcessCpuTime();
     }
-    return new Reading(p, brokerNanos());
+    return new Reading(p, brokerNanos(), contextSwitches());
   }
 
   private static long findBroker() {

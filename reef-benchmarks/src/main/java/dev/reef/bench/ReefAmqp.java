@@ -44,7 +44,11 @@ final class ReefAmqp implements AutoCloseable {
         request -> {
           rxChannel.reply(request, "svc", Map.of("answer", request.knowledge().get("n")));
         });
-    txChannel.declareMailbox("cli");
+    // Two askers: "cli" is a subscribed agent (its mailbox is consumed anyway, as for any agent
+    // with handlers); "cli-bare" has no handlers, so each ask attaches a consumer to its mailbox
+    // and detaches it when the ask ends.
+    txChannel.subscribe("cli", spore -> {});
+    txChannel.declareMailbox("cli-bare");
   }
 
   private static dev.reef.spi.ReefBackend backend(
@@ -57,6 +61,7 @@ final class ReefAmqp implements AutoCloseable {
         "reef." + channel + ".rx",
         "reef." + channel + ".svc",
         "reef." + channel + ".cli",
+        "reef." + channel + ".cli-bare",
         "reef." + channel + ".tx");
   }
 
@@ -140,8 +145,13 @@ final class ReefAmqp implements AutoCloseable {
     return Latency.of(h, rate);
   }
 
-  /** Sequential {@code ask} round trips. */
-  Latency ask(int calls, int warmup) throws Exception {
+  /**
+   * Sequential {@code ask} round trips.
+   *
+   * @param subscribedAsker true: ask as an agent with a handler; false: as one without handlers
+   */
+  Latency ask(int calls, int warmup, boolean subscribedAsker) throws Exception {
+    String asker = subscribedAsker ? "cli" : "cli-bare";
     Histogram h = Latency.newHistogram();
     Duration timeout = Duration.ofSeconds(10);
     long t0 = 0;
@@ -151,7 +161,7 @@ final class ReefAmqp implements AutoCloseable {
       }
       long start = System.nanoTime();
       txChannel
-          .ask("cli", "svc", Map.of("question", "ping", "n", i), timeout)
+          .ask(asker, "svc", Map.of("question", "ping", "n", i), timeout)
           .get(15, TimeUnit.SECONDS);
       if (i >= 0) {
         Latency.record(h, System.nanoTime() - start);

@@ -86,6 +86,9 @@ final class ResultTable {
     if (Double.isNaN(v)) {
       return "-";
     }
+    if (unit.equals("count")) {
+      return String.format(Locale.ROOT, "%.2f", v);
+    }
     if (unit.equals("us")) {
       return String.format(Locale.ROOT, "%.1f", v);
     }
