@@ -331,7 +331,7 @@ public final class AmqpBackend implements ReefBackend {
     log.info("connected to {} ({} publishing channels)", maskedUri(), publisherChannels);
   }
 
-  private ConnectionFactory connectionFactory() throws GeneralSecurityException {
+  ConnectionFactory connectionFactory() throws GeneralSecurityException {
     ConnectionFactory f = new ConnectionFactory();
     String scheme =
         uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
