@@ -309,6 +309,11 @@ class AmqpSporeMapperTest {
     assertThat(plain.getVirtualHost()).isEqualTo("vh");
     assertThat(plain.isAutomaticRecoveryEnabled()).isTrue();
     assertThat(plain.isTopologyRecoveryEnabled()).isTrue();
+    assertThatThrownBy(
+            () -> AmqpBackend.builder().uri("amqp://u:sec:ret@h/").build().connectionFactory())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageNotContaining("sec")
+        .hasMessageNotContaining("ret");
   }
 
   private void assertMalformed(AMQP.BasicProperties p, String body, String expected) {
