@@ -592,6 +592,27 @@ class AmqpBackendIT {
     }
   }
 
+  @Test
+  void aMailboxDeletedUnderItsConsumerIsDeclaredAgainAndConsumed(TestBroker broker)
+      throws Exception {
+    AmqpBackend b = backend(broker);
+    List<String> got = new CopyOnWriteArrayList<>();
+    String queue = mailbox("bob");
+    record(b, "bob", got);
+    b.publish(channel, spore("alice", "bob", "one")).join();
+    await().atMost(WAIT).until(() -> got.contains("one"));
+    try (Channel raw = broker.connection().createChannel()) {
+      raw.queueDelete(queue);
+    }
+    // Until the consumer has declared its mailbox again, the agent is unknown.
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .until(() -> b.publish(channel, spore("alice", "bob", "two")).join() != null);
+    await().atMost(WAIT).until(() -> got.contains("two"));
+    assertThat(got).containsExactly("one", "two");
+  }
+
   private static String viaProxy(URI target, TcpProxy proxy) {
     return "amqp://"
         + (target.getRawUserInfo() == null ? "" : target.getRawUserInfo() + "@")
