@@ -40,16 +40,10 @@ final class ConsumerSlot implements MailboxSubscription, Runnable {
   @Override
   public void run() {
     for (int budget = BATCH; budget > 0; budget--) {
-      Object entry = null;
-      for (int i = 0; i < SPIN && entry == null; i++) {
-        entry = mailbox.poll(this);
-        if (entry == null) {
-          Thread.onSpinWait();
-        }
+      for (int i = 0; i < SPIN && mailbox.looksEmpty(); i++) {
+        Thread.onSpinWait();
       }
-      if (entry == null) {
-        entry = mailbox.take(this);
-      }
+      Object entry = mailbox.take(this);
       if (entry == null) {
         return;
       }
