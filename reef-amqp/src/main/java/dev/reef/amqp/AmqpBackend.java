@@ -332,7 +332,7 @@ public final class AmqpBackend implements ReefBackend {
     log.info("connected to {} ({} publishing channels)", maskedUri(), publisherChannels);
   }
 
-  private ConnectionFactory connectionFactory() throws GeneralSecurityException {
+  ConnectionFactory connectionFactory() throws GeneralSecurityException {
     ConnectionFactory f = new ConnectionFactory();
     String scheme =
         uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
@@ -340,8 +340,12 @@ public final class AmqpBackend implements ReefBackend {
     try {
       // Never hand an amqps URI to setUri: it would enable TLS that trusts every certificate.
       f.setUri(tls ? "amqp" + uri.toString().substring(5) : uri.toString());
-    } catch (java.net.URISyntaxException e) {
-      throw new IllegalArgumentException("bad broker URI " + maskedUri() + ": " + e.getMessage());
+    } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+      // amqp-client's messages may quote the user info, password included: do not pass them on.
+      throw new IllegalArgumentException(
+          "bad broker URI "
+              + maskedUri()
+              + " (expected amqp[s]://user:password@host:port/vhost, with '%' escapes)");
     }
     if (tls) {
       if (uri.getPort() == -1) {
@@ -369,8 +373,8 @@ public final class AmqpBackend implements ReefBackend {
    *     not return it); fails with {@link UnknownAgentException} when a directed spore's agent has
    *     no mailbox, {@link PublishException} on a nack, a connection loss before the confirm, a
    *     full confirm window or a confirm timeout, {@link ReefClosedException} after close. An
-   *     already expired spore is not published: it completes normally and is counted {@link
-   *     SporeEvent#EXPIRED}.
+   *     already expired spore reaches no mailbox: it is counted {@link SporeEvent#EXPIRED},
+   *     dead-lettered with reason {@code expired}, and the future completes normally.
    */
   @Override
   public CompletableFuture<Spore> publish(String channel, Spore spore) {

@@ -21,7 +21,7 @@ final class Mailbox {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private final ArrayDeque<Object>[] queues = new ArrayDeque[Spore.MAX_PRIORITY + 1];
 
-  private volatile int size; // written under the monitor; read without it only as a hint
+  private volatile int size; // written under the monitor; read lock-free by looksEmpty
   private int nonEmpty; // bit p set when queues[p] is non-empty
   private int pendingRetries;
   private final ArrayList<ConsumerSlot> idle = new ArrayList<>(2);
@@ -117,21 +117,9 @@ final class Mailbox {
     }
   }
 
-  /** Whether the mailbox looks empty, read without the lock (a hint for spinning consumers). */
+  /** A lock-free hint for spinning consumers; exact answers come from {@link #take}. */
   boolean looksEmpty() {
     return size == 0;
-  }
-
-  /** Like {@link #take} but never parks the slot: null when empty. */
-  Object poll(ConsumerSlot slot) {
-    synchronized (this) {
-      if (slot.detached || size == 0) {
-        return null;
-      }
-      Object e = pollFrom(31 - Integer.numberOfLeadingZeros(nonEmpty));
-      slot.current.set(e);
-      return e;
-    }
   }
 
   void attach(ConsumerSlot slot) {
