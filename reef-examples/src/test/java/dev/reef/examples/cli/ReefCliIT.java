@@ -121,9 +121,14 @@ class ReefCliIT {
       assertThat(lines).hasSize(2);
       assertThat(lines.get(0))
           .contains(
-              "broadcast.broadcast", "alice -> *", "broadcast p5", "{\"news\":\"tide is high\"}");
+              "broadcast.broadcast",
+              "alice",
+              "-> *",
+              "broadcast    p5",
+              "{\"news\":\"tide is high\"}");
       assertThat(lines.get(1))
-          .contains("agent." + bob + ".knowledge", "alice -> " + bob, "knowledge p5", "for bob");
+          .contains(
+              "agent." + bob + ".knowledge", "alice", "-> " + bob, "knowledge    p5", "for bob");
       // The agents still have their spores: bob both, carol the broadcast.
       assertThat(broker.messageCount("reef." + channel + "." + bob)).isEqualTo(2);
       assertThat(broker.messageCount("reef." + channel + "." + carol)).isEqualTo(1);
