@@ -34,9 +34,15 @@ final class ConsumerSlot implements MailboxSubscription, Runnable {
     backend.execute(this);
   }
 
+  /** Polls before parking idle, to catch a steady stream without a wake-up per spore. */
+  static final int SPIN = 64;
+
   @Override
   public void run() {
     for (int budget = BATCH; budget > 0; budget--) {
+      for (int i = 0; i < SPIN && mailbox.looksEmpty(); i++) {
+        Thread.onSpinWait();
+      }
       Object entry = mailbox.take(this);
       if (entry == null) {
         return;

@@ -39,11 +39,18 @@ import org.slf4j.LoggerFactory;
  * The embedded backend: every agent in this JVM, no broker. The default of {@link
  * dev.reef.Reef#inMemory()}.
  *
+ * <pre>{@code
+ * InMemoryHub hub = InMemoryHub.builder().mailboxCapacity(50_000).build();
+ * Reef one = Reef.create(InMemoryBackend.builder().hub(hub).build());
+ * Reef two = Reef.create(InMemoryBackend.builder().hub(hub).retryPolicy(RetryPolicy.noRetries()).build());
+ * }</pre>
+ *
  * <p>Semantics (DESIGN §3): bounded mailboxes per (channel, agent) with an {@link OverflowPolicy};
  * a backlog is served by priority, higher first, and in publish order within a priority (so per
  * sender); expired spores are never delivered (checked at publish and at delivery, counted as
- * {@link SporeEvent#EXPIRED} and dead-lettered with reason {@code expired}); a failed delivery is
- * retried after the {@link RetryPolicy}'s backoff and then dead-lettered into the hub's bounded
+ * {@link SporeEvent#EXPIRED} and dead-lettered with reason {@code expired}; a spore already expired
+ * at publish is accepted, counted and dead-lettered without entering a mailbox); a failed delivery
+ * is retried after the {@link RetryPolicy}'s backoff and then dead-lettered into the hub's bounded
  * dead-letter list; undirected spores go to every mailbox on the channel but the sender's; a
  * directed spore to an agent without a mailbox fails with {@link UnknownAgentException}. A mailbox
  * exists once declared or consumed and keeps its spores while nobody consumes it.
@@ -64,6 +71,7 @@ public final class InMemoryBackend implements ReefBackend {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final InMemoryHub hub;
+  private final boolean privateHub;
   private final RetryPolicy retryPolicy;
   private final int workerThreads;
   private final Map<Mailbox, ConsumerSlot> slots = new ConcurrentHashMap<>();
@@ -77,6 +85,7 @@ public final class InMemoryBackend implements ReefBackend {
 
   private InMemoryBackend(Builder b) {
     this.hub = b.hub != null ? b.hub : b.hubBuilder.build();
+    this.privateHub = b.hub == null;
     this.retryPolicy = b.retryPolicy;
     this.workerThreads = b.workerThreads;
   }
@@ -273,6 +282,15 @@ public final class InMemoryBackend implements ReefBackend {
       retryDue(pending); // back into its mailbox at once, for the hub's other consumers
     }
     workers.shutdown();
+    if (privateHub) {
+      long left = hub.totalDepth();
+      if (left > 0) {
+        LOG.warn(
+            "closing the in-memory backend with {} undelivered spore(s) in its private hub;"
+                + " they are discarded (share an InMemoryHub to keep them)",
+            left);
+      }
+    }
   }
 
   private static boolean anyInFlight(List<ConsumerSlot> all) {
