@@ -132,6 +132,7 @@ public final class AmqpBackend implements ReefBackend {
   private final int publisherChannels;
   private final String connectionName;
   private final Duration recoveryInterval;
+  private final Duration expiryGrace;
 
   private final AmqpSporeMapper mapper = new AmqpSporeMapper();
   private final Semaphore window;
@@ -145,10 +146,16 @@ public final class AmqpBackend implements ReefBackend {
 
   private volatile BackendListener listener = BackendListener.NONE;
   private volatile Connection connection;
+
+  /** Publishing channels; a channel error clears the declared exchanges (one may be gone). */
   private volatile ConfirmingPublisher[] publishers;
+
   private Channel topologyChannel;
+  private Channel probeChannel;
+  private final Object probeLock = new Object();
   private ScheduledExecutorService scheduler;
   private ExecutorService callbacks;
+  private CountingExecutor dispatch;
 
   private AmqpBackend(Builder b) {
     this.uri = b.uri;
@@ -171,6 +178,7 @@ public final class AmqpBackend implements ReefBackend {
     this.publisherChannels = b.publisherChannels;
     this.connectionName = b.connectionName;
     this.recoveryInterval = b.recoveryInterval;
+    this.expiryGrace = b.expiryGrace;
     this.window = new Semaphore(confirmWindow);
   }
 
@@ -265,8 +273,13 @@ public final class AmqpBackend implements ReefBackend {
     this.listener = listener;
     scheduler = Executors.newSingleThreadScheduledExecutor(daemon("reef-amqp-scheduler"));
     callbacks = Executors.newFixedThreadPool(2, daemon("reef-amqp-callback"));
+    dispatch =
+        new CountingExecutor(
+            Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
+            daemon("reef-amqp-consumer"));
     try {
       ConnectionFactory f = connectionFactory();
+      f.setSharedExecutor(dispatch);
       Connection c =
           addresses.isEmpty()
               ? f.newConnection(connectionName)
@@ -295,7 +308,7 @@ public final class AmqpBackend implements ReefBackend {
       }
       ConfirmingPublisher[] ps = new ConfirmingPublisher[publisherChannels];
       for (int i = 0; i < ps.length; i++) {
-        ps[i] = new ConfirmingPublisher(c.createChannel(), window);
+        ps[i] = new ConfirmingPublisher(c.createChannel(), window, declaredExchanges::clear);
       }
       publishers = ps;
       synchronized (topologyLock) {
@@ -318,7 +331,7 @@ public final class AmqpBackend implements ReefBackend {
     log.info("connected to {} ({} publishing channels)", maskedUri(), publisherChannels);
   }
 
-  private ConnectionFactory connectionFactory() throws GeneralSecurityException {
+  ConnectionFactory connectionFactory() throws GeneralSecurityException {
     ConnectionFactory f = new ConnectionFactory();
     String scheme =
         uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
@@ -326,8 +339,12 @@ public final class AmqpBackend implements ReefBackend {
     try {
       // Never hand an amqps URI to setUri: it would enable TLS that trusts every certificate.
       f.setUri(tls ? "amqp" + uri.toString().substring(5) : uri.toString());
-    } catch (java.net.URISyntaxException e) {
-      throw new IllegalArgumentException("bad broker URI " + maskedUri() + ": " + e.getMessage());
+    } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+      // amqp-client's messages may quote the user info, password included: do not pass them on.
+      throw new IllegalArgumentException(
+          "bad broker URI "
+              + maskedUri()
+              + " (expected amqp[s]://user:password@host:port/vhost, with '%' escapes)");
     }
     if (tls) {
       if (uri.getPort() == -1) {
@@ -355,8 +372,8 @@ public final class AmqpBackend implements ReefBackend {
    *     not return it); fails with {@link UnknownAgentException} when a directed spore's agent has
    *     no mailbox, {@link PublishException} on a nack, a connection loss before the confirm, a
    *     full confirm window or a confirm timeout, {@link ReefClosedException} after close. An
-   *     already expired spore is not published: it completes normally and is counted {@link
-   *     SporeEvent#EXPIRED}.
+   *     already expired spore reaches no mailbox: it is counted {@link SporeEvent#EXPIRED},
+   *     dead-lettered with reason {@code expired}, and the future completes normally.
    */
   @Override
   public CompletableFuture<Spore> publish(String channel, Spore spore) {
@@ -368,17 +385,16 @@ public final class AmqpBackend implements ReefBackend {
     }
     Instant now = Instant.now();
     if (spore.isExpired(now)) {
-      event(SporeEvent.EXPIRED, channel, spore.fromAgent(), spore, null);
-      return CompletableFuture.completedFuture(spore);
+      return expiredAtPublish(channel, spore, now);
     }
     String exchange;
     try {
       exchange = ensureExchange(channel);
     } catch (ReefException e) {
-      event(SporeEvent.SEND_FAILED, channel, spore.fromAgent(), spore, e);
       return CompletableFuture.failedFuture(e);
     }
-    AmqpSporeMapper.Outgoing out = mapper.encode(spore, layoutFor(channel), persistent, now);
+    AmqpSporeMapper.Outgoing out =
+        mapper.encode(spore, layoutFor(channel), persistent, now, expiryGrace.toMillis());
     CompletableFuture<Spore> result = new CompletableFuture<>();
     publishRaw(exchange, out.routingKey(), out.properties(), out.body())
         .whenComplete(
@@ -389,18 +405,48 @@ public final class AmqpBackend implements ReefBackend {
                     cause instanceof ReefException
                         ? (ReefException) cause
                         : new PublishException("publish failed: " + cause, cause);
-                event(SporeEvent.SEND_FAILED, channel, spore.fromAgent(), spore, e);
                 result.completeExceptionally(e);
               } else if (!routed && spore.isDirected()) {
                 UnknownAgentException e = new UnknownAgentException(channel, spore.toAgent());
-                event(SporeEvent.UNROUTABLE, channel, spore.fromAgent(), spore, e);
+                event(SporeEvent.UNROUTABLE, channel, spore.toAgent(), spore, e);
                 result.completeExceptionally(e);
               } else {
-                event(SporeEvent.SENT, channel, spore.fromAgent(), spore, null);
                 result.complete(spore);
               }
             });
     return result;
+  }
+
+  /**
+   * A spore already expired when published reaches no mailbox: it is counted {@link
+   * SporeEvent#EXPIRED} (for its recipient, or its sender when undirected) and dead-lettered with
+   * reason {@code expired}; the future completes with the spore once the dead letter is confirmed
+   * (or at once if the dead-letter publish fails, which is logged).
+   */
+  private CompletableFuture<Spore> expiredAtPublish(String channel, Spore spore, Instant now) {
+    event(
+        SporeEvent.EXPIRED,
+        channel,
+        spore.isDirected() ? spore.toAgent() : spore.fromAgent(),
+        spore,
+        null);
+    AmqpSporeMapper.Outgoing out = mapper.encode(spore, layoutFor(channel), persistent, now);
+    Map<String, Object> headers = new HashMap<>(out.properties().getHeaders());
+    headers.put(AmqpSporeMapper.H_DEAD_REASON, "expired");
+    headers.put(AmqpSporeMapper.H_ERROR, "expired at " + spore.expiresAt() + " before publishing");
+    headers.put(AmqpSporeMapper.H_ATTEMPTS, 0);
+    headers.put(AmqpSporeMapper.H_DEAD_EXCHANGE, exchangeFor(channel));
+    headers.put(AmqpSporeMapper.H_DEAD_ROUTING_KEY, out.routingKey());
+    AMQP.BasicProperties props =
+        out.properties().builder().headers(headers).expiration(null).build();
+    return publishRaw(deadLetterExchange, out.routingKey(), props, out.body())
+        .handle(
+            (routed, err) -> {
+              if (err != null) {
+                log.warn("could not dead-letter expired spore {}: {}", spore.id(), err.toString());
+              }
+              return spore;
+            });
   }
 
   /**
@@ -428,12 +474,42 @@ public final class AmqpBackend implements ReefBackend {
       return CompletableFuture.failedFuture(
           new PublishException("interrupted while waiting for the confirm window", e));
     }
-    ConfirmingPublisher p = ps[(int) (Thread.currentThread().getId() % ps.length)];
+    ConfirmingPublisher p;
+    try {
+      p = publisher(ps, (int) (Thread.currentThread().getId() % ps.length));
+    } catch (IOException | RuntimeException e) {
+      window.release();
+      return CompletableFuture.failedFuture(
+          new PublishException("no publishing channel: " + describe(e), e));
+    }
     CompletableFuture<Boolean> f = p.publish(exchange, routingKey, props, body);
     try {
       return f.whenCompleteAsync((r, e) -> {}, callbacks);
     } catch (RejectedExecutionException e) {
       return f;
+    }
+  }
+
+  /** The publisher of a slot, replaced if a channel-level error closed it for good. */
+  private ConfirmingPublisher publisher(ConfirmingPublisher[] ps, int slot) throws IOException {
+    ConfirmingPublisher p = ps[slot];
+    if (!p.isDead()) {
+      return p;
+    }
+    synchronized (ps) {
+      if (ps[slot] == p) {
+        Connection c = connection;
+        if (c == null) {
+          throw new ReefClosedException("the AMQP backend is closed");
+        }
+        Channel ch = c.createChannel();
+        if (ch == null) {
+          throw new IOException("the broker allows no more channels");
+        }
+        ps[slot] = new ConfirmingPublisher(ch, window, declaredExchanges::clear);
+        log.info("replaced a publishing channel closed by a channel error");
+      }
+      return ps[slot];
     }
   }
 
@@ -560,10 +636,62 @@ public final class AmqpBackend implements ReefBackend {
     return s == null ? Set.of() : Set.copyOf(s);
   }
 
-  /** Deliveries received by this backend's consumers and not yet settled. */
+  /**
+   * What this backend still has to do, as far as it can tell: its publishes not yet confirmed, the
+   * spores ready in the mailboxes it consumes (asked from the broker, one round trip per mailbox,
+   * only when nothing local is pending), deliveries read but not yet dispatched, and deliveries in
+   * handlers or waiting for a retry. Read upstream first, so that a spore moving along is never
+   * missed. Spores other processes publish, and not yet routed, cannot be seen.
+   */
   @Override
   public long backlog() {
-    return inflight.get();
+    long local = outstandingConfirms();
+    if (local > 0) {
+      return local;
+    }
+    long ready = readyInConsumedMailboxes();
+    CountingExecutor d = dispatch;
+    return ready + (d == null ? 0 : d.pending()) + inflight.get();
+  }
+
+  private long outstandingConfirms() {
+    ConfirmingPublisher[] ps = publishers;
+    long n = 0;
+    if (ps != null) {
+      for (ConfirmingPublisher p : ps) {
+        n += p.outstanding();
+      }
+    }
+    return n;
+  }
+
+  private long readyInConsumedMailboxes() {
+    if (mailboxes.isEmpty() || connection == null) {
+      return 0;
+    }
+    long n = 0;
+    // A channel of its own: a passive declare of a deleted queue closes the channel it runs on.
+    synchronized (probeLock) {
+      for (AmqpMailbox m : mailboxes.values()) {
+        try {
+          Channel p = probeChannel;
+          if (p == null || !p.isOpen()) {
+            Connection c = connection;
+            if (c == null) {
+              return n;
+            }
+            p = c.createChannel();
+            probeChannel = p;
+          }
+          if (p != null) {
+            n += p.queueDeclarePassive(m.queue()).getMessageCount();
+          }
+        } catch (IOException | RuntimeException e) {
+          log.debug("cannot read the depth of {}: {}", m.queue(), e.toString());
+        }
+      }
+    }
+    return n;
   }
 
   /**
@@ -628,6 +756,9 @@ public final class AmqpBackend implements ReefBackend {
     if (callbacks != null) {
       callbacks.shutdown();
     }
+    if (dispatch != null) {
+      dispatch.shutdown();
+    }
   }
 
   private void sweepConfirms() {
@@ -653,6 +784,10 @@ public final class AmqpBackend implements ReefBackend {
 
   long maxBodyBytes() {
     return maxBodyBytes;
+  }
+
+  long expiryGraceMillis() {
+    return expiryGrace.toMillis();
   }
 
   RetryPolicy retryPolicy() {
@@ -779,6 +914,7 @@ public final class AmqpBackend implements ReefBackend {
     private int publisherChannels = DEFAULT_PUBLISHER_CHANNELS;
     private String connectionName = "reef";
     private Duration recoveryInterval = Duration.ofSeconds(2);
+    private Duration expiryGrace = Duration.ZERO;
 
     private Builder() {}
 
@@ -1094,6 +1230,27 @@ public final class AmqpBackend implements ReefBackend {
         throw new IllegalArgumentException("recoveryInterval must be >= 10 ms, was " + interval);
       }
       this.recoveryInterval = interval;
+      return this;
+    }
+
+    /**
+     * Extends the broker's TTL ({@code expiration} property) beyond the spore's remaining lifetime.
+     * With the default 0, the broker discards a spore that expires in a mailbox exactly at its
+     * {@code expires_at} and dead-letters it itself (to the dead-letter exchange, with the broker's
+     * {@code x-death} header, reason {@code expired}); no process counts it. With a grace period, a
+     * consumer that is online in that window finds the spore expired, counts it ({@link
+     * SporeEvent#EXPIRED}) and dead-letters it with {@code x-reef-dead-reason: expired}; the broker
+     * TTL stays a backstop for mailboxes nobody reads. Consumers never hand an expired spore to a
+     * handler either way.
+     *
+     * @param grace zero or positive, at most one day
+     * @return this builder
+     */
+    public Builder expiryGrace(Duration grace) {
+      if (grace == null || grace.isNegative() || grace.compareTo(Duration.ofDays(1)) > 0) {
+        throw new IllegalArgumentException("expiryGrace must be 0..1 day, was " + grace);
+      }
+      this.expiryGrace = grace;
       return this;
     }
 
