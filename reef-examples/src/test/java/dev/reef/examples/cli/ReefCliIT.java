@@ -13,8 +13,6 @@ import dev.reef.UnknownAgentException;
 import dev.reef.amqp.AmqpBackend;
 import dev.reef.amqp.test.RabbitMqBroker;
 import dev.reef.amqp.test.TestBroker;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -265,22 +263,5 @@ class ReefCliIT {
       throw new AssertionError("reef-cli did not finish: " + Files.readString(log));
     }
     return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
-  }
-
-  /** A thread-safe text sink. */
-  static final class Captured {
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    private final PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-
-    PrintStream stream() {
-      return stream;
-    }
-
-    String text() {
-      synchronized (stream) {
-        stream.flush();
-        return bytes.toString(StandardCharsets.UTF_8);
-      }
-    }
   }
 }
