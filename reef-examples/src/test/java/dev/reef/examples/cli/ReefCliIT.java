@@ -58,7 +58,7 @@ class ReefCliIT {
       assertThat(ok.code()).as(ok.output()).isZero();
       assertThat(ok.output()).contains("sent request ", "operator -> " + agent, "(p8)");
 
-      await().atMost(Duration.ofSeconds(20)).until(() -> got.size() == 1);
+      await().atMost(Duration.ofSeconds(60)).until(() -> got.size() == 1);
       Spore s = got.get(0);
       assertThat(s.fromAgent()).isEqualTo("operator");
       assertThat(s.toAgent()).isEqualTo(agent);
@@ -100,7 +100,7 @@ class ReefCliIT {
                       "2",
                       "--for",
                       "60s"));
-      await().atMost(Duration.ofSeconds(20)).until(() -> err.text().contains("tailing channel"));
+      await().atMost(Duration.ofSeconds(60)).until(() -> err.text().contains("tailing channel"));
 
       reef.channel(channel)
           .broadcast("alice", Map.of("news", "tide is high"))
@@ -114,7 +114,7 @@ class ReefCliIT {
           .isInstanceOf(ExecutionException.class)
           .hasCauseInstanceOf(UnknownAgentException.class);
 
-      assertThat(tail.get(30, TimeUnit.SECONDS)).as(err.text()).isZero();
+      assertThat(tail.get(90, TimeUnit.SECONDS)).as(err.text()).isZero();
       List<String> lines = out.text().lines().toList();
       assertThat(lines).hasSize(2);
       assertThat(lines.get(0))
@@ -153,7 +153,7 @@ class ReefCliIT {
             throw new IllegalStateException("disk full");
           });
       Spore doomed = ch.send("alice", worker, Map.of("job", "resize")).get(10, TimeUnit.SECONDS);
-      await().atMost(Duration.ofSeconds(30)).until(() -> broker.messageCount(dlq) == 1);
+      await().atMost(Duration.ofSeconds(60)).until(() -> broker.messageCount(dlq) == 1);
 
       Captured out = new Captured();
       Captured err = new Captured();
@@ -188,7 +188,7 @@ class ReefCliIT {
       assertThat(code).as(err.text() + out2.text()).isZero();
       assertThat(out2.text())
           .contains("replayed " + doomed.id() + " (failed) to reef." + channel + "." + worker);
-      await().atMost(Duration.ofSeconds(20)).until(() -> handled.size() == 1);
+      await().atMost(Duration.ofSeconds(60)).until(() -> handled.size() == 1);
       assertThat(handled.get(0).id()).isEqualTo(doomed.id());
       assertThat(handled.get(0).knowledge()).containsEntry("job", "resize");
       assertThat(broker.messageCount(dlq)).isZero();
