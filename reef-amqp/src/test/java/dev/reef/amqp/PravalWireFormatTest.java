@@ -241,6 +241,18 @@ class PravalWireFormatTest {
     assertThat(back).isEqualTo(spore);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void theReefLayoutKeepsEveryFieldOfPravalSpores(String name) throws Exception {
+    Spore spore = PravalWireFixture.load(name).original; // metadata, payload, parts included
+
+    AmqpSporeMapper.Outgoing out = mapper.encode(spore, HeaderLayout.REEF, true, Instant.now());
+    Spore back =
+        mapper.decode(out.routingKey(), throughTheWire(out.properties()), out.body(), MAX_BODY);
+
+    assertThat(back).isEqualTo(spore);
+  }
+
   // ------------------------------------------------------------------------------------ helpers
 
   /** The properties after the RabbitMQ client wrote them to a frame and read them back. */

@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -102,8 +103,11 @@ final class MailboxesCommand {
     }
   }
 
+  /** Whether the broker closed the channel with 404 NOT_FOUND. */
   static boolean isNotFound(IOException e) {
-    return String.valueOf(e.getCause()).contains("404") || String.valueOf(e).contains("404");
+    return e.getCause() instanceof ShutdownSignalException s
+        && s.getReason() instanceof AMQP.Channel.Close close
+        && close.getReplyCode() == AMQP.NOT_FOUND;
   }
 
   static void closeQuietly(Channel ch) {

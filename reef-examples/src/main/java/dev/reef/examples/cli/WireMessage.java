@@ -102,7 +102,7 @@ final class WireMessage {
   String line(Instant at, boolean full) {
     return String.format(
         Locale.ROOT,
-        "%s  %-24s %s -> %s  %s p%d  id=%s%s  %s",
+        "%s  %-26s %-11s -> %-11s %-12s p%-2d id=%s%s  %s",
         TIME.format(at),
         envelope.getRoutingKey(),
         from(),

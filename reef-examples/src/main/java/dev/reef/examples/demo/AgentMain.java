@@ -81,7 +81,7 @@ public final class AgentMain {
         transcript == null
             ? Conversation.printingTo(out)
             : Conversation.printingTo(out, Path.of(transcript));
-    Reef reef = Reef.fromEnvironment();
+    Reef reef = Report.reef(env);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(

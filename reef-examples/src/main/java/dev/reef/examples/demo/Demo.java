@@ -46,7 +46,7 @@ public final class Demo {
       throws InterruptedException {
     Report.header(out, settings, Report.backend(env), "coordinator, researcher, analyst, writer");
     try (Conversation conversation = Conversation.printingTo(out);
-        Reef reef = Reef.fromEnvironment()) {
+        Reef reef = Report.reef(env)) {
       WorkflowResult result = Agents.runAll(reef, settings, conversation);
       Report.summary(out, result, conversation);
       return result;

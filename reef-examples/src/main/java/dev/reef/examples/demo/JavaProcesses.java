@@ -46,6 +46,8 @@ final class JavaProcesses {
     command.add(mainClass.getName());
     command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().remove("REEF_READY_FILE");
+    pb.environment().remove("REEF_DEMO_TRANSCRIPT");
     pb.environment().putAll(extraEnv);
     return pb;
   }

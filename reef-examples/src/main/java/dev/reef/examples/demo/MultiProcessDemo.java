@@ -93,6 +93,9 @@ public final class MultiProcessDemo {
     try {
       for (String agent : order) {
         Map<String, String> e = new HashMap<>(childEnv);
+        // Per-process settings are never shared between the agents.
+        e.remove("REEF_READY_FILE");
+        e.remove("REEF_DEMO_TRANSCRIPT");
         if (transcripts != null) {
           e.put("REEF_DEMO_TRANSCRIPT", transcripts.resolve(agent + ".jsonl").toString());
         }

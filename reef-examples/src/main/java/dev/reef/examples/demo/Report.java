@@ -17,6 +17,18 @@ final class Report {
 
   private Report() {}
 
+  /**
+   * A reef on the backend the given environment selects, as {@link Reef#fromEnvironment()} does
+   * with the process's: RabbitMQ when {@code REEF_AMQP_URI} is set, in memory otherwise.
+   */
+  static Reef reef(Map<String, String> env) {
+    String uri = env.get(Reef.AMQP_URI_ENV);
+    if (uri == null || uri.isBlank()) {
+      return Reef.inMemory();
+    }
+    return Reef.create(Reef.backendFor(URI.create(uri.trim())));
+  }
+
   /** The backend the environment selects, without credentials. */
   static String backend(Map<String, String> env) {
     String uri = env.get(Reef.AMQP_URI_ENV);

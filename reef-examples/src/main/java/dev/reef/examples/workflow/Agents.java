@@ -9,8 +9,8 @@ import java.util.List;
 
 /** Creates the demo's agents by name, and runs the whole workflow in one process. */
 public final class Agents {
-  /** How long {@link #runAll} waits for the agents to handle the last spores: 5 s. */
-  public static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(5);
+  /** How long {@link #runAll} waits for the agents to handle the last spores: 10 s. */
+  public static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(10);
 
   private Agents() {}
 

@@ -144,17 +144,17 @@ public final class Conversation implements AutoCloseable {
       int priority,
       Map<String, Object> knowledge,
       String note) {
-    print(
+    String line =
         String.format(
             Locale.ROOT,
-            "%s  %-11s -> %-11s %-12s p%-2d %s%s",
-            TIME.format(clock.instant()),
+            "%-11s -> %-11s %-12s p%-2d %s%s",
             from,
             to == null ? "*" : to,
             type.wireName(),
             priority,
             gist(knowledge),
-            note.isEmpty() ? "" : "  (" + note + ")"));
+            note.isEmpty() ? "" : "  (" + note + ")");
+    print(line);
   }
 
   /**
@@ -192,7 +192,7 @@ public final class Conversation implements AutoCloseable {
    * @param text the text
    */
   public void say(String text) {
-    print(TIME.format(clock.instant()) + "  " + text);
+    print(text);
   }
 
   /**
@@ -320,10 +320,11 @@ public final class Conversation implements AutoCloseable {
     return m;
   }
 
+  /** Prints a line after the current time, taken under the lock so that lines are in order. */
   private void print(String line) {
     if (out != null) {
       synchronized (out) {
-        out.println(line);
+        out.println(TIME.format(clock.instant()) + "  " + line);
         out.flush();
       }
     }

@@ -13,8 +13,6 @@ import dev.reef.UnknownAgentException;
 import dev.reef.amqp.AmqpBackend;
 import dev.reef.amqp.test.RabbitMqBroker;
 import dev.reef.amqp.test.TestBroker;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +58,7 @@ class ReefCliIT {
       assertThat(ok.code()).as(ok.output()).isZero();
       assertThat(ok.output()).contains("sent request ", "operator -> " + agent, "(p8)");
 
-      await().atMost(Duration.ofSeconds(20)).until(() -> got.size() == 1);
+      await().atMost(Duration.ofSeconds(60)).until(() -> got.size() == 1);
       Spore s = got.get(0);
       assertThat(s.fromAgent()).isEqualTo("operator");
       assertThat(s.toAgent()).isEqualTo(agent);
@@ -102,7 +100,7 @@ class ReefCliIT {
                       "2",
                       "--for",
                       "60s"));
-      await().atMost(Duration.ofSeconds(20)).until(() -> err.text().contains("tailing channel"));
+      await().atMost(Duration.ofSeconds(60)).until(() -> err.text().contains("tailing channel"));
 
       reef.channel(channel)
           .broadcast("alice", Map.of("news", "tide is high"))
@@ -116,14 +114,19 @@ class ReefCliIT {
           .isInstanceOf(ExecutionException.class)
           .hasCauseInstanceOf(UnknownAgentException.class);
 
-      assertThat(tail.get(30, TimeUnit.SECONDS)).as(err.text()).isZero();
+      assertThat(tail.get(90, TimeUnit.SECONDS)).as(err.text()).isZero();
       List<String> lines = out.text().lines().toList();
       assertThat(lines).hasSize(2);
       assertThat(lines.get(0))
           .contains(
-              "broadcast.broadcast", "alice -> *", "broadcast p5", "{\"news\":\"tide is high\"}");
+              "broadcast.broadcast",
+              "alice",
+              "-> *",
+              "broadcast    p5",
+              "{\"news\":\"tide is high\"}");
       assertThat(lines.get(1))
-          .contains("agent." + bob + ".knowledge", "alice -> " + bob, "knowledge p5", "for bob");
+          .contains(
+              "agent." + bob + ".knowledge", "alice", "-> " + bob, "knowledge    p5", "for bob");
       // The agents still have their spores: bob both, carol the broadcast.
       assertThat(broker.messageCount("reef." + channel + "." + bob)).isEqualTo(2);
       assertThat(broker.messageCount("reef." + channel + "." + carol)).isEqualTo(1);
@@ -150,7 +153,7 @@ class ReefCliIT {
             throw new IllegalStateException("disk full");
           });
       Spore doomed = ch.send("alice", worker, Map.of("job", "resize")).get(10, TimeUnit.SECONDS);
-      await().atMost(Duration.ofSeconds(30)).until(() -> broker.messageCount(dlq) == 1);
+      await().atMost(Duration.ofSeconds(60)).until(() -> broker.messageCount(dlq) == 1);
 
       Captured out = new Captured();
       Captured err = new Captured();
@@ -185,7 +188,7 @@ class ReefCliIT {
       assertThat(code).as(err.text() + out2.text()).isZero();
       assertThat(out2.text())
           .contains("replayed " + doomed.id() + " (failed) to reef." + channel + "." + worker);
-      await().atMost(Duration.ofSeconds(20)).until(() -> handled.size() == 1);
+      await().atMost(Duration.ofSeconds(60)).until(() -> handled.size() == 1);
       assertThat(handled.get(0).id()).isEqualTo(doomed.id());
       assertThat(handled.get(0).knowledge()).containsEntry("job", "resize");
       assertThat(broker.messageCount(dlq)).isZero();
@@ -260,22 +263,5 @@ class ReefCliIT {
       throw new AssertionError("reef-cli did not finish: " + Files.readString(log));
     }
     return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
-  }
-
-  /** A thread-safe text sink. */
-  static final class Captured {
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    private final PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-
-    PrintStream stream() {
-      return stream;
-    }
-
-    String text() {
-      synchronized (stream) {
-        stream.flush();
-        return bytes.toString(StandardCharsets.UTF_8);
-      }
-    }
   }
 }

@@ -38,6 +38,8 @@ class DemoTest {
         .containsPattern("coordinator -> \\* +notification +p2 +event=workflow-complete")
         .contains("run abcd1234 completed in")
         .containsPattern("writer +sent 1 \\(1 response\\) +received 4")
-        .contains("writer's summary:");
+        .contains("writer's summary:")
+        .contains("the researcher found that durable mailboxes keep spores")
+        .contains("The analyst rates the risk medium");
   }
 }

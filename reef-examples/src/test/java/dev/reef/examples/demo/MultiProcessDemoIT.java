@@ -80,6 +80,79 @@ class MultiProcessDemoIT {
     WorkflowAssertions.assertCompleteRun(all, run);
   }
 
+  /**
+   * The docker-compose mode without Docker: the same image command ({@code java -cp reef-cli.jar
+   * AgentMain <agent>}) and environment as docker-compose.yml, i.e. long-running agents with no run
+   * id that report ready through a file, and a coordinator that runs once per start. Two
+   * coordinator runs in a row are served by the same agents, which then stop on SIGTERM.
+   */
+  @Test
+  void agentsAsServicesServeSeveralCoordinatorRunsAndStopOnSigterm(
+      TestBroker broker, @TempDir Path dir) throws Exception {
+    String channel = TestBroker.unique("compose-it");
+    for (String agent : AgentNames.ALL) {
+      broker.deleteQueueAfter("reef." + channel + "." + agent);
+    }
+    broker.deleteExchangeAfter("reef." + channel);
+    List<Process> services = new ArrayList<>();
+    try {
+      for (String agent : List.of(AgentNames.WRITER, AgentNames.RESEARCHER, AgentNames.ANALYST)) {
+        services.add(agent(broker, dir, channel, agent).start());
+      }
+      for (String agent : List.of(AgentNames.WRITER, AgentNames.RESEARCHER, AgentNames.ANALYST)) {
+        Path ready = dir.resolve(agent + ".ready");
+        org.awaitility.Awaitility.await(agent + " ready")
+            .atMost(java.time.Duration.ofSeconds(60))
+            .until(() -> Files.exists(ready));
+      }
+      for (int run = 1; run <= 2; run++) {
+        ProcessBuilder coordinator = agent(broker, dir, channel, AgentNames.COORDINATOR);
+        Path log = dir.resolve("coordinator-" + run + ".log");
+        Process p = coordinator.redirectOutput(log.toFile()).start();
+        boolean ended = p.waitFor(2, TimeUnit.MINUTES);
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(ended).as(output).isTrue();
+        assertThat(p.exitValue()).as(output).isZero();
+        assertThat(output)
+            .containsPattern("run [0-9a-f]{8} completed in")
+            .contains("writer's summary:", "durable mailboxes keep spores")
+            .doesNotContain("FAILED");
+      }
+      for (Process p : services) {
+        assertThat(p.isAlive()).as("agents keep serving between runs").isTrue();
+        p.destroy(); // SIGTERM, as docker stop
+      }
+      for (Process p : services) {
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("agent stopped on SIGTERM").isTrue();
+      }
+    } finally {
+      for (Process p : services) {
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  private static ProcessBuilder agent(TestBroker broker, Path dir, String channel, String agent)
+      throws IOException {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m",
+                "-XX:+UseSerialGC",
+                "-cp",
+                CliJar.path().toString(),
+                AgentMain.class.getName(),
+                agent)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve(agent + ".log").toFile());
+    pb.environment().put("REEF_AMQP_URI", broker.uri());
+    pb.environment().put("REEF_CHANNEL", channel);
+    pb.environment().put("REEF_READY_FILE", dir.resolve(agent + ".ready").toString());
+    pb.environment().put("REEF_DEMO_TIMEOUT_SECONDS", "60");
+    pb.environment().remove("REEF_DEMO_RUN");
+    return pb;
+  }
+
   /** The packaged jar, which the IT runs as the user would. */
   static final class CliJar {
     private CliJar() {}
