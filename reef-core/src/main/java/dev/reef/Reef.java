@@ -66,14 +66,16 @@ public interface Reef extends ReefChannel, AutoCloseable {
    *
    * @param options the options
    * @return the reef
-   * @throws ReefException if the URI is set but no backend on the class path supports it
+   * @throws ReefException if the URI is set but is not a valid URI (the message never quotes it) or
+   *     no backend on the class path supports it
    */
   static Reef fromEnvironment(ReefOptions options) {
     String uri = System.getenv(AMQP_URI_ENV);
     if (uri == null || uri.isBlank()) {
       return create(InMemoryBackend.create(), options);
     }
-    return create(backendFor(URI.create(uri.trim())), options);
+    URI parsed = BackendUris.parse(AMQP_URI_ENV, uri);
+    return create(backendFor(parsed), options);
   }
 
   /**

@@ -105,7 +105,7 @@ public final class Spore {
               + knowledgeBytes
               + " bytes");
     }
-    this.createdAt = b.createdAt != null ? b.createdAt : Instant.now();
+    this.createdAt = b.createdAt != null ? b.createdAt : now();
     if (b.expiresIn != null) {
       this.expiresAt = this.createdAt.plus(b.expiresIn);
     } else {
@@ -448,6 +448,17 @@ public final class Spore {
         + "}";
   }
 
+  /**
+   * The current instant at microsecond precision: what the wire carries (ISO timestamps with six
+   * fraction digits, as Python writes them), so a spore read back equals the one sent.
+   */
+  private static Instant now() {
+    Instant now = Instant.now();
+    int nanos = now.getNano();
+    int excess = nanos % 1000;
+    return excess == 0 ? now : Instant.ofEpochSecond(now.getEpochSecond(), nanos - excess);
+  }
+
   private static String newId() {
     ThreadLocalRandom r = ThreadLocalRandom.current();
     long msb = (r.nextLong() & ~0xF000L) | 0x4000L; // version 4
@@ -568,7 +579,7 @@ public final class Spore {
     }
 
     /**
-     * The creation instant; default the instant of {@link #build()}.
+     * The creation instant; default the instant of {@link #build()}, truncated to microseconds.
      *
      * @param createdAt the instant
      * @return this builder

@@ -127,4 +127,11 @@ class SporeTest {
 
     assertThat(s.toString()).contains(s.id()).doesNotContain("hunter2");
   }
+
+  @Test
+  void defaultCreationInstantHasMicrosecondPrecisionAsOnTheWire() {
+    for (int i = 0; i < 100; i++) {
+      assertThat(valid().build().createdAt().getNano() % 1000).isZero();
+    }
+  }
 }
