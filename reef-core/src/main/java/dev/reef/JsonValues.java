@@ -23,10 +23,21 @@ final class JsonValues {
     long bytes;
   }
 
+  /** The classes of {@code Map.of(...)} / {@code Map.copyOf(...)}: deeply immutable containers. */
+  private static final Class<?> MAP_1 = Map.of("k", "v").getClass();
+
+  private static final Class<?> MAP_N = Map.of("k", "v", "k2", "v2").getClass();
+
   static Map<String, Object> copyObject(String field, Map<?, ?> map, Size size) {
     if (map.isEmpty()) {
       size.bytes += 2;
       return Collections.emptyMap();
+    }
+    if (map.getClass() == MAP_1 || map.getClass() == MAP_N) {
+      Map<String, Object> shared = shareIfScalar(field, map, size);
+      if (shared != null) {
+        return shared;
+      }
     }
     LinkedHashMap<String, Object> copy = new LinkedHashMap<>(Math.max(4, map.size() * 4 / 3 + 1));
     size.bytes += 1 + map.size(); // braces and commas: '{' + (n - 1) commas + '}'
@@ -41,6 +52,49 @@ final class JsonValues {
       copy.put(k, copyValue(field, e.getValue(), size));
     }
     return Collections.unmodifiableMap(copy);
+  }
+
+  /**
+   * A JDK immutable map ({@code Map.of}) whose values are all immutable scalars needs no copy: it
+   * is validated and measured, and returned as it is (its iteration order is fixed, like a copy's).
+   * Returns null, having counted nothing, if a key is not a string or a value is not a scalar.
+   */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> shareIfScalar(String field, Map<?, ?> map, Size size) {
+    long bytes = 1 + map.size();
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      Object key = e.getKey();
+      Object value = e.getValue();
+      if (!(key instanceof String) || !isScalar(value)) {
+        return null;
+      }
+      bytes += stringBytes((String) key) + 1 + scalarBytes(value);
+    }
+    size.bytes += bytes;
+    return (Map<String, Object>) map;
+  }
+
+  private static boolean isScalar(Object v) {
+    return v instanceof String
+        || v instanceof Boolean
+        || v instanceof Integer
+        || v instanceof Long
+        || v instanceof Short
+        || v instanceof Byte
+        || v instanceof BigInteger
+        || v instanceof BigDecimal
+        || v instanceof Double
+        || v instanceof Float;
+  }
+
+  private static long scalarBytes(Object v) {
+    if (v instanceof String) {
+      return stringBytes((String) v);
+    }
+    if (v instanceof Boolean) {
+      return ((Boolean) v) ? 4 : 5;
+    }
+    return v.toString().length();
   }
 
   static Object copyValue(String field, Object value, Size size) {
