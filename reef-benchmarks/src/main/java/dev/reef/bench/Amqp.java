@@ -27,8 +27,32 @@ final class Amqp {
     return new UUID(msb, lsb).toString();
   }
 
-  /** Deletes what a run declared; ignores what is already gone. */
+  /**
+   * Deletes what a run declared; ignores what is already gone. Retries the connection for about ten
+   * seconds, so that a broker restart during the run does not leave the run's names behind.
+   */
   static void deleteQuietly(URI uri, Iterable<String> queues, Iterable<String> exchanges) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        delete(uri, queues, exchanges);
+        return;
+      } catch (Exception e) {
+        if (attempt == 5) {
+          System.err.println("cleanup failed, delete the run's queues and exchanges by hand: " + e);
+          return;
+        }
+        try {
+          Thread.sleep(2000);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private static void delete(URI uri, Iterable<String> queues, Iterable<String> exchanges)
+      throws Exception {
     try (Connection c = connect(uri, "reef-bench-cleanup")) {
       for (String q : queues) {
         try (Channel ch = c.createChannel()) {
@@ -44,8 +68,6 @@ final class Amqp {
           // already gone
         }
       }
-    } catch (Exception e) {
-      System.err.println("cleanup failed: " + e);
     }
   }
 
