@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * A separate JVM running one of the test-classpath mains (a real process: killing it is a real
  * crash). Its standard output is read line by line on a daemon thread and handed to a listener; its
  * standard error goes to {@code target/child-logs/<name>.log}. Commands can be written to its
- * standard input. {@link #close()} kills it if it is still alive.
+ * standard input. The child gets the broker URI as {@code REEF_AMQP_URI}. {@link #close()} kills it
+ * if it is still alive.
  */
 public final class JvmProcess implements AutoCloseable {
   private static final int TAIL = 40;
@@ -93,6 +94,9 @@ public final class JvmProcess implements AutoCloseable {
     try {
       Files.createDirectories(logDir);
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
+      // The broker URI may carry credentials: hand it over in the environment, not the command
+      // line.
+      pb.environment().put("REEF_AMQP_URI", Brokers.uri().toString());
       return new JvmProcess(name, pb.start(), listener, log);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start JVM " + name, e);

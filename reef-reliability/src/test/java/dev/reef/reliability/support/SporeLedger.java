@@ -1,5 +1,6 @@
 package dev.reef.reliability.support;
 
+import dev.reef.Spore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,16 @@ public final class SporeLedger {
   /** Records one publish attempt. */
   public void sent() {
     sent.incrementAndGet();
+  }
+
+  /** Records {@code n} publish attempts made elsewhere (e.g. in a producer JVM). */
+  public void sent(long n) {
+    sent.addAndGet(n);
+  }
+
+  /** Records {@code n} failed publish attempts made elsewhere. */
+  public void sendFailed(long n) {
+    sendFailures.addAndGet(n);
   }
 
   /** Records a publish attempt that failed (the spore may be retried and counted again). */
@@ -132,6 +143,26 @@ public final class SporeLedger {
       }
     }
     return n;
+  }
+
+  /** A {@link RetryingPublisher.Listener} that records attempts, confirms and failures here. */
+  public RetryingPublisher.Listener publishListener() {
+    return new RetryingPublisher.Listener() {
+      @Override
+      public void attempted(Spore spore, int attempt) {
+        sent();
+      }
+
+      @Override
+      public void confirmed(Spore spore) {
+        SporeLedger.this.confirmed(spore.id());
+      }
+
+      @Override
+      public void failed(Spore spore, int attempt, Throwable error, boolean willRetry) {
+        sendFailed();
+      }
+    };
   }
 
   /** Adds this ledger's row to the suite summary, with free-form {@code notes}. */
