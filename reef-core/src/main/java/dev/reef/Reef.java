@@ -38,7 +38,7 @@ public interface Reef extends ReefChannel, AutoCloseable {
    * @return the reef
    */
   static Reef create(ReefBackend backend, ReefOptions options) {
-    throw new UnsupportedOperationException("skeleton");
+    return new DefaultReef(backend, options);
   }
 
   /**

@@ -1,0 +1,185 @@
+package dev.reef.memory;
+
+import dev.reef.Spore;
+import dev.reef.SporeEvent;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+
+/**
+ * One (channel, agent) mailbox: a bounded queue served by priority (higher first) and FIFO within a
+ * priority, plus the consumers attached to it. Entries are {@link Spore}s (first attempt) or {@link
+ * Redelivery}s. All state is guarded by the mailbox's monitor; the lock is held only for queue
+ * operations, never while a handler runs.
+ */
+final class Mailbox {
+  final HubChannel channel;
+  final String channelName;
+  final String agent;
+  private final int capacity;
+  private final OverflowPolicy policy;
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private final ArrayDeque<Object>[] queues = new ArrayDeque[Spore.MAX_PRIORITY + 1];
+
+  private int size;
+  private int nonEmpty; // bit p set when queues[p] is non-empty
+  private int pendingRetries;
+  private final ArrayList<ConsumerSlot> idle = new ArrayList<>(2);
+  private final ArrayList<ConsumerSlot> slots = new ArrayList<>(2);
+
+  Mailbox(HubChannel channel, String agent) {
+    this.channel = channel;
+    this.channelName = channel.name;
+    this.agent = agent;
+    this.capacity = channel.hub.mailboxCapacity();
+    this.policy = channel.hub.overflowPolicy();
+  }
+
+  /**
+   * Enqueues a first-attempt spore, applying the overflow policy. Counts what it drops through the
+   * publisher's listener.
+   *
+   * @return false if the mailbox was full and rejected the spore
+   */
+  boolean offer(Spore spore, InMemoryBackend publisher) {
+    ConsumerSlot wake;
+    Object dropped = null;
+    synchronized (this) {
+      int p = spore.priority();
+      if (size >= capacity) {
+        if (policy == OverflowPolicy.REJECT) {
+          return false;
+        }
+        int lowest = Integer.numberOfTrailingZeros(nonEmpty);
+        if (p < lowest) {
+          dropped = spore;
+        } else {
+          dropped = pollFrom(lowest);
+          add(spore, p, false);
+        }
+      } else {
+        add(spore, p, false);
+      }
+      wake = wakeOne();
+    }
+    if (dropped != null) {
+      Spore s = dropped instanceof Spore ? (Spore) dropped : ((Redelivery) dropped).spore();
+      int attempts = dropped instanceof Spore ? 0 : ((Redelivery) dropped).attempt() - 1;
+      publisher.emit(SporeEvent.DROPPED_OLDEST, channelName, agent, s, null);
+      channel.hub.deadLetter(this, s, DeadLetter.REASON_DROPPED_OLDEST, null, attempts);
+    }
+    if (wake != null) {
+      wake.schedule();
+    }
+    return true;
+  }
+
+  /** Puts back a spore that is to be delivered again, ahead of its priority's queue. */
+  void requeue(Object entry, boolean wasPendingRetry) {
+    ConsumerSlot wake;
+    synchronized (this) {
+      if (wasPendingRetry) {
+        pendingRetries--;
+      }
+      add(entry, priorityOf(entry), true);
+      wake = wakeOne();
+    }
+    if (wake != null) {
+      wake.schedule();
+    }
+  }
+
+  synchronized void retryScheduled() {
+    pendingRetries++;
+  }
+
+  /**
+   * Takes the next entry for a consumer, marking it in flight on the slot; or parks the slot as
+   * idle and returns null when the mailbox is empty or the slot was detached.
+   */
+  Object take(ConsumerSlot slot) {
+    synchronized (this) {
+      if (slot.detached) {
+        return null;
+      }
+      if (size == 0) {
+        slot.idle = true;
+        idle.add(slot);
+        return null;
+      }
+      Object e = pollFrom(31 - Integer.numberOfLeadingZeros(nonEmpty));
+      slot.current.set(e);
+      return e;
+    }
+  }
+
+  void attach(ConsumerSlot slot) {
+    boolean run;
+    synchronized (this) {
+      slots.add(slot);
+      run = size > 0;
+      if (!run) {
+        slot.idle = true;
+        idle.add(slot);
+      }
+    }
+    if (run) {
+      slot.schedule();
+    }
+  }
+
+  synchronized void detach(ConsumerSlot slot) {
+    slot.detached = true;
+    slot.idle = false;
+    idle.remove(slot);
+    slots.remove(slot);
+  }
+
+  synchronized int size() {
+    return size;
+  }
+
+  synchronized int backlog() {
+    return size + pendingRetries;
+  }
+
+  private ConsumerSlot wakeOne() {
+    if (idle.isEmpty()) {
+      return null;
+    }
+    ConsumerSlot s = idle.remove(0);
+    s.idle = false;
+    return s;
+  }
+
+  private void add(Object entry, int p, boolean front) {
+    ArrayDeque<Object> q = queues[p];
+    if (q == null) {
+      q = new ArrayDeque<>();
+      queues[p] = q;
+    }
+    if (front) {
+      q.addFirst(entry);
+    } else {
+      q.addLast(entry);
+    }
+    nonEmpty |= 1 << p;
+    size++;
+  }
+
+  private Object pollFrom(int p) {
+    ArrayDeque<Object> q = queues[p];
+    Object e = q.pollFirst();
+    if (q.isEmpty()) {
+      nonEmpty &= ~(1 << p);
+    }
+    size--;
+    return e;
+  }
+
+  private static int priorityOf(Object entry) {
+    return entry instanceof Spore
+        ? ((Spore) entry).priority()
+        : ((Redelivery) entry).spore().priority();
+  }
+}

@@ -1,0 +1,121 @@
+package dev.reef.examples.bench;
+
+import dev.reef.Reef;
+import dev.reef.ReefOptions;
+import dev.reef.memory.InMemoryBackend;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Measures the in-memory backend end to end: one sender thread sending directed spores to one
+ * receiving agent (a synchronous handler that counts), then one sender broadcasting to {@value
+ * #BROADCAST_RECEIVERS} agents. The sender keeps at most {@value #WINDOW} spores unhandled so the
+ * bounded mailbox never overflows; the figure is handled spores per second, from the first send to
+ * the last handler return.
+ *
+ * <p>Run: {@code java -Xmx256m -cp ... dev.reef.examples.bench.InMemoryThroughput [directedCount]
+ * [broadcastCount]}. Prints figures; asserts nothing.
+ */
+public final class InMemoryThroughput {
+  private static final int WINDOW = 8_192;
+  private static final int BROADCAST_RECEIVERS = 3;
+  private static final Map<String, Object> KNOWLEDGE = Map.of("value", 42, "text", "hello");
+
+  private InMemoryThroughput() {}
+
+  /**
+   * Runs the benchmark.
+   *
+   * @param args optional: directed spore count (default 5,000,000), broadcast count (default
+   *     1,000,000)
+   * @throws InterruptedException if interrupted
+   */
+  public static void main(String[] args) throws InterruptedException {
+    long directed = args.length > 0 ? Long.parseLong(args[0]) : 5_000_000L;
+    long broadcasts = args.length > 1 ? Long.parseLong(args[1]) : 1_000_000L;
+    System.out.printf(
+        Locale.ROOT,
+        "in-memory throughput: %d processors, max heap %d MiB%n",
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20);
+    for (int round = 1; round <= 3; round++) {
+      double d = directed(round == 1 ? directed / 5 : directed);
+      System.out.printf(
+          Locale.ROOT,
+          "round %d%s: directed   %,12.0f spores/s%n",
+          round,
+          round == 1 ? " (warm-up)" : "",
+          d);
+    }
+    for (int round = 1; round <= 3; round++) {
+      double b = broadcast(round == 1 ? broadcasts / 5 : broadcasts);
+      System.out.printf(
+          Locale.ROOT,
+          "round %d%s: broadcast  %,12.0f broadcasts/s (%,.0f deliveries/s to %d agents)%n",
+          round,
+          round == 1 ? " (warm-up)" : "",
+          b,
+          b * BROADCAST_RECEIVERS,
+          BROADCAST_RECEIVERS);
+    }
+    Runtime rt = Runtime.getRuntime();
+    System.out.printf(
+        Locale.ROOT,
+        "heap in use at the end: %d MiB%n",
+        (rt.totalMemory() - rt.freeMemory()) >> 20);
+  }
+
+  private static double directed(long count) throws InterruptedException {
+    AtomicLong handled = new AtomicLong();
+    try (Reef reef = Reef.create(InMemoryBackend.create(), ReefOptions.ofDefaults())) {
+      reef.subscribe("receiver", spore -> handled.incrementAndGet());
+      long start = System.nanoTime();
+      long seen = 0;
+      for (long i = 0; i < count; i++) {
+        while (i - seen >= WINDOW) {
+          seen = handled.get();
+          if (i - seen >= WINDOW) {
+            Thread.onSpinWait();
+          }
+        }
+        reef.send("sender", "receiver", KNOWLEDGE);
+      }
+      while (handled.get() < count) {
+        Thread.onSpinWait();
+      }
+      long nanos = System.nanoTime() - start;
+      reef.close(Duration.ofSeconds(5));
+      return count * 1e9 / nanos;
+    }
+  }
+
+  private static double broadcast(long count) throws InterruptedException {
+    AtomicLong handled = new AtomicLong();
+    try (Reef reef = Reef.create(InMemoryBackend.create(), ReefOptions.ofDefaults())) {
+      for (int a = 0; a < BROADCAST_RECEIVERS; a++) {
+        reef.subscribe("listener-" + a, spore -> handled.incrementAndGet());
+      }
+      long expected = count * BROADCAST_RECEIVERS;
+      long window = WINDOW; // deliveries outstanding per mailbox stay below the capacity
+      long start = System.nanoTime();
+      long seen = 0;
+      for (long i = 0; i < count; i++) {
+        while (i * BROADCAST_RECEIVERS - seen >= window) {
+          seen = handled.get();
+          if (i * BROADCAST_RECEIVERS - seen >= window) {
+            Thread.onSpinWait();
+          }
+        }
+        reef.broadcast("sender", KNOWLEDGE);
+      }
+      while (handled.get() < expected) {
+        Thread.onSpinWait();
+      }
+      long nanos = System.nanoTime() - start;
+      reef.close(Duration.ofSeconds(5));
+      return count * 1e9 / nanos;
+    }
+  }
+}
