@@ -39,8 +39,9 @@ class DeduplicationIT {
   static void report() {
     LEDGER.report(
         SUPPRESSED.get()
-            + " duplicates (republished spores, a redelivery after a lost ack) reached the reef"
-            + " and were hidden from handlers; the controls without the window saw them");
+            + " duplicates (republished spores, spores sharing an idempotency key, a redelivery"
+            + " after a lost ack) reached the reef and were hidden from handlers; the controls"
+            + " without the window saw them");
   }
 
   @Test
@@ -107,6 +108,58 @@ class DeduplicationIT {
       assertThat(seenDeduped).hasSize(spores);
       assertThat(seenDeduped.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
       SUPPRESSED.addAndGet(spores * (copies - 1));
+    }
+  }
+
+  @Test
+  void sporesSharingAnIdempotencyKeyReachTheHandlerOnceWithTheWindowOn() {
+    try (Topology topo = Topology.create("dedupkey");
+        Reef producer = Reefs.amqp(Brokers.uri(), topo.settings(), ReefOptions.ofDefaults());
+        Reef dedup =
+            Reefs.amqp(
+                Brokers.uri(),
+                topo.settings(),
+                ReefOptions.custom().deduplicationWindow(1000).build());
+        Reef plain = Reefs.amqp(Brokers.uri(), topo.settings(), ReefOptions.ofDefaults())) {
+      topo.mailbox("deduped");
+      topo.mailbox("plain");
+      Map<String, AtomicInteger> byKeyDeduped = new ConcurrentHashMap<>();
+      AtomicInteger plainCount = new AtomicInteger();
+      dedup
+          .channel(topo.channel())
+          .subscribe(
+              "deduped",
+              s ->
+                  byKeyDeduped
+                      .computeIfAbsent(s.idempotencyKey(), k -> new AtomicInteger())
+                      .incrementAndGet());
+      plain.channel(topo.channel()).subscribe("plain", s -> plainCount.incrementAndGet());
+
+      ReefChannel out = producer.channel(topo.channel());
+      int keys = 20;
+      for (int i = 0; i < keys; i++) {
+        for (String to : new String[] {"deduped", "plain"}) {
+          // Two distinct spores (an application retry creates a new id) with one key.
+          for (int attempt = 0; attempt < 2; attempt++) {
+            out.publish(
+                    Spore.builder()
+                        .type(SporeType.KNOWLEDGE)
+                        .fromAgent("source")
+                        .toAgent(to)
+                        .idempotencyKey("order-" + i)
+                        .knowledge(Map.of("attempt", attempt))
+                        .build())
+                .join();
+          }
+        }
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> plainCount.get() == keys * 2);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> dedup.stats().total(SporeEvent.DUPLICATE) == keys);
+      assertThat(byKeyDeduped).hasSize(keys);
+      assertThat(byKeyDeduped.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+      SUPPRESSED.addAndGet(keys);
     }
   }
 
