@@ -1,0 +1,372 @@
+package dev.reef.amqp;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.ShutdownSignalException;
+import dev.reef.Spore;
+import dev.reef.SporeEvent;
+import dev.reef.spi.MailboxConsumer;
+import dev.reef.spi.MailboxSubscription;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer of one mailbox queue on its own channel (manual acknowledgement, bounded prefetch).
+ *
+ * <p>Per delivery: a message that cannot be read is dead-lettered ({@code malformed}); the sender's
+ * own undirected spore (the mailbox's {@code broadcast.*} binding delivers it back) is acknowledged
+ * and skipped without an event, because it was never meant for this mailbox; an expired spore is
+ * dead-lettered ({@code expired}); otherwise the consumer is called and the message acknowledged
+ * when its stage completes. A failed attempt below the retry policy's limit is republished to the
+ * same queue with {@code x-reef-attempts} + 1 after the backoff, and the original acknowledged only
+ * once the broker confirmed the copy; the last failure dead-letters it ({@code failed}) with the
+ * error. The original stays unacknowledged until its successor is safely in the broker, so a crash
+ * at any point redelivers rather than loses (at-least-once), and the backoff holds only one
+ * prefetch slot, not the queue.
+ */
+final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
+  private static final Logger log = LoggerFactory.getLogger(AmqpMailbox.class);
+
+  private final AmqpBackend backend;
+  private final String channelName;
+  private final String agent;
+  private final String queue;
+  private final MailboxConsumer consumer;
+  private final AtomicInteger inflight = new AtomicInteger();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile String consumerTag;
+
+  AmqpMailbox(
+      AmqpBackend backend,
+      Channel channel,
+      String channelName,
+      String agent,
+      String queue,
+      MailboxConsumer consumer) {
+    super(channel);
+    this.backend = backend;
+    this.channelName = channelName;
+    this.agent = agent;
+    this.queue = queue;
+    this.consumer = consumer;
+  }
+
+  void start() throws IOException {
+    consumerTag = getChannel().basicConsume(queue, false, this);
+  }
+
+  @Override
+  public String channel() {
+    return channelName;
+  }
+
+  @Override
+  public String agent() {
+    return agent;
+  }
+
+  String queue() {
+    return queue;
+  }
+
+  int inflight() {
+    return inflight.get();
+  }
+
+  boolean isClosed() {
+    return closed.get();
+  }
+
+  @Override
+  public void handleDelivery(
+      String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
+    inflight.incrementAndGet();
+    backend.inflightChanged(1);
+    long deliveryTag = envelope.getDeliveryTag();
+    int attempt = AmqpSporeMapper.attempts(props);
+    Spore spore;
+    try {
+      spore =
+          backend.mapper().decode(envelope.getRoutingKey(), props, body, backend.maxBodyBytes());
+    } catch (MalformedMessageException | RuntimeException e) {
+      log.warn(
+          "malformed message {} in mailbox {} dead-lettered: {}",
+          props.getMessageId(),
+          queue,
+          e.getMessage());
+      backend.event(SporeEvent.MALFORMED, channelName, agent, null, e);
+      deadLetter(deliveryTag, envelope, props, body, "malformed", e.getMessage(), attempt);
+      return;
+    }
+    if (spore.toAgent() == null && spore.fromAgent().equals(agent)) {
+      settle(deliveryTag, true);
+      return;
+    }
+    if (spore.isExpired(Instant.now())) {
+      backend.event(SporeEvent.EXPIRED, channelName, agent, spore, null);
+      deadLetter(
+          deliveryTag,
+          envelope,
+          props,
+          body,
+          "expired",
+          "expired at " + spore.expiresAt(),
+          attempt);
+      return;
+    }
+    backend.event(SporeEvent.DELIVERED, channelName, agent, spore, null);
+    CompletionStage<?> stage;
+    try {
+      stage = consumer.deliver(spore, attempt);
+      if (stage == null) {
+        stage = CompletableFuture.completedFuture(null);
+      }
+    } catch (Throwable t) {
+      stage = CompletableFuture.failedFuture(t);
+    }
+    stage.whenComplete(
+        (ok, err) -> {
+          if (err == null) {
+            backend.event(SporeEvent.HANDLED, channelName, agent, spore, null);
+            settle(deliveryTag, true);
+          } else {
+            failed(deliveryTag, envelope, props, body, spore, attempt, unwrap(err));
+          }
+        });
+  }
+
+  private void failed(
+      long deliveryTag,
+      Envelope envelope,
+      AMQP.BasicProperties props,
+      byte[] body,
+      Spore spore,
+      int attempt,
+      Throwable error) {
+    if (backend.retryPolicy().shouldRetry(attempt)) {
+      backend.event(SporeEvent.RETRIED, channelName, agent, spore, error);
+      Duration backoff = backend.retryPolicy().backoff(attempt);
+      backend.schedule(
+          () -> redeliver(deliveryTag, envelope, props, body, spore, attempt, error), backoff);
+    } else {
+      log.warn(
+          "spore {} in mailbox {} failed {} time(s), dead-lettered: {}",
+          spore.id(),
+          queue,
+          attempt,
+          error.toString());
+      backend.event(SporeEvent.DEAD_LETTERED, channelName, agent, spore, error);
+      deadLetter(deliveryTag, envelope, props, body, "failed", describe(error), attempt);
+    }
+  }
+
+  /** Republishes the next attempt to this queue, then acknowledges the original. */
+  private void redeliver(
+      long deliveryTag,
+      Envelope envelope,
+      AMQP.BasicProperties props,
+      byte[] body,
+      Spore spore,
+      int attempt,
+      Throwable error) {
+    if (!getChannel().isOpen()) {
+      // The broker requeued the original when the channel closed: it comes back by itself.
+      settle(deliveryTag, false);
+      return;
+    }
+    Instant now = Instant.now();
+    if (spore.isExpired(now)) {
+      backend.event(SporeEvent.EXPIRED, channelName, agent, spore, null);
+      deadLetter(
+          deliveryTag,
+          envelope,
+          props,
+          body,
+          "expired",
+          "expired at " + spore.expiresAt(),
+          attempt);
+      return;
+    }
+    Map<String, Object> headers =
+        props.getHeaders() == null ? new HashMap<>() : new HashMap<>(props.getHeaders());
+    headers.put(AmqpSporeMapper.H_ATTEMPTS, attempt + 1);
+    AMQP.BasicProperties.Builder b = props.builder().headers(headers);
+    b.expiration(AmqpSporeMapper.expiration(spore, now));
+    backend
+        .publishRaw("", queue, b.build(), body)
+        .whenComplete(
+            (routed, err) -> {
+              if (err == null && Boolean.TRUE.equals(routed)) {
+                settle(deliveryTag, true);
+              } else {
+                log.warn(
+                    "could not republish spore {} to {} for another attempt ({}); requeued",
+                    spore.id(),
+                    queue,
+                    err != null ? err.toString() : "returned");
+                requeue(deliveryTag);
+              }
+            });
+  }
+
+  /**
+   * Publishes a copy to the dead-letter exchange (body and headers kept, plus the reason, the error
+   * and the attempts; no expiration, so it stays), then acknowledges the original.
+   */
+  private void deadLetter(
+      long deliveryTag,
+      Envelope envelope,
+      AMQP.BasicProperties props,
+      byte[] body,
+      String reason,
+      String error,
+      int attempts) {
+    Map<String, Object> headers =
+        props.getHeaders() == null ? new HashMap<>() : new HashMap<>(props.getHeaders());
+    headers.put(AmqpSporeMapper.H_DEAD_REASON, reason);
+    headers.put(AmqpSporeMapper.H_ERROR, error == null ? "" : limit(error));
+    headers.put(AmqpSporeMapper.H_ATTEMPTS, attempts);
+    headers.put(AmqpSporeMapper.H_DEAD_QUEUE, queue);
+    headers.put(AmqpSporeMapper.H_DEAD_EXCHANGE, envelope.getExchange());
+    headers.put(AmqpSporeMapper.H_DEAD_ROUTING_KEY, envelope.getRoutingKey());
+    AMQP.BasicProperties copy = props.builder().headers(headers).expiration(null).build();
+    backend
+        .publishRaw(backend.deadLetterExchange(), envelope.getRoutingKey(), copy, body)
+        .whenComplete(
+            (routed, err) -> {
+              if (err == null && Boolean.TRUE.equals(routed)) {
+                settle(deliveryTag, true);
+              } else {
+                log.warn(
+                    "could not dead-letter message {} from {} ({}); requeued after a pause",
+                    props.getMessageId(),
+                    queue,
+                    err != null ? err.toString() : "no dead-letter queue bound");
+                backend.schedule(() -> requeue(deliveryTag), Duration.ofSeconds(1));
+              }
+            });
+  }
+
+  private void requeue(long deliveryTag) {
+    Channel ch = getChannel();
+    synchronized (this) {
+      try {
+        if (ch.isOpen()) {
+          ch.basicNack(deliveryTag, false, true);
+        }
+      } catch (IOException | RuntimeException e) {
+        log.debug("nack of {} on {} failed (the broker requeues it): {}", deliveryTag, queue, e);
+      }
+    }
+    done();
+  }
+
+  /** Acknowledges (or, with {@code ack} false, only forgets) a delivery and updates counters. */
+  private void settle(long deliveryTag, boolean ack) {
+    if (ack) {
+      Channel ch = getChannel();
+      synchronized (this) {
+        try {
+          if (ch.isOpen()) {
+            ch.basicAck(deliveryTag, false);
+          }
+        } catch (IOException | RuntimeException e) {
+          log.debug("ack of {} on {} failed (the broker redelivers it): {}", deliveryTag, queue, e);
+        }
+      }
+    }
+    done();
+  }
+
+  private void done() {
+    backend.inflightChanged(-1);
+    if (inflight.decrementAndGet() == 0 && closed.get()) {
+      closeChannel();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    backend.unregister(this);
+    try {
+      String tag = consumerTag;
+      if (tag != null && getChannel().isOpen()) {
+        getChannel().basicCancel(tag);
+      }
+    } catch (IOException | RuntimeException e) {
+      log.debug("cancel of the consumer on {} failed: {}", queue, e.toString());
+    }
+    if (inflight.get() == 0) {
+      closeChannel();
+    }
+  }
+
+  /** Closes the channel now: unacknowledged deliveries go back to the queue. */
+  void closeChannel() {
+    try {
+      if (getChannel().isOpen()) {
+        getChannel().close();
+      }
+    } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
+      log.debug("closing the channel of {} failed: {}", queue, e.toString());
+    }
+  }
+
+  @Override
+  public void handleCancel(String tag) {
+    log.warn("the broker cancelled the consumer of mailbox {} (queue deleted?)", queue);
+    closed.set(true);
+    backend.unregister(this);
+  }
+
+  @Override
+  public void handleShutdownSignal(String tag, ShutdownSignalException sig) {
+    if (!sig.isInitiatedByApplication()) {
+      log.debug("channel of mailbox {} shut down: {}", queue, sig.getMessage());
+    }
+  }
+
+  boolean awaitIdle(long deadlineNanos) throws InterruptedException {
+    while (inflight.get() > 0) {
+      if (System.nanoTime() >= deadlineNanos) {
+        return false;
+      }
+      TimeUnit.MILLISECONDS.sleep(10);
+    }
+    return true;
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static String limit(String s) {
+    return s.length() <= 4000 ? s : s.substring(0, 3997) + "...";
+  }
+
+  private static String describe(Throwable t) {
+    String m = t.getMessage();
+    return m == null ? t.getClass().getName() : t.getClass().getName() + ": " + m;
+  }
+}

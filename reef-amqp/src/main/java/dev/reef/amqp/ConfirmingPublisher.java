@@ -1,0 +1,222 @@
+package dev.reef.amqp;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConfirmListener;
+import com.rabbitmq.client.ReturnListener;
+import com.rabbitmq.client.ShutdownListener;
+import com.rabbitmq.client.ShutdownSignalException;
+import dev.reef.PublishException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One publishing channel in confirm mode, used by one or a few threads under a lock (a channel must
+ * not interleave publishes). Every publish is tracked until the broker confirms it; the future
+ * completes with {@code true} when it was routed, {@code false} when the broker returned it
+ * (mandatory, no queue bound), or fails with {@link PublishException} on a nack, a connection loss
+ * before the confirm, or no confirm within the timeout. Nothing outstanding is forgotten: a channel
+ * shutdown fails everything not yet confirmed (the message may or may not have reached the broker).
+ *
+ * <p>The futures are completed on the connection's I/O thread; callers must continue on another
+ * executor.
+ */
+final class ConfirmingPublisher implements ConfirmListener, ReturnListener, ShutdownListener {
+  private final Channel channel;
+  private final Semaphore window;
+  private final ReentrantLock lock = new ReentrantLock();
+  private volatile Epoch epoch = new Epoch();
+
+  /** The outstanding publishes of one incarnation of the channel (sequence numbers restart). */
+  private static final class Epoch {
+    final ConcurrentSkipListMap<Long, Pending> outstanding = new ConcurrentSkipListMap<>();
+    volatile boolean closed;
+  }
+
+  /** One unconfirmed publish. */
+  private static final class Pending {
+    final CompletableFuture<Boolean> done = new CompletableFuture<>();
+    final String messageId;
+    final long startNanos = System.nanoTime();
+    final AtomicBoolean settled = new AtomicBoolean();
+    final Semaphore window;
+    volatile boolean returned;
+
+    Pending(String messageId, Semaphore window) {
+      this.messageId = messageId;
+      this.window = window;
+    }
+
+    void succeed() {
+      if (settled.compareAndSet(false, true)) {
+        window.release();
+        done.complete(!returned);
+      }
+    }
+
+    void fail(Throwable t) {
+      if (settled.compareAndSet(false, true)) {
+        window.release();
+        done.completeExceptionally(t);
+      }
+    }
+  }
+
+  ConfirmingPublisher(Channel channel, Semaphore window) throws IOException {
+    this.channel = channel;
+    this.window = window;
+    channel.confirmSelect();
+    channel.addConfirmListener(this);
+    channel.addReturnListener(this);
+    channel.addShutdownListener(this);
+  }
+
+  /**
+   * Publishes one message. The caller has already taken one permit of the confirm window; it is
+   * released when the publish settles, whichever way.
+   */
+  CompletableFuture<Boolean> publish(
+      String exchange, String routingKey, AMQP.BasicProperties props, byte[] body) {
+    Pending p = new Pending(props.getMessageId(), window);
+    lock.lock();
+    try {
+      Epoch e = epoch;
+      long seq = channel.getNextPublishSeqNo();
+      e.outstanding.put(seq, p);
+      try {
+        channel.basicPublish(exchange, routingKey, true, props, body);
+      } catch (IOException | ShutdownSignalException ex) {
+        e.outstanding.remove(seq);
+        p.fail(new PublishException("publish to exchange '" + exchange + "' failed: " + ex, ex));
+        return p.done;
+      }
+      if (e.closed && e.outstanding.remove(seq) != null) {
+        p.fail(lost());
+      }
+    } finally {
+      lock.unlock();
+    }
+    return p.done;
+  }
+
+  @Override
+  public void handleAck(long seq, boolean multiple) {
+    settle(seq, multiple, null);
+  }
+
+  @Override
+  public void handleNack(long seq, boolean multiple) {
+    settle(seq, multiple, new PublishException("the broker did not accept the message (nack)"));
+  }
+
+  private void settle(long seq, boolean multiple, Throwable failure) {
+    Epoch e = epoch;
+    if (multiple) {
+      ConcurrentNavigableMap<Long, Pending> head = e.outstanding.headMap(seq, true);
+      for (Map.Entry<Long, Pending> entry : head.entrySet()) {
+        if (head.remove(entry.getKey()) != null) {
+          complete(entry.getValue(), failure);
+        }
+      }
+    } else {
+      Pending p = e.outstanding.remove(seq);
+      if (p != null) {
+        complete(p, failure);
+      }
+    }
+  }
+
+  private static void complete(Pending p, Throwable failure) {
+    if (failure == null) {
+      p.succeed();
+    } else {
+      p.fail(failure);
+    }
+  }
+
+  /**
+   * The broker returned a mandatory message it could not route. It always sends the return before
+   * the ack of the same message, and both arrive on this channel's I/O thread in order, so marking
+   * the oldest unreturned publish with the same message id is enough.
+   */
+  @Override
+  public void handleReturn(
+      int replyCode,
+      String replyText,
+      String exchange,
+      String routingKey,
+      AMQP.BasicProperties properties,
+      byte[] body) {
+    String id = properties.getMessageId();
+    for (Pending p : epoch.outstanding.values()) {
+      if (!p.returned && Objects.equals(p.messageId, id)) {
+        p.returned = true;
+        return;
+      }
+    }
+  }
+
+  @Override
+  public void shutdownCompleted(ShutdownSignalException cause) {
+    Epoch old = epoch;
+    epoch = new Epoch();
+    old.closed = true;
+    for (Long seq : old.outstanding.keySet()) {
+      Pending p = old.outstanding.remove(seq);
+      if (p != null) {
+        p.fail(lost());
+      }
+    }
+  }
+
+  /** Fails publishes that waited longer than the timeout for their confirm. */
+  void expireOlderThan(Duration timeout) {
+    long now = System.nanoTime();
+    long limit = timeout.toNanos();
+    Epoch e = epoch;
+    for (Map.Entry<Long, Pending> entry : e.outstanding.entrySet()) {
+      Pending p = entry.getValue();
+      if (now - p.startNanos > limit && e.outstanding.remove(entry.getKey()) != null) {
+        p.fail(
+            new PublishException(
+                "no publisher confirm within "
+                    + timeout.toMillis()
+                    + " ms; the message may or may not have reached the broker"));
+      }
+    }
+  }
+
+  /** Unconfirmed publishes. */
+  int outstanding() {
+    return epoch.outstanding.size();
+  }
+
+  /** Fails everything outstanding (used at close after the drain timeout). */
+  void failAll(Throwable t) {
+    Epoch e = epoch;
+    for (Long seq : e.outstanding.keySet()) {
+      Pending p = e.outstanding.remove(seq);
+      if (p != null) {
+        p.fail(t);
+      }
+    }
+  }
+
+  Channel channel() {
+    return channel;
+  }
+
+  private static PublishException lost() {
+    return new PublishException(
+        "the connection was lost before the broker confirmed the message; it may or may not have"
+            + " been delivered");
+  }
+}
