@@ -11,6 +11,7 @@ import dev.reef.ReefOptions;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
 import dev.reef.SporeType;
+import dev.reef.amqp.test.RabbitMqBroker;
 import dev.reef.reliability.support.Brokers;
 import dev.reef.reliability.support.RawAmqp;
 import dev.reef.reliability.support.Reefs;
@@ -28,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Bad input from the wire: a raw amqp-client publisher (not Reef) puts malformed messages into a
@@ -35,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * {@code malformed} and an error naming what is wrong, counted as {@link SporeEvent#MALFORMED},
  * never reach a handler, and never stop the consumer: every good spore is handled.
  */
+@ExtendWith(RabbitMqBroker.class)
 class BadWireInputIT {
   private static final String AGENT = "inbox";
   private static final long MAX_BODY = 64 * 1024;
@@ -146,7 +149,7 @@ class BadWireInputIT {
         Reef reef =
             Reefs.amqp(
                 Brokers.uri(),
-                topo.settings(),
+                topo.settings().withMaxBodyBytes(MAX_BODY),
                 ReefOptions.custom().maxKnowledgeBytes(MAX_BODY).build());
         RawAmqp raw = RawAmqp.connect(Brokers.uri())) {
       ReefChannel channel = reef.channel(topo.channel());

@@ -8,6 +8,7 @@ import dev.reef.ReefChannel;
 import dev.reef.ReefOptions;
 import dev.reef.Spore;
 import dev.reef.SporeType;
+import dev.reef.amqp.test.RabbitMqBroker;
 import dev.reef.reliability.support.BrokerControl;
 import dev.reef.reliability.support.BrokerRestartable;
 import dev.reef.reliability.support.Brokers;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Broker restart ({@code rabbitmqctl stop_app} / {@code start_app} on the local node): a durable
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * Runs only where the test can restart the broker (see {@link BrokerRestartable}); elsewhere JUnit
  * reports it disabled with the reason.
  */
+@ExtendWith(RabbitMqBroker.class)
 @BrokerRestartable
 class BrokerRestartIT {
   private static final int BACKLOG = 500;

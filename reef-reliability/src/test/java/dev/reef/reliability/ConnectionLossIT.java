@@ -8,6 +8,7 @@ import dev.reef.ReefChannel;
 import dev.reef.ReefOptions;
 import dev.reef.Spore;
 import dev.reef.SporeType;
+import dev.reef.amqp.test.RabbitMqBroker;
 import dev.reef.reliability.support.Brokers;
 import dev.reef.reliability.support.Paced;
 import dev.reef.reliability.support.Reefs;
@@ -20,12 +21,14 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Connection loss: producer and consumer reach the broker through a loopback TCP proxy that cuts
  * every connection three times while spores flow. Recovery must be automatic (no code in the test
  * reconnects anything), the consumer must resume, and every confirmed spore must be delivered.
  */
+@ExtendWith(RabbitMqBroker.class)
 class ConnectionLossIT {
   private static final int SPORES = 4000;
   private static final int RATE = 700;

@@ -8,6 +8,7 @@ import dev.reef.ReefChannel;
 import dev.reef.ReefOptions;
 import dev.reef.Spore;
 import dev.reef.SporeType;
+import dev.reef.amqp.test.RabbitMqBroker;
 import dev.reef.reliability.agents.ConsumerAgent;
 import dev.reef.reliability.support.Brokers;
 import dev.reef.reliability.support.JvmProcess;
@@ -23,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Crash of a consumer JVM mid-handling: a separate consumer process handles some spores, then hangs
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * as the same agent and takes everything else; then the first is killed (kill -9). Every spore the
  * dead process held, the one it was handling included, must be redelivered to the survivor.
  */
+@ExtendWith(RabbitMqBroker.class)
 class ConsumerCrashIT {
   private static final int SPORES = 1500;
   private static final int HANDLED_BEFORE_HANG = 100;

@@ -11,6 +11,7 @@ import dev.reef.ReefOptions;
 import dev.reef.RequestTimeoutException;
 import dev.reef.Spore;
 import dev.reef.UnknownAgentException;
+import dev.reef.amqp.test.RabbitMqBroker;
 import dev.reef.reliability.support.Brokers;
 import dev.reef.reliability.support.RawAmqp;
 import dev.reef.reliability.support.Reefs;
@@ -25,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Requests to a dead agent (its durable mailbox exists, nobody consumes it): {@code ask} fails with
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * {@link ReefClosedException}; an ask to an agent with no mailbox fails at once with {@link
  * UnknownAgentException}. Nothing hangs.
  */
+@ExtendWith(RabbitMqBroker.class)
 class DeadAgentAskIT {
   private static final Duration ASK_TIMEOUT = Duration.ofMillis(1500);
   private static final SporeLedger LEDGER = new SporeLedger("Requests to a dead agent (ask)");

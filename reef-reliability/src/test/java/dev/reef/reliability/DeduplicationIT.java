@@ -9,6 +9,7 @@ import dev.reef.ReefOptions;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
 import dev.reef.SporeType;
+import dev.reef.amqp.test.RabbitMqBroker;
 import dev.reef.reliability.support.Brokers;
 import dev.reef.reliability.support.Reefs;
 import dev.reef.reliability.support.SporeLedger;
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Idempotent receive ({@link ReefOptions#deduplicationWindow()}): at-least-once delivery produces
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * counted as {@link SporeEvent#DUPLICATE}. Each case runs a control without the window that shows
  * the duplicates really arrive.
  */
+@ExtendWith(RabbitMqBroker.class)
 class DeduplicationIT {
   private static final SporeLedger LEDGER =
       new SporeLedger("Idempotent receive (deduplicationWindow)");

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.reef.Reef;
 import dev.reef.ReefOptions;
+import dev.reef.amqp.test.RabbitMqBroker;
 import dev.reef.reliability.agents.ConsumerAgent;
 import dev.reef.reliability.agents.ProducerAgent;
 import dev.reef.reliability.support.Brokers;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Load: several producer JVMs and several consumer JVMs (competing consumers of one agent's
@@ -32,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * spore lost, duplicates counted (at-least-once), consumer heap bounded (no OutOfMemoryError in a
  * 64 MiB heap; peak reported).
  */
+@ExtendWith(RabbitMqBroker.class)
 class LoadIT {
   private static final int PRODUCERS = 2;
   private static final int CONSUMERS = 3;

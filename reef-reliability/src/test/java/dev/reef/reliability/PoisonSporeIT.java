@@ -11,6 +11,7 @@ import dev.reef.RetryPolicy;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
 import dev.reef.SporeType;
+import dev.reef.amqp.test.RabbitMqBroker;
 import dev.reef.reliability.support.Brokers;
 import dev.reef.reliability.support.RawAmqp;
 import dev.reef.reliability.support.Reefs;
@@ -24,12 +25,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Poison spores: a handler that always throws for some spores. Each poison spore is tried exactly
  * the configured number of times, then lands in the dead-letter queue with the reason, the error
  * and the attempt count; the good spores around it are all handled (the consumer keeps going).
  */
+@ExtendWith(RabbitMqBroker.class)
 class PoisonSporeIT {
   private static final int MAX_ATTEMPTS = 3;
   private static final int GOOD = 300;

@@ -1,21 +1,28 @@
 package dev.reef.reliability.support;
 
+import dev.reef.amqp.test.RabbitMqBroker;
 import java.net.URI;
 
 /**
- * The broker the suite runs against: {@code REEF_AMQP_URI} when set, else the local broker at
- * {@code amqp://guest:guest@127.0.0.1:5672}.
+ * The broker the suite runs against, as reef-amqp's {@link RabbitMqBroker} test extension resolves
+ * it ({@code REEF_TEST_AMQP_URI} / {@code REEF_AMQP_URI}, else the local broker on 127.0.0.1:5672,
+ * else Testcontainers, else a failure saying how to provide one). Child JVMs get the resolved URI
+ * as {@code REEF_AMQP_URI}, so they resolve the same broker.
  */
 public final class Brokers {
   private Brokers() {}
 
-  /** The broker URI (may carry credentials: never log it). */
+  /**
+   * The broker URI (may carry credentials: never log it). A bare trailing {@code /} is dropped:
+   * amqp-client reads it as the empty virtual host, which does not exist.
+   */
   public static URI uri() {
-    String env = System.getenv("REEF_AMQP_URI");
-    if (env != null && !env.isBlank()) {
-      return URI.create(env.trim());
+    String u = RabbitMqBroker.uri();
+    URI parsed = URI.create(u);
+    if ("/".equals(parsed.getRawPath())) {
+      return URI.create(u.substring(0, u.length() - 1));
     }
-    return URI.create("amqp://guest:guest@127.0.0.1:5672");
+    return parsed;
   }
 
   /** {@link #uri()} with host and port replaced, e.g. to go through a {@link TcpProxy}. */
