@@ -111,6 +111,16 @@ class BadWireInputIT {
             "malformed created_at",
             "created_at",
             r -> r.headers.put("created_at", "the day before yesterday")));
+    bad.add(
+        new Bad(
+            "from_agent header is a table",
+            "from_agent",
+            r -> r.headers.put("from_agent", Map.of("nested", "table"))));
+    bad.add(
+        new Bad(
+            "malformed expires_at",
+            "expires_at",
+            r -> r.headers.put("expires_at", "2026-13-45T99:99:99")));
     bad.add(new Bad("unknown spore type", "type", r -> r.props.type("gossip")));
     bad.add(new Bad("priority header 42", "priority", r -> r.headers.put("priority", "42")));
     bad.add(new Bad("priority property 0", "priority", r -> r.props.priority(0)));
