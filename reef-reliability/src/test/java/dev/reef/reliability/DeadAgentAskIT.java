@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import com.rabbitmq.client.GetResponse;
 import dev.reef.Reef;
 import dev.reef.ReefChannel;
 import dev.reef.ReefClosedException;
@@ -50,11 +51,11 @@ class DeadAgentAskIT {
   @AfterAll
   static void report() {
     LEDGER.report(
-        "asks to a dead agent failed with RequestTimeoutException at their "
+        "asks to a dead agent (mailbox, no consumer) failed with RequestTimeoutException at their "
             + ASK_TIMEOUT.toMillis()
             + " ms deadline (latest after "
             + LATEST_TIMEOUT_MS.get()
-            + " ms); pending asks failed with ReefClosedException "
+            + " ms) and their requests expired into the dead-letter queue; pending asks failed with ReefClosedException "
             + CLOSE_MS.get()
             + " ms after close began; unknown agent failed at once");
   }
@@ -96,8 +97,17 @@ class DeadAgentAskIT {
         LATEST_TIMEOUT_MS.accumulateAndGet(failedAfterMs.get(i).get(), Math::max);
       }
       assertThat(reef.stats().pendingAsks()).isZero();
-      // The requests expired with their asks: they do not wait in the dead agent's mailbox.
+      // The requests expired with their asks: they do not wait in the dead agent's mailbox; the
+      // broker dead-letters them (reason "expired" in x-death).
       await().atMost(Duration.ofSeconds(15)).until(() -> raw.messageCount(ghostQueue) == 0);
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> raw.messageCount(topo.deadLetterQueue()) == asks.size());
+      for (GetResponse d : raw.drain(topo.deadLetterQueue())) {
+        assertThat(d.getProps().getType()).isEqualTo("request");
+        assertThat(String.valueOf(d.getProps().getHeaders().get("x-death"))).contains("expired");
+        LEDGER.deadLettered(d.getProps().getMessageId());
+      }
     }
   }
 

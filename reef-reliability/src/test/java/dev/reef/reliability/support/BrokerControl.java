@@ -40,6 +40,14 @@ public final class BrokerControl {
     } catch (UnknownHostException e) {
       return Optional.of("the broker host " + host + " does not resolve");
     }
+    int port = brokerUri.getPort() > 0 ? brokerUri.getPort() : 5672;
+    if (port != 5672) {
+      return Optional.of(
+          "the broker under test listens on port "
+              + port
+              + ", not on the local node's 5672 (a container or a second node?), so rabbitmqctl"
+              + " here would restart a different broker");
+    }
     if (rabbitmqctl().isEmpty()) {
       return Optional.of(
           "rabbitmqctl is not installed on this machine (PATH="
