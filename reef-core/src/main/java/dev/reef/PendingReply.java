@@ -105,7 +105,10 @@ abstract class PendingReply {
 
     @Override
     synchronized boolean offer(Spore response) {
-      if (future.isDone() || !answered.add(response.fromAgent())) {
+      if (future.isDone() || (firstN > 0 && replies.size() >= firstN)) {
+        return true; // taken: the gather has what it needs
+      }
+      if (!answered.add(response.fromAgent())) {
         return false;
       }
       replies.add(response);

@@ -67,6 +67,7 @@ public final class InMemoryBackend implements ReefBackend {
   private final RetryPolicy retryPolicy;
   private final int workerThreads;
   private final Map<Mailbox, ConsumerSlot> slots = new ConcurrentHashMap<>();
+  private final Map<Redelivery, Mailbox> pendingRetries = new ConcurrentHashMap<>();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile BackendListener listener = BackendListener.NONE;
@@ -267,8 +268,9 @@ public final class InMemoryBackend implements ReefBackend {
       }
       slots.remove(slot.mailbox, slot);
     }
-    for (Runnable pendingRetry : scheduler.shutdownNow()) {
-      pendingRetry.run(); // puts the spore back into its mailbox at once
+    scheduler.shutdownNow();
+    for (Redelivery pending : new ArrayList<>(pendingRetries.keySet())) {
+      retryDue(pending); // back into its mailbox at once, for the hub's other consumers
     }
     workers.shutdown();
   }
@@ -315,10 +317,9 @@ public final class InMemoryBackend implements ReefBackend {
     }
     Mailbox mb = slot.mailbox;
     if (spore.expiresAt() != null && spore.isExpired()) {
-      if (slot.current.compareAndSet(entry, null)) {
-        emit(SporeEvent.EXPIRED, mb.channelName, mb.agent, spore, null);
-        hub.deadLetter(mb, spore, DeadLetter.REASON_EXPIRED, null, attempt - 1);
-      }
+      emit(SporeEvent.EXPIRED, mb.channelName, mb.agent, spore, null);
+      hub.deadLetter(mb, spore, DeadLetter.REASON_EXPIRED, null, attempt - 1);
+      slot.current.compareAndSet(entry, null);
       return true;
     }
     emit(SporeEvent.DELIVERED, mb.channelName, mb.agent, spore, null);
@@ -348,25 +349,34 @@ public final class InMemoryBackend implements ReefBackend {
   }
 
   private void settle(ConsumerSlot slot, Object entry, Spore spore, int attempt, Throwable error) {
-    if (!slot.current.compareAndSet(entry, null)) {
-      return; // given back to the mailbox by close; it will be delivered again
+    // Events and dead letters are recorded before the entry stops counting as in flight, so that
+    // an idle backlog implies complete counters. A false check means close gave the entry back to
+    // the mailbox; it will be delivered again.
+    if (slot.current.get() != entry) {
+      return;
     }
     Mailbox mb = slot.mailbox;
     if (error == null) {
       emit(SporeEvent.HANDLED, mb.channelName, mb.agent, spore, null);
+      slot.current.compareAndSet(entry, null);
       return;
     }
     Throwable cause = unwrap(error);
     String text = describe(cause);
     if (retryPolicy.shouldRetry(attempt)) {
+      mb.retryScheduled();
+      if (!slot.current.compareAndSet(entry, null)) {
+        mb.retryCancelled();
+        return;
+      }
       emit(SporeEvent.RETRIED, mb.channelName, mb.agent, spore, cause);
       Redelivery next = new Redelivery(spore, attempt + 1, text);
-      mb.retryScheduled();
       Duration backoff = retryPolicy.backoff(attempt);
       try {
-        scheduler.schedule(() -> mb.requeue(next, true), backoff.toNanos(), TimeUnit.NANOSECONDS);
+        pendingRetries.put(next, mb);
+        scheduler.schedule(() -> retryDue(next), backoff.toNanos(), TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
-        mb.requeue(next, true); // closing: keep it in the mailbox for other consumers
+        retryDue(next); // closing: keep it in the mailbox for other consumers
       }
     } else {
       LOG.warn(
@@ -378,6 +388,14 @@ public final class InMemoryBackend implements ReefBackend {
           text);
       emit(SporeEvent.DEAD_LETTERED, mb.channelName, mb.agent, spore, cause);
       hub.deadLetter(mb, spore, DeadLetter.REASON_HANDLER_FAILED, text, attempt);
+      slot.current.compareAndSet(entry, null);
+    }
+  }
+
+  private void retryDue(Redelivery next) {
+    Mailbox mb = pendingRetries.remove(next);
+    if (mb != null) {
+      mb.requeue(next, true);
     }
   }
 

@@ -93,6 +93,10 @@ final class Mailbox {
     pendingRetries++;
   }
 
+  synchronized void retryCancelled() {
+    pendingRetries--;
+  }
+
   /**
    * Takes the next entry for a consumer, marking it in flight on the slot; or parks the slot as
    * idle and returns null when the mailbox is empty or the slot was detached.

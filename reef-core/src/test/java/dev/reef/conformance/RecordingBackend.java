@@ -1,0 +1,102 @@
+package dev.reef.conformance;
+
+import dev.reef.Spore;
+import dev.reef.SporeEvent;
+import dev.reef.spi.BackendListener;
+import dev.reef.spi.MailboxConsumer;
+import dev.reef.spi.MailboxSubscription;
+import dev.reef.spi.ReefBackend;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+/**
+ * A {@link ReefBackend} decorator that records every event the backend reports (with its error), so
+ * the conformance suite can check what a backend observed without backend-specific inspection.
+ */
+public final class RecordingBackend implements ReefBackend {
+  /**
+   * One reported event.
+   *
+   * @param event the event
+   * @param channel the channel
+   * @param agent the agent
+   * @param sporeId the spore id, or null
+   * @param error the error, or null
+   */
+  public record Event(
+      SporeEvent event, String channel, String agent, String sporeId, Throwable error) {}
+
+  private final ReefBackend delegate;
+  private final List<Event> events = new CopyOnWriteArrayList<>();
+
+  /**
+   * Wraps a backend.
+   *
+   * @param delegate the backend
+   */
+  public RecordingBackend(ReefBackend delegate) {
+    this.delegate = delegate;
+  }
+
+  /**
+   * The events reported so far.
+   *
+   * @return a snapshot
+   */
+  public List<Event> events() {
+    return List.copyOf(events);
+  }
+
+  /**
+   * The events of one kind.
+   *
+   * @param event the kind
+   * @return a snapshot
+   */
+  public List<Event> events(SporeEvent event) {
+    return events.stream().filter(e -> e.event() == event).collect(Collectors.toList());
+  }
+
+  @Override
+  public void start(BackendListener listener) {
+    delegate.start(
+        (event, channel, agent, spore, error) -> {
+          events.add(new Event(event, channel, agent, spore == null ? null : spore.id(), error));
+          listener.onEvent(event, channel, agent, spore, error);
+        });
+  }
+
+  @Override
+  public CompletableFuture<Spore> publish(String channel, Spore spore) {
+    return delegate.publish(channel, spore);
+  }
+
+  @Override
+  public void declareMailbox(String channel, String agent) {
+    delegate.declareMailbox(channel, agent);
+  }
+
+  @Override
+  public MailboxSubscription consume(String channel, String agent, MailboxConsumer consumer) {
+    return delegate.consume(channel, agent, consumer);
+  }
+
+  @Override
+  public Set<String> knownAgents(String channel) {
+    return delegate.knownAgents(channel);
+  }
+
+  @Override
+  public long backlog() {
+    return delegate.backlog();
+  }
+
+  @Override
+  public void close(Duration drainTimeout) {
+    delegate.close(drainTimeout);
+  }
+}

@@ -1,0 +1,1285 @@
+package dev.reef.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.reef.AuthorizationRequest;
+import dev.reef.GatherOptions;
+import dev.reef.GatherResult;
+import dev.reef.RateLimit;
+import dev.reef.Reef;
+import dev.reef.ReefAction;
+import dev.reef.ReefChannel;
+import dev.reef.ReefClosedException;
+import dev.reef.ReefOptions;
+import dev.reef.RequestTimeoutException;
+import dev.reef.RetryPolicy;
+import dev.reef.Spore;
+import dev.reef.SporeEvent;
+import dev.reef.SporeType;
+import dev.reef.SubscribeMode;
+import dev.reef.Subscription;
+import dev.reef.UnauthorizedException;
+import dev.reef.UnknownAgentException;
+import dev.reef.spi.ReefBackend;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The delivery semantics of DESIGN §3, as tests every {@link ReefBackend} must pass unchanged.
+ *
+ * <p>A backend module runs it by extending this class and implementing {@link
+ * #newBackend(RetryPolicy)}. Every backend created during one test must share one transport (one
+ * in-memory hub, one broker), so that a second backend acts as a second process. Tests use unique
+ * channel and agent names and close every reef they create; they need no backend-specific
+ * inspection (backend events are observed through {@link RecordingBackend}).
+ *
+ * <p>Hooks: {@link #awaitTimeout()} (how long to wait for something that should happen) and {@link
+ * #quietPeriod()} (how long to watch for something that should not happen).
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+public abstract class ReefConformanceSuite {
+
+  /** The retry policy of {@link #newBackend()}: 3 attempts, 10 ms backoff doubling to 40 ms. */
+  protected static final RetryPolicy FAST_RETRIES =
+      RetryPolicy.custom()
+          .maxAttempts(3)
+          .initialBackoff(Duration.ofMillis(10))
+          .maxBackoff(Duration.ofMillis(40))
+          .build();
+
+  private final List<Reef> reefs = new CopyOnWriteArrayList<>();
+  private final List<RecordingBackend> backends = new CopyOnWriteArrayList<>();
+  private String testId;
+
+  /**
+   * A new, unstarted backend on this test's shared transport.
+   *
+   * @param retryPolicy how the backend retries failed deliveries to its consumers
+   * @return the backend
+   */
+  protected abstract ReefBackend newBackend(RetryPolicy retryPolicy);
+
+  /**
+   * A new backend with {@link #FAST_RETRIES}.
+   *
+   * @return the backend
+   */
+  protected ReefBackend newBackend() {
+    return newBackend(FAST_RETRIES);
+  }
+
+  /**
+   * How long to wait for something that should happen.
+   *
+   * @return default 10 s
+   */
+  protected Duration awaitTimeout() {
+    return Duration.ofSeconds(10);
+  }
+
+  /**
+   * How long to watch for something that should not happen (after the reef is idle).
+   *
+   * @return default 200 ms
+   */
+  protected Duration quietPeriod() {
+    return Duration.ofMillis(200);
+  }
+
+  @BeforeEach
+  void newTestId() {
+    testId = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+  }
+
+  @AfterEach
+  void closeReefs() {
+    for (Reef reef : reefs) {
+      reef.close(Duration.ofSeconds(2));
+    }
+    reefs.clear();
+    backends.clear();
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /**
+   * A unique name for this test.
+   *
+   * @param prefix a readable prefix
+   * @return {@code prefix-<random>}
+   */
+  protected String unique(String prefix) {
+    return prefix + "-" + testId;
+  }
+
+  /**
+   * A reef on a new backend, closed after the test, with a unique default channel.
+   *
+   * @return the reef
+   */
+  protected Reef newReef() {
+    return newReef(options().build(), FAST_RETRIES);
+  }
+
+  /**
+   * A reef with the given options on a new backend with the given retry policy.
+   *
+   * @param options the options
+   * @param retryPolicy the backend's retry policy
+   * @return the reef
+   */
+  protected Reef newReef(ReefOptions options, RetryPolicy retryPolicy) {
+    RecordingBackend backend = new RecordingBackend(newBackend(retryPolicy));
+    Reef reef = Reef.create(backend, options);
+    reefs.add(reef);
+    backends.add(backend);
+    return reef;
+  }
+
+  /**
+   * Options with this test's unique default channel and a 2 s close timeout.
+   *
+   * @return a builder
+   */
+  protected ReefOptions.Builder options() {
+    return ReefOptions.custom().defaultChannel(unique("ch")).closeTimeout(Duration.ofSeconds(2));
+  }
+
+  private RecordingBackend recorder(int index) {
+    return backends.get(index);
+  }
+
+  private long total(SporeEvent event) {
+    return reefs.stream().mapToLong(r -> r.stats().total(event)).sum();
+  }
+
+  private void awaitIdle(Reef... rs) {
+    for (Reef r : rs) {
+      assertThat(r.awaitIdle(awaitTimeout())).as("reef idle").isTrue();
+    }
+  }
+
+  /** Waits until the reefs are idle, then watches for a quiet period. */
+  private void settle(Reef... rs) {
+    awaitIdle(rs);
+    long until = System.nanoTime() + quietPeriod().toNanos();
+    await()
+        .atMost(quietPeriod().plusSeconds(5))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> System.nanoTime() - until >= 0);
+    awaitIdle(rs);
+  }
+
+  private static Map<String, Object> k(String key, Object value) {
+    return Map.of(key, value);
+  }
+
+  private Throwable failureOf(CompletableFuture<?> f) {
+    try {
+      f.get(awaitTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (Exception e) {
+      throw new AssertionError("future did not fail in time: " + e, e);
+    }
+    throw new AssertionError("future completed normally, expected a failure");
+  }
+
+  private <T> T join(CompletableFuture<T> f) {
+    try {
+      return f.get(awaitTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("future did not complete normally: " + e, e);
+    }
+  }
+
+  private void awaitSize(Inbox inbox, int n) {
+    await().atMost(awaitTimeout()).until(() -> inbox.size() >= n);
+    assertThat(inbox.size()).isEqualTo(n);
+  }
+
+  // ---------------------------------------------------------------- routing
+
+  @Test
+  void directedSporeReachesOnlyItsRecipient() {
+    Reef reef = newReef();
+    Inbox a = new Inbox();
+    Inbox b = new Inbox();
+    Inbox c = new Inbox();
+    reef.subscribe("alice", a);
+    reef.subscribe("bob", b);
+    reef.subscribe("carol", c);
+
+    Spore sent = join(reef.send("alice", "bob", k("n", 1)));
+
+    awaitSize(b, 1);
+    settle(reef);
+    assertThat(b.spores()).containsExactly(sent);
+    assertThat(a.size()).isZero();
+    assertThat(c.size()).isZero();
+  }
+
+  @Test
+  void sporeArrivesWithEveryField() {
+    Reef reef = newReef();
+    Inbox b = new Inbox();
+    reef.subscribe("bob", b);
+    Spore spore =
+        Spore.builder()
+            .type(SporeType.NOTIFICATION)
+            .fromAgent("alice")
+            .toAgent("bob")
+            .knowledge(Map.of("text", "hi", "nested", Map.of("list", List.of(1, 2, 3))))
+            .priority(7)
+            .expiresIn(Duration.ofMinutes(10))
+            .metadata(Map.of("m", "v"))
+            .knowledgeReferences(List.of("mem-1"))
+            .dataReferences(List.of("s3://bucket/x"))
+            .correlationId("corr-1")
+            .causationId("cause-1")
+            .traceId("trace-1")
+            .runId("run-1")
+            .idempotencyKey("idem-1")
+            .build();
+
+    reef.publish(spore);
+
+    awaitSize(b, 1);
+    Spore got = b.spores().get(0);
+    assertThat(got.id()).isEqualTo(spore.id());
+    assertThat(got.type()).isEqualTo(SporeType.NOTIFICATION);
+    assertThat(got.fromAgent()).isEqualTo("alice");
+    assertThat(got.toAgent()).isEqualTo("bob");
+    assertThat(got.knowledge()).isEqualTo(spore.knowledge());
+    assertThat(got.priority()).isEqualTo(7);
+    assertThat(got.createdAt().toEpochMilli()).isEqualTo(spore.createdAt().toEpochMilli());
+    assertThat(got.expiresAt().toEpochMilli()).isEqualTo(spore.expiresAt().toEpochMilli());
+    assertThat(got.metadata()).isEqualTo(spore.metadata());
+    assertThat(got.knowledgeReferences()).containsExactly("mem-1");
+    assertThat(got.dataReferences()).containsExactly("s3://bucket/x");
+    assertThat(got.correlationId()).isEqualTo("corr-1");
+    assertThat(got.causationId()).isEqualTo("cause-1");
+    assertThat(got.traceId()).isEqualTo("trace-1");
+    assertThat(got.runId()).isEqualTo("run-1");
+    assertThat(got.idempotencyKey()).isEqualTo("idem-1");
+  }
+
+  @Test
+  void undirectedSporeReachesEveryOtherAgentOnceAndNeverTheSender() {
+    Reef reef = newReef();
+    Inbox a = new Inbox();
+    Inbox b = new Inbox();
+    Inbox c = new Inbox();
+    reef.subscribe("alice", a);
+    reef.subscribe("bob", b);
+    reef.subscribe("carol", c);
+
+    Spore sent = join(reef.broadcast("alice", k("news", "x")));
+
+    awaitSize(b, 1);
+    awaitSize(c, 1);
+    settle(reef);
+    assertThat(b.spores()).containsExactly(sent);
+    assertThat(c.spores()).containsExactly(sent);
+    assertThat(a.size()).as("the sender never receives its own broadcast").isZero();
+  }
+
+  @Test
+  void undirectedSporeOfAnyTypeIsBroadcast() {
+    Reef reef = newReef();
+    Inbox b = new Inbox();
+    Inbox c = new Inbox();
+    reef.subscribe("bob", b);
+    reef.subscribe("carol", c);
+
+    reef.publish(
+        Spore.builder().type(SporeType.KNOWLEDGE).fromAgent("alice").knowledge(k("n", 1)).build());
+
+    awaitSize(b, 1);
+    awaitSize(c, 1);
+    assertThat(b.spores().get(0).type()).isEqualTo(SporeType.KNOWLEDGE);
+  }
+
+  @Test
+  void broadcastReachesAgentsOfOtherReefsOnTheSameTransport() {
+    Reef one = newReef();
+    Reef two = newReef();
+    Inbox b = new Inbox();
+    Inbox c = new Inbox();
+    one.subscribe("bob", b);
+    two.subscribe("carol", c);
+
+    one.broadcast("alice", k("n", 1));
+    two.send("carol", "bob", k("n", 2));
+
+    await().atMost(awaitTimeout()).until(() -> b.size() == 2 && c.size() == 1);
+    settle(one, two);
+    assertThat(b.values("n")).containsExactlyInAnyOrder(1, 2);
+    assertThat(c.values("n")).containsExactly(1);
+  }
+
+  @Test
+  void systemBroadcastReachesEveryAgent() {
+    Reef reef = newReef();
+    Inbox b = new Inbox();
+    Inbox c = new Inbox();
+    reef.subscribe("bob", b);
+    reef.subscribe("carol", c);
+
+    Spore sent = join(reef.systemBroadcast(k("notice", "maintenance")));
+
+    assertThat(sent.fromAgent()).isEqualTo(reef.options().systemAgent());
+    assertThat(sent.type()).isEqualTo(SporeType.BROADCAST);
+    awaitSize(b, 1);
+    awaitSize(c, 1);
+  }
+
+  @Test
+  void channelsAreSeparate() {
+    Reef reef = newReef();
+    ReefChannel other = reef.channel(unique("other"));
+    Inbox onDefault = new Inbox();
+    Inbox onOther = new Inbox();
+    reef.subscribe("bob", onDefault);
+    other.subscribe("bob", onOther);
+
+    reef.send("alice", "bob", k("where", "default"));
+    other.send("alice", "bob", k("where", "other"));
+    other.broadcast("alice", k("where", "other-broadcast"));
+
+    await().atMost(awaitTimeout()).until(() -> onDefault.size() == 1 && onOther.size() == 2);
+    settle(reef);
+    assertThat(onDefault.values("where")).containsExactly("default");
+    assertThat(onOther.values("where")).containsExactlyInAnyOrder("other", "other-broadcast");
+  }
+
+  // ---------------------------------------------------------------- acceptance, unknown agent
+
+  @Test
+  void acceptanceFutureCompletesWithThePublishedSpore() {
+    Reef reef = newReef();
+    reef.declareMailbox("bob");
+
+    Spore sent = join(reef.send("alice", "bob", k("n", 1)));
+
+    assertThat(sent.fromAgent()).isEqualTo("alice");
+    assertThat(sent.toAgent()).isEqualTo("bob");
+    assertThat(sent.type()).isEqualTo(SporeType.KNOWLEDGE);
+    assertThat(sent.knowledge()).isEqualTo(k("n", 1));
+    await()
+        .atMost(awaitTimeout())
+        .until(() -> reef.stats().agent(reef.name(), "alice", SporeEvent.SENT) == 1);
+  }
+
+  @Test
+  void directedSporeToAnUnknownAgentFailsWithUnknownAgentException() {
+    Reef reef = newReef();
+    String nobody = unique("nobody");
+
+    Throwable error = failureOf(reef.send("alice", nobody, k("n", 1)));
+
+    assertThat(error).isInstanceOf(UnknownAgentException.class);
+    assertThat(((UnknownAgentException) error).agent()).isEqualTo(nobody);
+    assertThat(((UnknownAgentException) error).channel()).isEqualTo(reef.name());
+    await()
+        .atMost(awaitTimeout())
+        .until(() -> reef.stats().agent(reef.name(), "alice", SporeEvent.SEND_FAILED) == 1);
+  }
+
+  @Test
+  void mailboxOfAnAgentOnOneChannelDoesNotMakeItKnownOnAnother() {
+    Reef reef = newReef();
+    reef.subscribe("bob", new Inbox());
+    ReefChannel other = reef.channel(unique("other"));
+
+    assertThat(failureOf(other.send("alice", "bob", k("n", 1))))
+        .isInstanceOf(UnknownAgentException.class);
+  }
+
+  @Test
+  void declaredMailboxKeepsSporesWhileTheAgentIsOffline() {
+    Reef sender = newReef();
+    sender.declareMailbox("bob");
+    assertThat(sender.agents()).contains("bob");
+    for (int i = 0; i < 3; i++) {
+      join(sender.send("alice", "bob", k("n", i)));
+    }
+
+    Reef receiver = newReef();
+    Inbox b = new Inbox();
+    receiver.subscribe("bob", b);
+
+    awaitSize(b, 3);
+    assertThat(b.values("n")).containsExactly(0, 1, 2);
+  }
+
+  @Test
+  void unsubscribedAgentsMailboxKeepsItsSpores() {
+    Reef reef = newReef();
+    Inbox first = new Inbox();
+    reef.subscribe("bob", first);
+    reef.send("alice", "bob", k("n", 1));
+    awaitSize(first, 1);
+
+    reef.unsubscribe("bob");
+    join(reef.send("alice", "bob", k("n", 2)));
+    settle(reef);
+    assertThat(first.size()).isEqualTo(1);
+
+    Inbox second = new Inbox();
+    reef.subscribe("bob", second);
+    awaitSize(second, 1);
+    assertThat(second.values("n")).containsExactly(2);
+  }
+
+  // ---------------------------------------------------------------- priority and order
+
+  @Test
+  void backlogIsDeliveredByPriorityThenInPublishOrder() {
+    Reef reef = newReef();
+    reef.declareMailbox("bob");
+    int[] priorities = {1, 1, 1, 10, 10, 10, 5, 5, 5};
+    for (int i = 0; i < priorities.length; i++) {
+      join(
+          reef.publish(
+              Spore.builder()
+                  .type(SporeType.KNOWLEDGE)
+                  .fromAgent("alice")
+                  .toAgent("bob")
+                  .priority(priorities[i])
+                  .knowledge(k("n", i))
+                  .build()));
+    }
+
+    Inbox b = new Inbox();
+    reef.subscribe("bob", b);
+
+    awaitSize(b, priorities.length);
+    assertThat(b.values("n")).containsExactly(3, 4, 5, 6, 7, 8, 0, 1, 2);
+  }
+
+  @Test
+  void sporesFromOneSenderArriveInPublishOrder() throws Exception {
+    Reef reef = newReef();
+    Inbox b = new Inbox();
+    reef.subscribe("bob", b);
+    int n = 300;
+    Thread other =
+        new Thread(
+            () -> {
+              for (int i = 0; i < n; i++) {
+                reef.send("carol", "bob", k("carol", i));
+              }
+            });
+    other.start();
+    for (int i = 0; i < n; i++) {
+      reef.send("alice", "bob", k("alice", i));
+    }
+    other.join();
+
+    awaitSize(b, 2 * n);
+    List<Integer> expected = IntStream.range(0, n).boxed().collect(Collectors.toList());
+    assertThat(b.spores().stream().filter(s -> s.fromAgent().equals("alice")))
+        .extracting(s -> s.knowledge().get("alice"))
+        .containsExactlyElementsOf(expected);
+    assertThat(b.spores().stream().filter(s -> s.fromAgent().equals("carol")))
+        .extracting(s -> s.knowledge().get("carol"))
+        .containsExactlyElementsOf(expected);
+  }
+
+  // ---------------------------------------------------------------- expiry
+
+  @Test
+  void sporeExpiredAtPublishIsNeverHandledAndIsCounted() {
+    Reef reef = newReef();
+    Inbox b = new Inbox();
+    reef.subscribe("bob", b);
+    Instant past = Instant.now().minusSeconds(60);
+
+    reef.publish(
+        Spore.builder()
+            .type(SporeType.KNOWLEDGE)
+            .fromAgent("alice")
+            .toAgent("bob")
+            .createdAt(past.minusSeconds(1))
+            .expiresAt(past)
+            .knowledge(k("n", "expired"))
+            .build());
+    reef.send("alice", "bob", k("n", "fresh"));
+
+    awaitSize(b, 1);
+    await().atMost(awaitTimeout()).until(() -> total(SporeEvent.EXPIRED) >= 1);
+    settle(reef);
+    assertThat(b.values("n")).containsExactly("fresh");
+  }
+
+  @Test
+  void sporeThatExpiresWhileWaitingIsNeverHandledAndIsCounted() {
+    Reef reef = newReef();
+    reef.declareMailbox("bob");
+    Spore shortLived =
+        join(
+            reef.publish(
+                Spore.builder()
+                    .type(SporeType.KNOWLEDGE)
+                    .fromAgent("alice")
+                    .toAgent("bob")
+                    .expiresIn(Duration.ofMillis(100))
+                    .knowledge(k("n", "expired"))
+                    .build()));
+    join(reef.send("alice", "bob", k("n", "fresh")));
+    await().atMost(awaitTimeout()).until(() -> shortLived.isExpired(Instant.now().minusMillis(50)));
+
+    Inbox b = new Inbox();
+    reef.subscribe("bob", b);
+
+    awaitSize(b, 1);
+    await().atMost(awaitTimeout()).until(() -> total(SporeEvent.EXPIRED) >= 1);
+    settle(reef);
+    assertThat(b.values("n")).containsExactly("fresh");
+  }
+
+  // ---------------------------------------------------------------- acknowledgement, retries
+
+  @Test
+  void sporeIsRedeliveredUntilEverySyncHandlerSucceeds() {
+    Reef reef = newReef();
+    AtomicInteger first = new AtomicInteger();
+    AtomicInteger second = new AtomicInteger();
+    reef.subscribe("bob", s -> first.incrementAndGet());
+    reef.subscribe(
+        "bob",
+        s -> {
+          if (second.incrementAndGet() == 1) {
+            throw new IllegalStateException("first attempt fails");
+          }
+        });
+
+    reef.send("alice", "bob", k("n", 1));
+
+    await()
+        .atMost(awaitTimeout())
+        .until(() -> reef.stats().agent(reef.name(), "bob", SporeEvent.HANDLED) == 1);
+    settle(reef);
+    assertThat(first.get()).as("every handler runs on each attempt").isEqualTo(2);
+    assertThat(second.get()).isEqualTo(2);
+    assertThat(reef.stats().agent(reef.name(), "bob", SporeEvent.RETRIED)).isEqualTo(1);
+    assertThat(reef.stats().agent(reef.name(), "bob", SporeEvent.DEAD_LETTERED)).isZero();
+  }
+
+  @Test
+  void sporeIsSettledOnlyWhenTheAsyncHandlersStageCompletes() {
+    Reef reef = newReef();
+    CompletableFuture<Void> gate = new CompletableFuture<>();
+    AtomicInteger calls = new AtomicInteger();
+    reef.subscribeAsync(
+        "bob",
+        s -> {
+          calls.incrementAndGet();
+          return gate;
+        });
+
+    reef.send("alice", "bob", k("n", 1));
+
+    await().atMost(awaitTimeout()).until(() -> calls.get() == 1);
+    assertThat(reef.awaitIdle(quietPeriod())).as("not idle while the stage is open").isFalse();
+    assertThat(reef.stats().agent(reef.name(), "bob", SporeEvent.HANDLED)).isZero();
+
+    gate.complete(null);
+
+    awaitIdle(reef);
+    assertThat(reef.stats().agent(reef.name(), "bob", SporeEvent.HANDLED)).isEqualTo(1);
+    assertThat(calls.get()).isEqualTo(1);
+  }
+
+  @Test
+  void failedAsyncStageCausesRedeliveryToEveryHandler() {
+    Reef reef = newReef();
+    AtomicInteger syncCalls = new AtomicInteger();
+    AtomicInteger asyncCalls = new AtomicInteger();
+    reef.subscribe("bob", s -> syncCalls.incrementAndGet());
+    reef.subscribeAsync(
+        "bob",
+        s ->
+            asyncCalls.incrementAndGet() == 1
+                ? CompletableFuture.supplyAsync(
+                    () -> {
+                      throw new IllegalStateException("async failure");
+                    })
+                : CompletableFuture.completedFuture(null));
+
+    reef.send("alice", "bob", k("n", 1));
+
+    await()
+        .atMost(awaitTimeout())
+        .until(() -> reef.stats().agent(reef.name(), "bob", SporeEvent.HANDLED) == 1);
+    settle(reef);
+    assertThat(asyncCalls.get()).isEqualTo(2);
+    assertThat(syncCalls.get()).isEqualTo(2);
+  }
+
+  @Test
+  void handlerThatKeepsFailingIsRetriedThenDeadLetteredWithTheError() {
+    Reef reef = newReef();
+    AtomicInteger calls = new AtomicInteger();
+    String marker = unique("boom");
+    reef.subscribe(
+        "bob",
+        s -> {
+          calls.incrementAndGet();
+          throw new IllegalStateException(marker);
+        });
+
+    Spore poison = join(reef.send("alice", "bob", k("n", 1)));
+
+    await()
+        .atMost(awaitTimeout())
+        .until(() -> reef.stats().agent(reef.name(), "bob", SporeEvent.DEAD_LETTERED) == 1);
+    settle(reef);
+    assertThat(calls.get()).isEqualTo(FAST_RETRIES.maxAttempts());
+    assertThat(reef.stats().agent(reef.name(), "bob", SporeEvent.RETRIED))
+        .isEqualTo(FAST_RETRIES.maxAttempts() - 1);
+    assertThat(reef.stats().agent(reef.name(), "bob", SporeEvent.HANDLED)).isZero();
+    List<RecordingBackend.Event> dead = recorder(0).events(SporeEvent.DEAD_LETTERED);
+    assertThat(dead).hasSize(1);
+    assertThat(dead.get(0).sporeId()).isEqualTo(poison.id());
+    assertThat(dead.get(0).error()).isNotNull();
+    assertThat(dead.get(0).error().getMessage()).contains(marker);
+  }
+
+  @Test
+  void retryPolicyOfTheBackendDecidesTheAttempts() {
+    RetryPolicy once = RetryPolicy.noRetries();
+    Reef reef = newReef(options().build(), once);
+    AtomicInteger calls = new AtomicInteger();
+    reef.subscribe(
+        "bob",
+        s -> {
+          calls.incrementAndGet();
+          throw new IllegalStateException("no retries");
+        });
+
+    reef.send("alice", "bob", k("n", 1));
+
+    await()
+        .atMost(awaitTimeout())
+        .until(() -> reef.stats().agent(reef.name(), "bob", SporeEvent.DEAD_LETTERED) == 1);
+    settle(reef);
+    assertThat(calls.get()).isEqualTo(1);
+  }
+
+  @Test
+  void poisonSporeDoesNotStopTheMailbox() {
+    Reef reef = newReef();
+    Inbox good = new Inbox();
+    reef.subscribe(
+        "bob",
+        s -> {
+          if ("poison".equals(s.knowledge().get("kind"))) {
+            throw new IllegalArgumentException("cannot digest");
+          }
+          good.handle(s);
+        });
+
+    reef.send("alice", "bob", k("kind", "poison"));
+    for (int i = 0; i < 5; i++) {
+      reef.send("alice", "bob", k("kind", "good"));
+    }
+
+    awaitSize(good, 5);
+    await()
+        .atMost(awaitTimeout())
+        .until(() -> reef.stats().agent(reef.name(), "bob", SporeEvent.DEAD_LETTERED) == 1);
+  }
+
+  // ---------------------------------------------------------------- handler isolation
+
+  @Test
+  void slowAgentDoesNotStallOtherAgents() throws Exception {
+    Reef reef = newReef();
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch slowStarted = new CountDownLatch(1);
+    reef.subscribe(
+        "slow",
+        s -> {
+          slowStarted.countDown();
+          release.await(30, TimeUnit.SECONDS);
+        });
+    Inbox fast = new Inbox();
+    reef.subscribe("fast", fast);
+    try {
+      reef.send("alice", "slow", k("n", 1));
+      assertThat(slowStarted.await(awaitTimeout().toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+      for (int i = 0; i < 10; i++) {
+        reef.send("alice", "fast", k("n", i));
+      }
+      awaitSize(fast, 10);
+    } finally {
+      release.countDown();
+    }
+  }
+
+  // ---------------------------------------------------------------- subscriptions
+
+  @Test
+  void addModeRunsEveryHandlerAndReplaceModeReplacesThem() {
+    Reef reef = newReef();
+    Inbox one = new Inbox();
+    Inbox two = new Inbox();
+    Inbox three = new Inbox();
+    reef.subscribe("bob", one);
+    reef.subscribe("bob", two, SubscribeMode.ADD);
+
+    reef.send("alice", "bob", k("n", 1));
+    await().atMost(awaitTimeout()).until(() -> one.size() == 1 && two.size() == 1);
+
+    reef.subscribe("bob", three, SubscribeMode.REPLACE);
+    reef.send("alice", "bob", k("n", 2));
+    awaitSize(three, 1);
+    settle(reef);
+    assertThat(one.size()).isEqualTo(1);
+    assertThat(two.size()).isEqualTo(1);
+    assertThat(three.values("n")).containsExactly(2);
+  }
+
+  @Test
+  void closingASubscriptionRemovesOnlyThatHandler() {
+    Reef reef = newReef();
+    Inbox kept = new Inbox();
+    Inbox removed = new Inbox();
+    reef.subscribe("bob", kept);
+    Subscription sub = reef.subscribe("bob", removed);
+    assertThat(sub.agent()).isEqualTo("bob");
+    assertThat(sub.channel()).isEqualTo(reef.name());
+
+    sub.close();
+    sub.close();
+    reef.send("alice", "bob", k("n", 1));
+
+    awaitSize(kept, 1);
+    settle(reef);
+    assertThat(removed.size()).isZero();
+  }
+
+  @Test
+  void subscribedAgentIsKnownOnItsChannel() {
+    Reef reef = newReef();
+    reef.subscribe("bob", new Inbox());
+    reef.declareMailbox("carol");
+
+    assertThat(reef.agents()).contains("bob", "carol");
+    assertThat(reef.channel(unique("other")).agents()).doesNotContain("bob", "carol");
+  }
+
+  // ---------------------------------------------------------------- request / reply
+
+  @Test
+  void askCompletesWithTheFirstResponseToTheRequest() {
+    Reef reef = newReef();
+    reef.subscribe(
+        "bob",
+        s -> {
+          if (s.type() == SporeType.REQUEST) {
+            reef.reply(s, "bob", k("answer", 42));
+          }
+        });
+
+    Spore response = join(reef.ask("alice", "bob", k("question", "?"), awaitTimeout()));
+
+    assertThat(response.type()).isEqualTo(SporeType.RESPONSE);
+    assertThat(response.fromAgent()).isEqualTo("bob");
+    assertThat(response.toAgent()).isEqualTo("alice");
+    assertThat(response.knowledge()).isEqualTo(k("answer", 42));
+    assertThat(response.replyTo()).isNotNull();
+    await().atMost(awaitTimeout()).until(() -> reef.stats().pendingAsks() == 0);
+  }
+
+  @Test
+  void askAcrossReefsOnTheSameTransport() {
+    Reef asker = newReef();
+    Reef responder = newReef();
+    responder.subscribe("bob", s -> responder.reply(s, "bob", k("echo", s.knowledge().get("q"))));
+
+    Spore response = join(asker.ask("alice", "bob", k("q", "ping"), awaitTimeout()));
+
+    assertThat(response.knowledge()).isEqualTo(k("echo", "ping"));
+  }
+
+  @Test
+  void replyAnswersTheRequestAndCarriesItsTracingIds() {
+    Reef reef = newReef();
+    reef.subscribe("bob", s -> reef.reply(s, "bob", k("ok", true)));
+    Spore request =
+        Spore.builder()
+            .type(SporeType.REQUEST)
+            .fromAgent("alice")
+            .toAgent("bob")
+            .knowledge(k("q", 1))
+            .correlationId("corr-" + testId)
+            .traceId("trace-" + testId)
+            .runId("run-" + testId)
+            .build();
+
+    Spore response = join(reef.ask(request, awaitTimeout()));
+
+    assertThat(response.replyTo()).isEqualTo(request.id());
+    assertThat(response.correlationId()).isEqualTo("corr-" + testId);
+    assertThat(response.traceId()).isEqualTo("trace-" + testId);
+    assertThat(response.runId()).isEqualTo("run-" + testId);
+  }
+
+  @Test
+  void askedAgentsResponseGoesToTheAskNotToTheAskersHandlers() {
+    Reef reef = newReef();
+    Inbox aliceHandler = new Inbox();
+    reef.subscribe("alice", aliceHandler);
+    reef.subscribe("bob", s -> reef.reply(s, "bob", k("answer", 1)));
+
+    join(reef.ask("alice", "bob", k("q", 1), awaitTimeout()));
+    reef.send("bob", "alice", k("plain", true));
+
+    awaitSize(aliceHandler, 1);
+    settle(reef);
+    assertThat(aliceHandler.values("plain")).containsExactly(true);
+  }
+
+  @Test
+  void requestsResponseArrivesAtTheRequestersHandlers() {
+    Reef reef = newReef();
+    Inbox alice = new Inbox();
+    reef.subscribe("alice", alice);
+    reef.subscribe("bob", s -> reef.reply(s, "bob", k("answer", 7)));
+
+    Spore request = join(reef.request("alice", "bob", k("q", 1)));
+
+    assertThat(request.type()).isEqualTo(SporeType.REQUEST);
+    assertThat(request.expiresAt()).isNotNull();
+    awaitSize(alice, 1);
+    assertThat(alice.spores().get(0).replyTo()).isEqualTo(request.id());
+  }
+
+  @Test
+  void askFailsWithRequestTimeoutAtTheDeadline() {
+    Reef reef = newReef();
+    Inbox silent = new Inbox();
+    reef.subscribe("bob", silent);
+
+    long start = System.nanoTime();
+    Throwable error = failureOf(reef.ask("alice", "bob", k("q", 1), Duration.ofMillis(300)));
+    long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+
+    assertThat(error).isInstanceOf(RequestTimeoutException.class);
+    assertThat(elapsedMillis).isGreaterThanOrEqualTo(250);
+    assertThat(silent.size()).isEqualTo(1);
+    await().atMost(awaitTimeout()).until(() -> reef.stats().pendingAsks() == 0);
+  }
+
+  @Test
+  void askToAnUnknownAgentFailsWithUnknownAgentException() {
+    Reef reef = newReef();
+
+    Throwable error = failureOf(reef.ask("alice", unique("nobody"), k("q", 1), awaitTimeout()));
+
+    assertThat(error).isInstanceOf(UnknownAgentException.class);
+    await().atMost(awaitTimeout()).until(() -> reef.stats().pendingAsks() == 0);
+  }
+
+  @Test
+  void pendingAskFailsWithReefClosedWhenTheReefCloses() {
+    Reef reef = newReef();
+    reef.subscribe("bob", new Inbox());
+    CompletableFuture<Spore> ask = reef.ask("alice", "bob", k("q", 1), Duration.ofMinutes(5));
+
+    reef.close();
+
+    assertThat(failureOf(ask)).isInstanceOf(ReefClosedException.class);
+  }
+
+  @Test
+  void gatherCollectsRepliesAndNamesWhoDidNotAnswer() {
+    Reef reef = newReef();
+    reef.subscribe("bob", s -> reef.reply(s, "bob", k("from", "bob")));
+    reef.subscribe("carol", s -> reef.reply(s, "carol", k("from", "carol")));
+    reef.subscribe("dave", new Inbox());
+
+    GatherResult result =
+        join(
+            reef.gather(
+                "alice",
+                List.of("bob", "carol", "dave"),
+                k("q", 1),
+                GatherOptions.custom().timeout(Duration.ofMillis(500)).build()));
+
+    assertThat(result.timedOut()).isTrue();
+    assertThat(result.replies())
+        .extracting(Spore::fromAgent)
+        .containsExactlyInAnyOrder("bob", "carol");
+    assertThat(result.missing()).containsExactly("dave");
+    assertThat(result.replies()).allMatch(r -> r.replyTo().equals(result.request().id()));
+  }
+
+  @Test
+  void gatherStopsAfterTheFirstNReplies() {
+    Reef reef = newReef();
+    for (String agent : List.of("bob", "carol", "dave")) {
+      reef.subscribe(agent, s -> reef.reply(s, agent, k("from", agent)));
+    }
+
+    GatherResult result =
+        join(
+            reef.gather(
+                "alice",
+                List.of("bob", "carol", "dave"),
+                k("q", 1),
+                GatherOptions.custom().firstN(2).timeout(awaitTimeout()).build()));
+
+    assertThat(result.timedOut()).isFalse();
+    assertThat(result.replies()).hasSize(2);
+    assertThat(result.missing()).hasSize(1);
+  }
+
+  @Test
+  void undirectedGatherAsksEveryOtherAgentOnTheChannel() {
+    Reef reef = newReef();
+    for (String agent : List.of("bob", "carol")) {
+      reef.subscribe(agent, s -> reef.reply(s, agent, k("from", agent)));
+    }
+    reef.subscribe("alice", new Inbox());
+
+    GatherResult result =
+        join(
+            reef.gather(
+                "alice",
+                List.of(),
+                k("q", 1),
+                GatherOptions.custom().timeout(awaitTimeout()).build()));
+
+    assertThat(result.timedOut()).isFalse();
+    assertThat(result.request().isDirected()).isFalse();
+    assertThat(result.replies())
+        .extracting(Spore::fromAgent)
+        .containsExactlyInAnyOrder("bob", "carol");
+    assertThat(result.missing()).isEmpty();
+  }
+
+  // ---------------------------------------------------------------- competing consumers
+
+  @Test
+  void reefsConsumingTheSameAgentShareItsMailboxAndEachSporeIsHandledOnce() {
+    Reef one = newReef();
+    Reef two = newReef();
+    Reef sender = newReef();
+    Inbox a = new Inbox();
+    Inbox b = new Inbox();
+    one.subscribe("worker", a);
+    two.subscribe("worker", b);
+    int n = 60;
+
+    for (int i = 0; i < n; i++) {
+      sender.send("boss", "worker", k("n", i));
+    }
+
+    await().atMost(awaitTimeout()).until(() -> a.size() + b.size() >= n);
+    settle(one, two, sender);
+    Set<Object> seen = new HashSet<>(a.values("n"));
+    seen.addAll(b.values("n"));
+    assertThat(a.size() + b.size()).as("each spore handled once").isEqualTo(n);
+    assertThat(seen).hasSize(n);
+  }
+
+  @Test
+  void broadcastReachesCompetingConsumersOfOneAgentOnce() {
+    Reef one = newReef();
+    Reef two = newReef();
+    Inbox a = new Inbox();
+    Inbox b = new Inbox();
+    one.subscribe("worker", a);
+    two.subscribe("worker", b);
+
+    join(one.broadcast("boss", k("n", 1)));
+
+    await().atMost(awaitTimeout()).until(() -> a.size() + b.size() >= 1);
+    settle(one, two);
+    assertThat(a.size() + b.size()).isEqualTo(1);
+  }
+
+  // ---------------------------------------------------------------- authorization, rate limit
+
+  @Test
+  void authorizerDenialFailsSendsAndIsCounted() {
+    List<AuthorizationRequest> asked = new CopyOnWriteArrayList<>();
+    Reef reef =
+        newReef(
+            options()
+                .authorizer(
+                    r -> {
+                      asked.add(r);
+                      return !"mallory".equals(r.agent());
+                    })
+                .build(),
+            FAST_RETRIES);
+    Inbox b = new Inbox();
+    reef.subscribe("bob", b);
+
+    Throwable denied = failureOf(reef.send("mallory", "bob", k("n", 1)));
+    Throwable deniedBroadcast = failureOf(reef.broadcast("mallory", k("n", 2)));
+    join(reef.send("alice", "bob", k("n", 3)));
+
+    assertThat(denied).isInstanceOf(UnauthorizedException.class);
+    assertThat(deniedBroadcast).isInstanceOf(UnauthorizedException.class);
+    awaitSize(b, 1);
+    settle(reef);
+    assertThat(b.values("n")).containsExactly(3);
+    assertThat(reef.stats().agent(reef.name(), "mallory", SporeEvent.DENIED)).isEqualTo(2);
+    assertThat(asked)
+        .extracting(AuthorizationRequest::action)
+        .contains(ReefAction.SUBSCRIBE, ReefAction.SEND, ReefAction.BROADCAST);
+    assertThat(asked)
+        .filteredOn(r -> r.action() == ReefAction.SEND)
+        .allMatch(r -> r.spore() != null && r.channel().equals(reef.name()));
+  }
+
+  @Test
+  void authorizerDenialFailsSubscribe() {
+    Reef reef =
+        newReef(
+            options().authorizer(r -> r.action() != ReefAction.SUBSCRIBE).build(), FAST_RETRIES);
+
+    assertThatThrownBy(() -> reef.subscribe("bob", new Inbox()))
+        .isInstanceOf(UnauthorizedException.class);
+    assertThat(reef.stats().agent(reef.name(), "bob", SporeEvent.DENIED)).isEqualTo(1);
+  }
+
+  @Test
+  void authorizerThatThrowsDenies() {
+    Reef reef =
+        newReef(
+            options()
+                .authorizer(
+                    r -> {
+                      if (r.action() == ReefAction.SUBSCRIBE) {
+                        return true;
+                      }
+                      throw new IllegalStateException("policy store down");
+                    })
+                .build(),
+            FAST_RETRIES);
+    reef.subscribe("bob", new Inbox());
+
+    assertThat(failureOf(reef.send("alice", "bob", k("n", 1))))
+        .isInstanceOf(UnauthorizedException.class);
+  }
+
+  @Test
+  void broadcastsOverTheAgentsRateLimitFail() {
+    Reef reef = newReef(options().broadcastRateLimit(new RateLimit(0.01, 2)).build(), FAST_RETRIES);
+    Inbox b = new Inbox();
+    reef.subscribe("bob", b);
+
+    join(reef.broadcast("alice", k("n", 1)));
+    join(reef.broadcast("alice", k("n", 2)));
+    Throwable third = failureOf(reef.broadcast("alice", k("n", 3)));
+    join(reef.broadcast("carol", k("n", 4)));
+    join(reef.systemBroadcast(k("n", 5)));
+    join(reef.send("alice", "bob", k("n", 6)));
+
+    assertThat(third).isInstanceOf(UnauthorizedException.class);
+    awaitSize(b, 5);
+    settle(reef);
+    assertThat(b.values("n")).containsExactlyInAnyOrder(1, 2, 4, 5, 6);
+    assertThat(reef.stats().agent(reef.name(), "alice", SporeEvent.DENIED)).isEqualTo(1);
+  }
+
+  // ---------------------------------------------------------------- deduplication
+
+  @Test
+  void withDeduplicationARepeatedSporeIsHandledOnceAndCounted() {
+    Reef reef = newReef(options().deduplicationWindow(100).build(), FAST_RETRIES);
+    Inbox b = new Inbox();
+    reef.subscribe("bob", b);
+    Spore spore =
+        Spore.builder().type(SporeType.KNOWLEDGE).fromAgent("alice").toAgent("bob").build();
+    Spore sameKey1 =
+        Spore.builder()
+            .type(SporeType.KNOWLEDGE)
+            .fromAgent("alice")
+            .toAgent("bob")
+            .idempotencyKey("key-" + testId)
+            .knowledge(k("n", 1))
+            .build();
+    Spore sameKey2 = sameKey1.toBuilder().id("other-" + testId).knowledge(k("n", 2)).build();
+
+    join(reef.publish(spore));
+    join(reef.publish(spore));
+    join(reef.publish(sameKey1));
+    join(reef.publish(sameKey2));
+
+    await()
+        .atMost(awaitTimeout())
+        .until(() -> reef.stats().agent(reef.name(), "bob", SporeEvent.DUPLICATE) == 2);
+    settle(reef);
+    assertThat(b.ids()).containsExactly(spore.id(), sameKey1.id());
+  }
+
+  @Test
+  void withoutDeduplicationARepeatedSporeIsHandledAgain() {
+    Reef reef = newReef();
+    Inbox b = new Inbox();
+    reef.subscribe("bob", b);
+    Spore spore =
+        Spore.builder().type(SporeType.KNOWLEDGE).fromAgent("alice").toAgent("bob").build();
+
+    join(reef.publish(spore));
+    join(reef.publish(spore));
+
+    awaitSize(b, 2);
+  }
+
+  @Test
+  void deduplicationDoesNotHideARedeliveryAfterAFailure() {
+    Reef reef = newReef(options().deduplicationWindow(100).build(), FAST_RETRIES);
+    AtomicInteger calls = new AtomicInteger();
+    reef.subscribe(
+        "bob",
+        s -> {
+          if (calls.incrementAndGet() == 1) {
+            throw new IllegalStateException("first attempt fails");
+          }
+        });
+
+    reef.send("alice", "bob", k("n", 1));
+
+    await()
+        .atMost(awaitTimeout())
+        .until(() -> reef.stats().agent(reef.name(), "bob", SporeEvent.HANDLED) == 1);
+    assertThat(calls.get()).isEqualTo(2);
+  }
+
+  // ---------------------------------------------------------------- stats, idle, lifecycle
+
+  @Test
+  void statsCountSentDeliveredAndHandledPerAgent() {
+    Reef reef = newReef();
+    reef.subscribe("bob", new Inbox());
+    reef.subscribe("carol", new Inbox());
+
+    reef.send("alice", "bob", k("n", 1));
+    reef.send("alice", "bob", k("n", 2));
+    reef.broadcast("alice", k("n", 3));
+
+    await()
+        .atMost(awaitTimeout())
+        .until(() -> reef.stats().channel(reef.name(), SporeEvent.HANDLED) == 4);
+    awaitIdle(reef);
+    var stats = reef.stats();
+    assertThat(stats.agent(reef.name(), "alice", SporeEvent.SENT)).isEqualTo(3);
+    assertThat(stats.agent(reef.name(), "bob", SporeEvent.DELIVERED)).isEqualTo(3);
+    assertThat(stats.agent(reef.name(), "bob", SporeEvent.HANDLED)).isEqualTo(3);
+    assertThat(stats.agent(reef.name(), "carol", SporeEvent.HANDLED)).isEqualTo(1);
+    assertThat(stats.channels()).contains(reef.name());
+    assertThat(stats.agents(reef.name())).contains("alice", "bob", "carol");
+  }
+
+  @Test
+  void awaitIdleWaitsForHandlersToFinish() {
+    Reef reef = newReef();
+    AtomicInteger done = new AtomicInteger();
+    reef.subscribe(
+        "bob",
+        s -> {
+          Thread.sleep(20); // a handler doing some work
+          done.incrementAndGet();
+        });
+    for (int i = 0; i < 10; i++) {
+      reef.send("alice", "bob", k("n", i));
+    }
+
+    assertThat(reef.awaitIdle(awaitTimeout())).isTrue();
+    assertThat(done.get()).isEqualTo(10);
+  }
+
+  @Test
+  void closeDrainsInFlightHandlers() throws Exception {
+    Reef reef = newReef();
+    CountDownLatch started = new CountDownLatch(1);
+    AtomicReference<Boolean> finished = new AtomicReference<>(false);
+    reef.subscribe(
+        "bob",
+        s -> {
+          started.countDown();
+          Thread.sleep(300);
+          finished.set(true);
+        });
+    reef.send("alice", "bob", k("n", 1));
+    assertThat(started.await(awaitTimeout().toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+
+    reef.close(Duration.ofSeconds(5));
+
+    assertThat(finished.get()).as("close waited for the handler").isTrue();
+  }
+
+  @Test
+  void closedReefRefusesWorkAndCloseIsIdempotent() {
+    Reef reef = newReef();
+    reef.subscribe("bob", new Inbox());
+
+    reef.close();
+    reef.close();
+    reef.close(Duration.ZERO);
+
+    assertThat(failureOf(reef.send("alice", "bob", k("n", 1))))
+        .isInstanceOf(ReefClosedException.class);
+    assertThat(failureOf(reef.ask("alice", "bob", k("n", 1), awaitTimeout())))
+        .isInstanceOf(ReefClosedException.class);
+    assertThatThrownBy(() -> reef.subscribe("carol", new Inbox()))
+        .isInstanceOf(ReefClosedException.class);
+  }
+
+  @Test
+  void unsettledSporesAtCloseReachTheNextConsumer() throws Exception {
+    Reef first = newReef();
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    first.subscribe(
+        "bob",
+        s -> {
+          started.countDown();
+          release.await(30, TimeUnit.SECONDS);
+        });
+    Reef sender = newReef();
+    for (int i = 0; i < 5; i++) {
+      join(sender.send("alice", "bob", k("n", i)));
+    }
+    assertThat(started.await(awaitTimeout().toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+
+    first.close(Duration.ofMillis(100)); // the first spore's handler is still running
+    release.countDown();
+    Reef second = newReef();
+    Inbox b = new Inbox();
+    second.subscribe("bob", b);
+
+    await().atMost(awaitTimeout()).until(() -> b.size() >= 5);
+    settle(second);
+    assertThat(b.values("n")).containsExactlyInAnyOrder(0, 1, 2, 3, 4);
+  }
+}

@@ -1,0 +1,354 @@
+package dev.reef.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.reef.MailboxFullException;
+import dev.reef.Reef;
+import dev.reef.ReefClosedException;
+import dev.reef.ReefOptions;
+import dev.reef.RetryPolicy;
+import dev.reef.Spore;
+import dev.reef.SporeType;
+import dev.reef.spi.BackendListener;
+import dev.reef.spi.MailboxSubscription;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class InMemoryBackendTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private final List<InMemoryBackend> started = new CopyOnWriteArrayList<>();
+  private final List<String> events = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void close() {
+    started.forEach(b -> b.close(Duration.ofSeconds(1)));
+  }
+
+  private InMemoryBackend start(InMemoryBackend backend) {
+    backend.start((event, channel, agent, spore, error) -> events.add(event + ":" + agent));
+    started.add(backend);
+    return backend;
+  }
+
+  private static Spore spore(String to, int priority, Object n) {
+    return Spore.builder()
+        .type(SporeType.KNOWLEDGE)
+        .fromAgent("alice")
+        .toAgent(to)
+        .priority(priority)
+        .knowledge(Map.of("n", n))
+        .build();
+  }
+
+  private static Throwable failureOf(CompletableFuture<?> f) throws Exception {
+    try {
+      f.get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      return e.getCause();
+    }
+    throw new AssertionError("expected a failure");
+  }
+
+  @Test
+  void fullMailboxWithRejectPolicyFailsThePublishAndCountsIt() throws Exception {
+    InMemoryBackend backend = start(InMemoryBackend.builder().mailboxCapacity(2).build());
+    backend.declareMailbox("c", "bob");
+    backend.publish("c", spore("bob", 5, 1)).join();
+    backend.publish("c", spore("bob", 5, 2)).join();
+
+    Throwable error = failureOf(backend.publish("c", spore("bob", 5, 3)));
+
+    assertThat(error).isInstanceOf(MailboxFullException.class).hasMessageContaining("bob");
+    assertThat(events).contains("REJECTED:bob");
+    assertThat(backend.hub().mailboxDepth("c", "bob")).isEqualTo(2);
+  }
+
+  @Test
+  void fullMailboxWithDropOldestPolicyDiscardsTheOldestOfTheLowestPriority() {
+    InMemoryBackend backend =
+        start(
+            InMemoryBackend.builder()
+                .mailboxCapacity(2)
+                .overflowPolicy(OverflowPolicy.DROP_OLDEST)
+                .build());
+    backend.declareMailbox("c", "bob");
+    Spore first = spore("bob", 5, 1);
+    backend.publish("c", first).join();
+    backend.publish("c", spore("bob", 5, 2)).join();
+    backend.publish("c", spore("bob", 5, 3)).join();
+    Spore low = spore("bob", 1, 4);
+    backend.publish("c", low).join();
+
+    assertThat(backend.hub().mailboxDepth("c", "bob")).isEqualTo(2);
+    assertThat(events).containsExactly("DROPPED_OLDEST:bob", "DROPPED_OLDEST:bob");
+    assertThat(backend.deadLetters()).extracting(DeadLetter::spore).containsExactly(first, low);
+    assertThat(backend.deadLetters())
+        .extracting(DeadLetter::reason)
+        .containsOnly(DeadLetter.REASON_DROPPED_OLDEST);
+
+    List<Object> got = new CopyOnWriteArrayList<>();
+    backend.consume(
+        "c",
+        "bob",
+        (s, attempt) -> {
+          got.add(s.knowledge().get("n"));
+          return CompletableFuture.completedFuture(null);
+        });
+    await().atMost(WAIT).until(() -> got.size() == 2);
+    assertThat(got).containsExactly(2, 3);
+  }
+
+  @Test
+  void handlerFailuresEndInTheDeadLetterListWithTheErrorAndAttempts() {
+    InMemoryBackend backend =
+        InMemoryBackend.builder()
+            .retryPolicy(
+                RetryPolicy.custom().maxAttempts(2).initialBackoff(Duration.ofMillis(5)).build())
+            .build();
+    try (Reef reef = Reef.create(backend)) {
+      reef.subscribe(
+          "bob",
+          s -> {
+            throw new IllegalStateException("cannot digest");
+          });
+      Spore sent = reef.send("alice", "bob", Map.of("n", 1)).join();
+
+      await().atMost(WAIT).until(() -> !backend.deadLetters().isEmpty());
+      DeadLetter dead = backend.deadLetters().get(0);
+      assertThat(dead.channel()).isEqualTo(ReefOptions.DEFAULT_CHANNEL);
+      assertThat(dead.agent()).isEqualTo("bob");
+      assertThat(dead.spore()).isEqualTo(sent);
+      assertThat(dead.reason()).isEqualTo(DeadLetter.REASON_HANDLER_FAILED);
+      assertThat(dead.error()).isEqualTo("java.lang.IllegalStateException: cannot digest");
+      assertThat(dead.attempts()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void expiredSporesAreDeadLetteredWithReasonExpired() {
+    InMemoryBackend backend = start(InMemoryBackend.create());
+    backend.declareMailbox("c", "bob");
+    Spore expired =
+        Spore.builder()
+            .type(SporeType.KNOWLEDGE)
+            .fromAgent("alice")
+            .toAgent("bob")
+            .expiresAt(Instant.now().minusSeconds(1))
+            .build();
+
+    assertThat(backend.publish("c", expired).join()).isEqualTo(expired);
+
+    assertThat(backend.deadLetters())
+        .containsExactly(new DeadLetter("c", "bob", expired, "expired", null, 0));
+    assertThat(events).containsExactly("EXPIRED:bob");
+    assertThat(backend.hub().mailboxDepth("c", "bob")).isZero();
+  }
+
+  @Test
+  void deadLetterListIsBoundedAndKeepsTheNewest() {
+    InMemoryHub hub = InMemoryHub.builder().maxDeadLetters(2).build();
+    InMemoryBackend backend = start(InMemoryBackend.builder().hub(hub).build());
+    backend.declareMailbox("c", "bob");
+    for (int i = 0; i < 3; i++) {
+      backend.publish(
+          "c",
+          Spore.builder()
+              .type(SporeType.KNOWLEDGE)
+              .fromAgent("alice")
+              .toAgent("bob")
+              .id("id-" + i)
+              .expiresAt(Instant.now().minusSeconds(1))
+              .build());
+    }
+
+    assertThat(hub.deadLetters()).extracting(d -> d.spore().id()).containsExactly("id-1", "id-2");
+    assertThat(hub.drainDeadLetters()).hasSize(2);
+    assertThat(hub.deadLetters()).isEmpty();
+  }
+
+  @Test
+  void backendsOnOneHubCompeteForAMailbox() {
+    InMemoryHub hub = InMemoryHub.create();
+    InMemoryBackend one = start(InMemoryBackend.builder().hub(hub).build());
+    InMemoryBackend two = start(InMemoryBackend.builder().hub(hub).build());
+    AtomicInteger a = new AtomicInteger();
+    AtomicInteger b = new AtomicInteger();
+    one.consume("c", "bob", (s, n) -> slowly(a));
+    two.consume("c", "bob", (s, n) -> slowly(b));
+
+    for (int i = 0; i < 40; i++) {
+      one.publish("c", spore("bob", 5, i)).join();
+    }
+
+    await().atMost(WAIT).until(() -> a.get() + b.get() == 40);
+    assertThat(a.get()).as("both consumers got spores").isPositive();
+    assertThat(b.get()).isPositive();
+    assertThat(two.knownAgents("c")).containsExactly("bob");
+  }
+
+  private static CompletableFuture<Void> slowly(AtomicInteger counter) {
+    counter.incrementAndGet();
+    return CompletableFuture.runAsync(
+        () -> {}, CompletableFuture.delayedExecutor(5, TimeUnit.MILLISECONDS));
+  }
+
+  @Test
+  void oneBackendConsumesAMailboxOnce() {
+    InMemoryBackend backend = start(InMemoryBackend.create());
+    backend.consume("c", "bob", (s, n) -> CompletableFuture.completedFuture(null));
+
+    assertThatThrownBy(
+            () -> backend.consume("c", "bob", (s, n) -> CompletableFuture.completedFuture(null)))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void closedSubscriptionLeavesSporesInTheMailbox() {
+    InMemoryBackend backend = start(InMemoryBackend.create());
+    MailboxSubscription sub =
+        backend.consume("c", "bob", (s, n) -> CompletableFuture.completedFuture(null));
+    assertThat(sub.channel()).isEqualTo("c");
+    assertThat(sub.agent()).isEqualTo("bob");
+    sub.close();
+    sub.close();
+
+    backend.publish("c", spore("bob", 5, 1)).join();
+
+    assertThat(backend.hub().mailboxDepth("c", "bob")).isEqualTo(1);
+    assertThat(backend.backlog()).as("backlog counts only consumed mailboxes").isZero();
+  }
+
+  @Test
+  void unfinishedHandlerAtCloseReturnsItsSporeToTheMailbox() {
+    InMemoryHub hub = InMemoryHub.create();
+    InMemoryBackend first = start(InMemoryBackend.builder().hub(hub).build());
+    AtomicInteger calls = new AtomicInteger();
+    first.consume(
+        "c",
+        "bob",
+        (s, n) -> {
+          calls.incrementAndGet();
+          return new CompletableFuture<>(); // never completes
+        });
+    Spore sent = first.publish("c", spore("bob", 5, 1)).join();
+    await().atMost(WAIT).until(() -> calls.get() == 1);
+    assertThat(first.backlog()).isEqualTo(1);
+
+    first.close(Duration.ofMillis(50));
+
+    assertThat(hub.mailboxDepth("c", "bob")).isEqualTo(1);
+    InMemoryBackend second = start(InMemoryBackend.builder().hub(hub).build());
+    List<Spore> got = new CopyOnWriteArrayList<>();
+    second.consume(
+        "c",
+        "bob",
+        (s, n) -> {
+          got.add(s);
+          return CompletableFuture.completedFuture(null);
+        });
+    await().atMost(WAIT).until(() -> got.size() == 1);
+    assertThat(got).containsExactly(sent);
+  }
+
+  @Test
+  void pendingRetriesReturnToTheMailboxOnClose() {
+    InMemoryHub hub = InMemoryHub.create();
+    InMemoryBackend first =
+        start(
+            InMemoryBackend.builder()
+                .hub(hub)
+                .retryPolicy(
+                    RetryPolicy.custom()
+                        .initialBackoff(Duration.ofMinutes(5))
+                        .maxBackoff(Duration.ofMinutes(5))
+                        .build())
+                .build());
+    first.consume(
+        "c", "bob", (s, n) -> CompletableFuture.failedFuture(new IllegalStateException("x")));
+    first.publish("c", spore("bob", 5, 1)).join();
+    await().atMost(WAIT).until(() -> events.contains("RETRIED:bob"));
+    assertThat(first.backlog()).isEqualTo(1);
+
+    first.close(Duration.ofMillis(50));
+
+    assertThat(hub.mailboxDepth("c", "bob")).isEqualTo(1);
+  }
+
+  @Test
+  void publishAfterCloseFailsWithReefClosed() throws Exception {
+    InMemoryBackend backend = start(InMemoryBackend.create());
+    backend.declareMailbox("c", "bob");
+    backend.close(Duration.ZERO);
+    backend.close(Duration.ZERO);
+
+    assertThat(failureOf(backend.publish("c", spore("bob", 5, 1))))
+        .isInstanceOf(ReefClosedException.class);
+    assertThatThrownBy(
+            () -> backend.consume("c", "bob", (s, n) -> CompletableFuture.completedFuture(null)))
+        .isInstanceOf(ReefClosedException.class);
+  }
+
+  @Test
+  void backendMustBeStartedOnce() {
+    InMemoryBackend backend = InMemoryBackend.create();
+    assertThatThrownBy(() -> backend.publish("c", spore("bob", 5, 1)))
+        .isInstanceOf(IllegalStateException.class);
+    backend.start(BackendListener.NONE);
+    started.add(backend);
+    assertThatThrownBy(() -> backend.start(BackendListener.NONE))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void builderValidatesItsSettings() {
+    assertThatThrownBy(() -> InMemoryBackend.builder().mailboxCapacity(0).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("mailboxCapacity");
+    assertThatThrownBy(() -> InMemoryBackend.builder().workerThreads(0).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("workerThreads");
+    assertThatThrownBy(() -> InMemoryBackend.builder().maxDeadLetters(-1).build())
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> InMemoryBackend.builder().hub(InMemoryHub.create()).mailboxCapacity(5).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("hub");
+    assertThatThrownBy(() -> InMemoryHub.builder().overflowPolicy(null).build())
+        .isInstanceOf(NullPointerException.class);
+    InMemoryBackend defaults = InMemoryBackend.create();
+    assertThat(defaults.hub().mailboxCapacity()).isEqualTo(InMemoryHub.DEFAULT_MAILBOX_CAPACITY);
+    assertThat(defaults.hub().overflowPolicy()).isEqualTo(OverflowPolicy.REJECT);
+    assertThat(defaults.hub().maxDeadLetters()).isEqualTo(InMemoryHub.DEFAULT_MAX_DEAD_LETTERS);
+    assertThat(defaults.retryPolicy()).isSameAs(RetryPolicy.ofDefaults());
+  }
+
+  @Test
+  void undirectedSporeToAFullMailboxStillReachesTheOthers() throws Exception {
+    InMemoryBackend backend = start(InMemoryBackend.builder().mailboxCapacity(1).build());
+    backend.declareMailbox("c", "bob");
+    backend.declareMailbox("c", "carol");
+    backend.publish("c", spore("bob", 5, 0)).join();
+
+    Throwable error =
+        failureOf(
+            backend.publish(
+                "c", Spore.builder().type(SporeType.BROADCAST).fromAgent("alice").build()));
+
+    assertThat(error).isInstanceOf(MailboxFullException.class);
+    assertThat(backend.hub().mailboxDepth("c", "carol")).isEqualTo(1);
+    assertThat(events).containsExactly("REJECTED:bob");
+  }
+}
