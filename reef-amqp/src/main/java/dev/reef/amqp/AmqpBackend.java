@@ -132,6 +132,7 @@ public final class AmqpBackend implements ReefBackend {
   private final int publisherChannels;
   private final String connectionName;
   private final Duration recoveryInterval;
+  private final Duration expiryGrace;
 
   private final AmqpSporeMapper mapper = new AmqpSporeMapper();
   private final Semaphore window;
@@ -149,6 +150,7 @@ public final class AmqpBackend implements ReefBackend {
   private Channel topologyChannel;
   private ScheduledExecutorService scheduler;
   private ExecutorService callbacks;
+  private CountingExecutor dispatch;
 
   private AmqpBackend(Builder b) {
     this.uri = b.uri;
@@ -171,6 +173,7 @@ public final class AmqpBackend implements ReefBackend {
     this.publisherChannels = b.publisherChannels;
     this.connectionName = b.connectionName;
     this.recoveryInterval = b.recoveryInterval;
+    this.expiryGrace = b.expiryGrace;
     this.window = new Semaphore(confirmWindow);
   }
 
@@ -265,8 +268,13 @@ public final class AmqpBackend implements ReefBackend {
     this.listener = listener;
     scheduler = Executors.newSingleThreadScheduledExecutor(daemon("reef-amqp-scheduler"));
     callbacks = Executors.newFixedThreadPool(2, daemon("reef-amqp-callback"));
+    dispatch =
+        new CountingExecutor(
+            Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
+            daemon("reef-amqp-consumer"));
     try {
       ConnectionFactory f = connectionFactory();
+      f.setSharedExecutor(dispatch);
       Connection c =
           addresses.isEmpty()
               ? f.newConnection(connectionName)
@@ -310,7 +318,8 @@ public final class AmqpBackend implements ReefBackend {
       if (e instanceof IllegalArgumentException) {
         throw (IllegalArgumentException) e;
       }
-      throw new ReefException("cannot connect to the broker at " + maskedUri() + ": " + e, e);
+      throw new ReefException(
+          "cannot connect to the broker at " + maskedUri() + ": " + describe(e), e);
     }
     long sweep = Math.max(100, Math.min(1000, confirmTimeout.toMillis() / 4));
     scheduler.scheduleWithFixedDelay(this::sweepConfirms, sweep, sweep, TimeUnit.MILLISECONDS);
@@ -341,6 +350,7 @@ public final class AmqpBackend implements ReefBackend {
     f.setTopologyRecoveryEnabled(true);
     f.setNetworkRecoveryInterval(recoveryInterval.toMillis());
     f.setConnectionTimeout(10_000);
+    f.setExceptionHandler(new QuietExceptionHandler());
     return f;
   }
 
@@ -366,17 +376,16 @@ public final class AmqpBackend implements ReefBackend {
     }
     Instant now = Instant.now();
     if (spore.isExpired(now)) {
-      event(SporeEvent.EXPIRED, channel, spore.fromAgent(), spore, null);
-      return CompletableFuture.completedFuture(spore);
+      return expiredAtPublish(channel, spore, now);
     }
     String exchange;
     try {
       exchange = ensureExchange(channel);
     } catch (ReefException e) {
-      event(SporeEvent.SEND_FAILED, channel, spore.fromAgent(), spore, e);
       return CompletableFuture.failedFuture(e);
     }
-    AmqpSporeMapper.Outgoing out = mapper.encode(spore, layoutFor(channel), persistent, now);
+    AmqpSporeMapper.Outgoing out =
+        mapper.encode(spore, layoutFor(channel), persistent, now, expiryGrace.toMillis());
     CompletableFuture<Spore> result = new CompletableFuture<>();
     publishRaw(exchange, out.routingKey(), out.properties(), out.body())
         .whenComplete(
@@ -387,18 +396,48 @@ public final class AmqpBackend implements ReefBackend {
                     cause instanceof ReefException
                         ? (ReefException) cause
                         : new PublishException("publish failed: " + cause, cause);
-                event(SporeEvent.SEND_FAILED, channel, spore.fromAgent(), spore, e);
                 result.completeExceptionally(e);
               } else if (!routed && spore.isDirected()) {
                 UnknownAgentException e = new UnknownAgentException(channel, spore.toAgent());
-                event(SporeEvent.UNROUTABLE, channel, spore.fromAgent(), spore, e);
+                event(SporeEvent.UNROUTABLE, channel, spore.toAgent(), spore, e);
                 result.completeExceptionally(e);
               } else {
-                event(SporeEvent.SENT, channel, spore.fromAgent(), spore, null);
                 result.complete(spore);
               }
             });
     return result;
+  }
+
+  /**
+   * A spore already expired when published reaches no mailbox: it is counted {@link
+   * SporeEvent#EXPIRED} (for its recipient, or its sender when undirected) and dead-lettered with
+   * reason {@code expired}; the future completes with the spore once the dead letter is confirmed
+   * (or at once if the dead-letter publish fails, which is logged).
+   */
+  private CompletableFuture<Spore> expiredAtPublish(String channel, Spore spore, Instant now) {
+    event(
+        SporeEvent.EXPIRED,
+        channel,
+        spore.isDirected() ? spore.toAgent() : spore.fromAgent(),
+        spore,
+        null);
+    AmqpSporeMapper.Outgoing out = mapper.encode(spore, layoutFor(channel), persistent, now);
+    Map<String, Object> headers = new HashMap<>(out.properties().getHeaders());
+    headers.put(AmqpSporeMapper.H_DEAD_REASON, "expired");
+    headers.put(AmqpSporeMapper.H_ERROR, "expired at " + spore.expiresAt() + " before publishing");
+    headers.put(AmqpSporeMapper.H_ATTEMPTS, 0);
+    headers.put(AmqpSporeMapper.H_DEAD_EXCHANGE, exchangeFor(channel));
+    headers.put(AmqpSporeMapper.H_DEAD_ROUTING_KEY, out.routingKey());
+    AMQP.BasicProperties props =
+        out.properties().builder().headers(headers).expiration(null).build();
+    return publishRaw(deadLetterExchange, out.routingKey(), props, out.body())
+        .handle(
+            (routed, err) -> {
+              if (err != null) {
+                log.warn("could not dead-letter expired spore {}: {}", spore.id(), err.toString());
+              }
+              return spore;
+            });
   }
 
   /**
@@ -558,10 +597,50 @@ public final class AmqpBackend implements ReefBackend {
     return s == null ? Set.of() : Set.copyOf(s);
   }
 
-  /** Deliveries received by this backend's consumers and not yet settled. */
+  /**
+   * What this backend still has to do, as far as it can tell: its publishes not yet confirmed, the
+   * spores ready in the mailboxes it consumes (asked from the broker, one round trip per mailbox,
+   * only when nothing local is pending), deliveries read but not yet dispatched, and deliveries in
+   * handlers or waiting for a retry. Read upstream first, so that a spore moving along is never
+   * missed. Spores other processes publish, and not yet routed, cannot be seen.
+   */
   @Override
   public long backlog() {
-    return inflight.get();
+    long local = outstandingConfirms();
+    if (local > 0) {
+      return local;
+    }
+    long ready = readyInConsumedMailboxes();
+    CountingExecutor d = dispatch;
+    return ready + (d == null ? 0 : d.pending()) + inflight.get();
+  }
+
+  private long outstandingConfirms() {
+    ConfirmingPublisher[] ps = publishers;
+    long n = 0;
+    if (ps != null) {
+      for (ConfirmingPublisher p : ps) {
+        n += p.outstanding();
+      }
+    }
+    return n;
+  }
+
+  private long readyInConsumedMailboxes() {
+    if (mailboxes.isEmpty() || connection == null) {
+      return 0;
+    }
+    long n = 0;
+    synchronized (topologyLock) {
+      for (AmqpMailbox m : mailboxes.values()) {
+        try {
+          n += topology().queueDeclarePassive(m.queue()).getMessageCount();
+        } catch (IOException | RuntimeException e) {
+          log.debug("cannot read the depth of {}: {}", m.queue(), e.toString());
+        }
+      }
+    }
+    return n;
   }
 
   /**
@@ -626,6 +705,9 @@ public final class AmqpBackend implements ReefBackend {
     if (callbacks != null) {
       callbacks.shutdown();
     }
+    if (dispatch != null) {
+      dispatch.shutdown();
+    }
   }
 
   private void sweepConfirms() {
@@ -651,6 +733,10 @@ public final class AmqpBackend implements ReefBackend {
 
   long maxBodyBytes() {
     return maxBodyBytes;
+  }
+
+  long expiryGraceMillis() {
+    return expiryGrace.toMillis();
   }
 
   RetryPolicy retryPolicy() {
@@ -707,6 +793,13 @@ public final class AmqpBackend implements ReefBackend {
       user = (colon < 0 ? userInfo : userInfo.substring(0, colon) + ":***") + "@";
     }
     return u.getScheme() + "://" + user + host + port + path;
+  }
+
+  private static String describe(Throwable e) {
+    Throwable cause = e.getCause();
+    return cause != null && e.getMessage() == null
+        ? e + " (" + cause.getMessage() + ")"
+        : e.toString();
   }
 
   private static Throwable unwrap(Throwable t) {
@@ -770,6 +863,7 @@ public final class AmqpBackend implements ReefBackend {
     private int publisherChannels = DEFAULT_PUBLISHER_CHANNELS;
     private String connectionName = "reef";
     private Duration recoveryInterval = Duration.ofSeconds(2);
+    private Duration expiryGrace = Duration.ZERO;
 
     private Builder() {}
 
@@ -1085,6 +1179,27 @@ public final class AmqpBackend implements ReefBackend {
         throw new IllegalArgumentException("recoveryInterval must be >= 10 ms, was " + interval);
       }
       this.recoveryInterval = interval;
+      return this;
+    }
+
+    /**
+     * Extends the broker's TTL ({@code expiration} property) beyond the spore's remaining lifetime.
+     * With the default 0, the broker discards a spore that expires in a mailbox exactly at its
+     * {@code expires_at} and dead-letters it itself (to the dead-letter exchange, with the broker's
+     * {@code x-death} header, reason {@code expired}); no process counts it. With a grace period, a
+     * consumer that is online in that window finds the spore expired, counts it ({@link
+     * SporeEvent#EXPIRED}) and dead-letters it with {@code x-reef-dead-reason: expired}; the broker
+     * TTL stays a backstop for mailboxes nobody reads. Consumers never hand an expired spore to a
+     * handler either way.
+     *
+     * @param grace zero or positive, at most one day
+     * @return this builder
+     */
+    public Builder expiryGrace(Duration grace) {
+      if (grace == null || grace.isNegative() || grace.compareTo(Duration.ofDays(1)) > 0) {
+        throw new IllegalArgumentException("expiryGrace must be 0..1 day, was " + grace);
+      }
+      this.expiryGrace = grace;
       return this;
     }
 

@@ -205,7 +205,7 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
         props.getHeaders() == null ? new HashMap<>() : new HashMap<>(props.getHeaders());
     headers.put(AmqpSporeMapper.H_ATTEMPTS, attempt + 1);
     AMQP.BasicProperties.Builder b = props.builder().headers(headers);
-    b.expiration(AmqpSporeMapper.expiration(spore, now));
+    b.expiration(AmqpSporeMapper.expiration(spore, now, backend.expiryGraceMillis()));
     backend
         .publishRaw("", queue, b.build(), body)
         .whenComplete(

@@ -97,6 +97,17 @@ final class AmqpSporeMapper {
    *     spore)
    */
   Outgoing encode(Spore spore, HeaderLayout layout, boolean persistent, Instant now) {
+    return encode(spore, layout, persistent, now, 0);
+  }
+
+  /**
+   * Encodes a spore, with the broker TTL extended by a grace period.
+   *
+   * @param expiryGraceMillis added to the {@code expiration} property (0 = exactly the remaining
+   *     lifetime)
+   */
+  Outgoing encode(
+      Spore spore, HeaderLayout layout, boolean persistent, Instant now, long expiryGraceMillis) {
     Map<String, Object> headers =
         layout == HeaderLayout.PRAVAL ? pravalHeaders(spore) : reefHeaders(spore);
     AMQP.BasicProperties.Builder b =
@@ -112,7 +123,7 @@ final class AmqpSporeMapper {
     if (spore.replyTo() != null) {
       b.correlationId(spore.replyTo());
     }
-    String expiration = expiration(spore, now);
+    String expiration = expiration(spore, now, expiryGraceMillis);
     if (expiration != null) {
       b.expiration(expiration);
     }
@@ -124,12 +135,17 @@ final class AmqpSporeMapper {
    * at least 1, or null without an expiry.
    */
   static String expiration(Spore spore, Instant now) {
+    return expiration(spore, now, 0);
+  }
+
+  /** {@link #expiration(Spore, Instant)} plus a grace period in milliseconds. */
+  static String expiration(Spore spore, Instant now, long graceMillis) {
     if (spore.expiresAt() == null) {
       return null;
     }
     long micros = ChronoUnit.MICROS.between(now, spore.expiresAt());
     long millis = Math.max(1, (micros + 999) / 1000);
-    return Long.toString(millis);
+    return Long.toString(millis + graceMillis);
   }
 
   private Map<String, Object> reefHeaders(Spore s) {

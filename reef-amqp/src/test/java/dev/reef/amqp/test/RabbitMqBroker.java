@@ -34,7 +34,7 @@ public final class RabbitMqBroker
   /** The fallback environment variable (or system property). */
   public static final String URI_ENV = "REEF_AMQP_URI";
 
-  private static final String LOCAL_URI = "amqp://guest:guest@127.0.0.1:5672/";
+  private static final String LOCAL_URI = "amqp://guest:guest@127.0.0.1:5672/%2F";
   private static final ExtensionContext.Namespace NS =
       ExtensionContext.Namespace.create(RabbitMqBroker.class);
   private static volatile String resolvedUri;

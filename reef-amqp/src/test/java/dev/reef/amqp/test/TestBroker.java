@@ -24,7 +24,12 @@ public final class TestBroker implements ExtensionContext.Store.CloseableResourc
   private final List<String> exchanges = new ArrayList<>();
   private Connection connection;
 
-  TestBroker(String uri) {
+  /**
+   * A broker handle for a URI, for tests that manage it themselves (call {@link #cleanup()}).
+   *
+   * @param uri the broker URI
+   */
+  public TestBroker(String uri) {
     this.uri = uri;
   }
 

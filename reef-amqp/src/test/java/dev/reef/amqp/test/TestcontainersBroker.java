@@ -31,6 +31,6 @@ final class TestcontainersBroker {
         + container.getHost()
         + ":"
         + container.getAmqpPort()
-        + "/";
+        + "/%2F";
   }
 }
