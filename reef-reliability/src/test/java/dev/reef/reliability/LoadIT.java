@@ -8,6 +8,7 @@ import dev.reef.ReefOptions;
 import dev.reef.amqp.test.RabbitMqBroker;
 import dev.reef.reliability.agents.ConsumerAgent;
 import dev.reef.reliability.agents.ProducerAgent;
+import dev.reef.reliability.support.BrokerControl;
 import dev.reef.reliability.support.Brokers;
 import dev.reef.reliability.support.JvmProcess;
 import dev.reef.reliability.support.RawAmqp;
@@ -20,10 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -43,7 +46,8 @@ class LoadIT {
   private static final int RATE_PER_PRODUCER = 500;
   private static final int CONSUMER_HEAP_MB = 64;
   private static final Pattern DONE =
-      Pattern.compile("DONE sent=(\\d+) confirmed=(\\d+) failures=(\\d+) count=(\\d+).*");
+      Pattern.compile(
+          "DONE sent=(\\d+) confirmed=(\\d+) failures=(\\d+) count=(\\d+) settled=(\\w+)");
 
   @Test
   void severalProducerAndConsumerJvmsLoseNothingWithBoundedHeap() {
@@ -58,6 +62,9 @@ class LoadIT {
                 + seconds
                 + " s");
     Map<String, Long> producerCounts = new ConcurrentHashMap<>();
+    Map<String, Long> producerConfirmed = new ConcurrentHashMap<>();
+    Map<String, Boolean> producerSettled = new ConcurrentHashMap<>();
+    List<String> consumerStats = new CopyOnWriteArrayList<>();
     Set<String> gaveUp = ConcurrentHashMap.newKeySet();
     Map<String, AtomicLong> peakHeap = new ConcurrentHashMap<>();
     Map<String, AtomicLong> peakCommitted = new ConcurrentHashMap<>();
@@ -91,6 +98,8 @@ class LoadIT {
                       heapMax.set(Long.parseLong(p[3]));
                     } else if (line.equals("READY")) {
                       ready.add(name);
+                    } else if (line.startsWith("STATS ")) {
+                      consumerStats.add(name + ": " + line);
                     }
                   },
                   "channel=" + topo.channel(),
@@ -120,6 +129,8 @@ class LoadIT {
                       ledger.sent(Long.parseLong(m.group(1)));
                       ledger.sendFailed(Long.parseLong(m.group(3)));
                       producerCounts.put(prefix, Long.parseLong(m.group(4)));
+                      producerConfirmed.put(prefix, Long.parseLong(m.group(2)));
+                      producerSettled.put(prefix, Boolean.parseBoolean(m.group(5)));
                     } else if (line.startsWith("GAVEUP ")) {
                       gaveUp.add(line.split(" ")[1]);
                     }
@@ -149,6 +160,9 @@ class LoadIT {
         }
         assertThat(producerCounts).hasSize(PRODUCERS);
         assertThat(gaveUp).as("spores never confirmed").isEmpty();
+        // Every spore a producer sent was confirmed before it reported (nothing left in flight).
+        assertThat(producerSettled).allSatisfy((prefix, settled) -> assertThat(settled).isTrue());
+        assertThat(producerConfirmed).isEqualTo(producerCounts);
         producerCounts.forEach(
             (prefix, count) -> {
               for (long i = 0; i < count; i++) {
@@ -156,9 +170,22 @@ class LoadIT {
               }
             });
 
-        await()
-            .atMost(Duration.ofSeconds(120))
-            .untilAsserted(() -> assertThat(ledger.lostIds(10)).as("not yet delivered").isEmpty());
+        try {
+          await().atMost(Duration.ofSeconds(120)).until(() -> ledger.lostIds(1).isEmpty());
+        } catch (ConditionTimeoutException e) {
+          consumers.stream().filter(JvmProcess::isAlive).forEach(c -> c.send("DUMP"));
+          await().atMost(Duration.ofSeconds(10)).until(() -> consumerStats.size() >= CONSUMERS);
+          throw new AssertionError(
+              "confirmed spores not delivered: "
+                  + ledger.lostIds(20)
+                  + " ("
+                  + ledger.lostCount()
+                  + " in all)\nqueues:\n"
+                  + BrokerControl.describeQueues(topo.channel())
+                  + "consumers:\n"
+                  + String.join("\n", consumerStats),
+              e);
+        }
         assertThat(raw.messageCount(queue)).isZero();
         List<JvmProcess> survivors = consumers.subList(1, consumers.size());
         for (JvmProcess consumer : survivors) {

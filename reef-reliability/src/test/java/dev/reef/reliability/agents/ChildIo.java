@@ -46,14 +46,20 @@ final class ChildIo {
     return s;
   }
 
-  /** Blocks until {@code STOP} arrives on standard input or the input ends. */
-  static void awaitStop() {
+  /**
+   * Blocks until {@code STOP} arrives on standard input or the input ends; runs {@code onDump} for
+   * each {@code DUMP} line (diagnostics on demand).
+   */
+  static void awaitStop(Runnable onDump) {
     try (BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
         if (line.trim().equals("STOP")) {
           return;
+        }
+        if (line.trim().equals("DUMP")) {
+          onDump.run();
         }
       }
     } catch (IOException e) {

@@ -13,7 +13,8 @@ import java.util.concurrent.locks.LockSupport;
  * A child-JVM consumer: subscribes as {@code agent} on {@code channel} through the AMQP backend and
  * reports every handled spore as {@code R <id>} (written before the handler returns, so before the
  * acknowledgement), its heap every 500 ms as {@code HEAP used committed max}, {@code READY} once
- * subscribed and {@code BYE handled=<n> duplicates=<n>} when stopped.
+ * subscribed, {@code STATS ...} on {@code DUMP} and {@code BYE handled=<n> duplicates=<n>} when
+ * stopped.
  *
  * <p>The broker is {@link Brokers#uri()} (the parent passes {@code REEF_AMQP_URI}). Arguments
  * ({@code key=value}): {@code channel}, {@code agent}, {@code prefetch} (default 100), {@code
@@ -57,7 +58,7 @@ public final class ConsumerAgent {
               ChildIo.emit("R " + spore.id());
             });
     ChildIo.emit("READY");
-    ChildIo.awaitStop();
+    ChildIo.awaitStop(() -> ChildIo.emit("STATS handled=" + handled.get() + " " + reef.stats()));
     reef.close(Duration.ofSeconds(10));
     ChildIo.emit(
         "BYE handled=" + handled.get() + " duplicates=" + reef.stats().total(SporeEvent.DUPLICATE));

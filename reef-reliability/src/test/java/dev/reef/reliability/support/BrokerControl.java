@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +69,32 @@ public final class BrokerControl {
     run("await_startup");
   }
 
+  /**
+   * For failure messages: {@code rabbitmqctl list_queues} of the queues whose names contain {@code
+   * part} (ready, unacknowledged, consumers), or why it is not available. Never throws.
+   */
+  public static String describeQueues(String part) {
+    try {
+      String out =
+          run(
+              "list_queues",
+              "-q",
+              "name",
+              "messages_ready",
+              "messages_unacknowledged",
+              "consumers");
+      StringBuilder sb = new StringBuilder("name ready unacked consumers\n");
+      for (String line : out.split("\n")) {
+        if (line.contains(part)) {
+          sb.append(line.trim()).append('\n');
+        }
+      }
+      return sb.toString();
+    } catch (RuntimeException e) {
+      return "(queue state unavailable: " + e.getMessage() + ")";
+    }
+  }
+
   private static Optional<Path> rabbitmqctl() {
     String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/sbin";
     for (String dir : path.split(File.pathSeparator)) {
@@ -82,12 +109,15 @@ public final class BrokerControl {
     return Optional.empty();
   }
 
-  private static void run(String command) {
+  private static String run(String command, String... args) {
     Path ctl =
         rabbitmqctl().orElseThrow(() -> new IllegalStateException("rabbitmqctl not found on PATH"));
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ctl.toString());
+    cmd.add(command);
+    cmd.addAll(List.of(args));
     try {
-      Process p =
-          new ProcessBuilder(List.of(ctl.toString(), command)).redirectErrorStream(true).start();
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       p.getOutputStream().close();
       String out;
       try (InputStream in = p.getInputStream()) {
@@ -101,6 +131,7 @@ public final class BrokerControl {
         throw new IllegalStateException(
             "rabbitmqctl " + command + " failed (exit " + p.exitValue() + "): " + out.trim());
       }
+      return out;
     } catch (IOException e) {
       throw new IllegalStateException("cannot run rabbitmqctl " + command, e);
     } catch (InterruptedException e) {

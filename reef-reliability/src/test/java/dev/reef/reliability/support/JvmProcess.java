@@ -129,11 +129,17 @@ public final class JvmProcess implements AutoCloseable {
     }
   }
 
-  /** Kills the process as {@code kill -9} would and waits for it to be gone. */
+  /**
+   * Kills the process as {@code kill -9} would (SIGKILL through its {@link ProcessHandle}), waits
+   * for it to be gone, and then for the reader to take every line the process wrote before it died.
+   * ({@link Process#destroyForcibly()} is not used: it also closes our end of the pipes, which
+   * would throw away lines the child wrote but we had not read yet.)
+   */
   public void kill() {
-    process.destroyForcibly();
+    process.toHandle().destroyForcibly();
     try {
       process.waitFor(10, TimeUnit.SECONDS);
+      reader.join(10_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -148,7 +154,7 @@ public final class JvmProcess implements AutoCloseable {
   public int awaitExit(Duration timeout) {
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
         throw new IllegalStateException(name + " did not exit within " + timeout + "\n" + tail());
       }
       reader.join(timeout.toMillis());

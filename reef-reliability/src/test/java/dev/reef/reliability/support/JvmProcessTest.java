@@ -7,10 +7,15 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class JvmProcessTest {
   /** A child main: echoes each input line as {@code ECHO <line>} until {@code STOP}. */
@@ -27,6 +32,54 @@ class JvmProcessTest {
         System.out.println("ECHO " + line);
       }
       System.exit(7);
+    }
+  }
+
+  /** A child main: prints {@code args[0]} numbered lines, then creates the file {@code args[1]}. */
+  public static final class Burst {
+    private Burst() {}
+
+    /** Entry point. */
+    public static void main(String[] args) throws IOException {
+      int n = Integer.parseInt(args[0]);
+      for (int i = 0; i < n; i++) {
+        System.out.println("L" + i);
+      }
+      Files.createFile(Path.of(args[1]));
+      while (true) {
+        LockSupport.park();
+      }
+    }
+  }
+
+  @Test
+  void linesWrittenBeforeAKillAreNotLost(@TempDir Path dir) {
+    int lines = 2000;
+    Path written = dir.resolve("written");
+    CountDownLatch hold = new CountDownLatch(1);
+    List<String> seen = new CopyOnWriteArrayList<>();
+    try (JvmProcess p =
+        JvmProcess.start(
+            "burst-test",
+            Burst.class,
+            32,
+            line -> {
+              try {
+                hold.await(); // nothing is read until the child is dead
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              seen.add(line);
+            },
+            Integer.toString(lines),
+            written.toString())) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(written));
+      // Reading resumes only once the child is dead: its lines then sit unread in the pipe.
+      ProcessHandle.of(p.pid()).orElseThrow().onExit().thenRun(hold::countDown);
+      p.kill();
+      assertThat(p.isAlive()).isFalse();
+      await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == lines);
+      assertThat(seen.get(lines - 1)).isEqualTo("L" + (lines - 1));
     }
   }
 
