@@ -88,6 +88,21 @@ class BadWireInputIT {
             r -> r.body = new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, 0x28, '"', '}'}));
     bad.add(
         new Bad(
+            "JSON nested 5,000 levels deep",
+            "nesting depth",
+            r -> {
+              String marker = String.valueOf(r.headers.get("x-test-case"));
+              r.body =
+                  ("{\"case\":\""
+                          + marker
+                          + "\",\"n\":"
+                          + "{\"n\":".repeat(5000)
+                          + "1"
+                          + "}".repeat(5001))
+                      .getBytes(StandardCharsets.UTF_8);
+            }));
+    bad.add(
+        new Bad(
             "JSON array body",
             "JSON object",
             r -> r.body = "[1,2,3]".getBytes(StandardCharsets.UTF_8)));
@@ -124,6 +139,7 @@ class BadWireInputIT {
     bad.add(new Bad("unknown spore type", "type", r -> r.props.type("gossip")));
     bad.add(new Bad("priority header 42", "priority", r -> r.headers.put("priority", "42")));
     bad.add(new Bad("priority property 0", "priority", r -> r.props.priority(0)));
+    bad.add(new Bad("priority property 200", "priority", r -> r.props.priority(200)));
     bad.add(
         new Bad(
             "priority header not a number", "priority", r -> r.headers.put("priority", "urgent")));
@@ -238,8 +254,9 @@ class BadWireInputIT {
       table.forEach(line -> System.out.println("[bad-input] " + line));
       ledger.report(
           bad.size()
-              + " kinds of bad message (non-JSON/empty/invalid UTF-8/array body, missing or"
-              + " malformed headers, out-of-range priorities, 100 KB header, body over limit) each"
+              + " kinds of bad message (non-JSON/empty/invalid UTF-8/too deeply nested/array body,"
+              + " missing or malformed headers, out-of-range priorities, 100 KB header, body over"
+              + " limit) each"
               + " dead-lettered as `malformed` with its error; "
               + goodIds.size()
               + " good spores interleaved, all handled");

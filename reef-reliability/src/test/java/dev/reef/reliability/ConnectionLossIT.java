@@ -97,7 +97,7 @@ class ConnectionLossIT {
                 + (proxy.connectionsAccepted() - connectionsBefore)
                 + " reconnections; "
                 + ledger.sendFailureCount()
-                + " failed publishes republished");
+                + " failed publish attempts retried under the same id");
       }
       assertThat(ledger.lostCount()).isZero();
     }
