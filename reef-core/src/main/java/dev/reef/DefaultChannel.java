@@ -34,8 +34,12 @@ final class DefaultChannel implements ReefChannel {
         .maxKnowledgeBytes(reef.options.maxKnowledgeBytes());
   }
 
+  /** Directed operations need a recipient; the spore builder checks the rest of the name. */
   private static String requireTo(String to) {
-    return ReefNames.requireAgent("to_agent", to);
+    if (to == null) {
+      throw new SporeValidationException("to_agent", "must not be null");
+    }
+    return to;
   }
 
   @Override
@@ -113,7 +117,7 @@ final class DefaultChannel implements ReefChannel {
       expected.remove(from);
     } else {
       for (String agent : to) {
-        requireTo(agent);
+        ReefNames.requireAgent("to_agent", agent);
         if (expected.add(agent)) {
           requests.add(template.toBuilder().toAgent(agent).build());
         }

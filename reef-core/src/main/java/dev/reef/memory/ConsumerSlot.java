@@ -2,47 +2,102 @@ package dev.reef.memory;
 
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxSubscription;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One backend's consumer on one mailbox. It drains the mailbox serially on the backend's worker
- * pool: at most one spore of the mailbox is in flight per slot, so a slow or failing agent occupies
- * one worker at most and never stalls other mailboxes. After {@link #BATCH} spores in a row it
- * yields its worker to other mailboxes.
+ * pool: one delivery runs at a time per slot, so a slow or failing agent occupies one worker at
+ * most and never stalls other mailboxes. A delivery whose stage is still open (an asynchronous
+ * handler) stays unsettled while the slot goes on, up to {@code prefetch} such deliveries at once.
+ * After {@link #BATCH} deliveries in a row the slot yields its worker to other mailboxes.
  */
 final class ConsumerSlot implements MailboxSubscription, Runnable {
   static final int BATCH = 256;
 
+  /** Polls before parking idle, to catch a steady stream without a wake-up per spore. */
+  static final int SPIN = 64;
+
+  /** An unsettled delivery whose stage is still open; identity matters. */
+  static final class Pending {
+    final Object entry;
+
+    Pending(Object entry) {
+      this.entry = entry;
+    }
+  }
+
   final Mailbox mailbox;
   final InMemoryBackend backend;
   final MailboxConsumer consumer;
+  private final int prefetch;
 
-  /** The entry handed to the consumer and not yet settled; cleared by settle or by close. */
+  /**
+   * The entry being handed to the consumer on the slot's thread; cleared when settled or parked.
+   */
   final AtomicReference<Object> current = new AtomicReference<>();
+
+  /** Deliveries waiting for their stage; removed by whoever settles or gives them back first. */
+  final Set<Pending> pending = ConcurrentHashMap.newKeySet();
+
+  private final AtomicInteger pendingCount = new AtomicInteger();
+  private final AtomicBoolean waitingForRoom = new AtomicBoolean();
 
   // Guarded by the mailbox monitor.
   boolean idle;
   boolean detached;
 
-  ConsumerSlot(Mailbox mailbox, InMemoryBackend backend, MailboxConsumer consumer) {
+  ConsumerSlot(Mailbox mailbox, InMemoryBackend backend, MailboxConsumer consumer, int prefetch) {
     this.mailbox = mailbox;
     this.backend = backend;
     this.consumer = consumer;
+    this.prefetch = prefetch;
   }
 
   void schedule() {
     backend.execute(this);
   }
 
+  void pendingAdded() {
+    pendingCount.incrementAndGet();
+  }
+
+  /** Called when a pending delivery's stage completed; resumes the slot if it waited for room. */
+  void pendingDone() {
+    pendingCount.decrementAndGet();
+    if (waitingForRoom.compareAndSet(true, false)) {
+      schedule();
+    }
+  }
+
+  boolean hasUnsettled() {
+    return current.get() != null || !pending.isEmpty();
+  }
+
   @Override
   public void run() {
     for (int budget = BATCH; budget > 0; budget--) {
+      if (pendingCount.get() >= prefetch) {
+        waitingForRoom.set(true);
+        if (pendingCount.get() >= prefetch) {
+          return; // the next completion reschedules this slot
+        }
+        if (!waitingForRoom.compareAndSet(true, false)) {
+          return; // a completion already rescheduled this slot
+        }
+      }
+      for (int i = 0; i < SPIN && mailbox.looksEmpty(); i++) {
+        Thread.onSpinWait();
+      }
       Object entry = mailbox.take(this);
       if (entry == null) {
         return;
       }
       if (!backend.handle(this, entry)) {
-        return; // an asynchronous handler is pending; its completion reschedules this slot
+        return;
       }
     }
     schedule();

@@ -8,6 +8,7 @@ import dev.reef.RetryPolicy;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
 import dev.reef.UnknownAgentException;
+import dev.reef.memory.ConsumerSlot.Pending;
 import dev.reef.spi.BackendListener;
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxSubscription;
@@ -39,21 +40,29 @@ import org.slf4j.LoggerFactory;
  * The embedded backend: every agent in this JVM, no broker. The default of {@link
  * dev.reef.Reef#inMemory()}.
  *
+ * <pre>{@code
+ * InMemoryHub hub = InMemoryHub.builder().mailboxCapacity(50_000).build();
+ * Reef one = Reef.create(InMemoryBackend.builder().hub(hub).build());
+ * Reef two = Reef.create(InMemoryBackend.builder().hub(hub).retryPolicy(RetryPolicy.noRetries()).build());
+ * }</pre>
+ *
  * <p>Semantics (DESIGN §3): bounded mailboxes per (channel, agent) with an {@link OverflowPolicy};
  * a backlog is served by priority, higher first, and in publish order within a priority (so per
  * sender); expired spores are never delivered (checked at publish and at delivery, counted as
- * {@link SporeEvent#EXPIRED} and dead-lettered with reason {@code expired}); a failed delivery is
- * retried after the {@link RetryPolicy}'s backoff and then dead-lettered into the hub's bounded
+ * {@link SporeEvent#EXPIRED} and dead-lettered with reason {@code expired}; a spore already expired
+ * at publish is accepted, counted and dead-lettered without entering a mailbox); a failed delivery
+ * is retried after the {@link RetryPolicy}'s backoff and then dead-lettered into the hub's bounded
  * dead-letter list; undirected spores go to every mailbox on the channel but the sender's; a
  * directed spore to an agent without a mailbox fails with {@link UnknownAgentException}. A mailbox
  * exists once declared or consumed and keeps its spores while nobody consumes it.
  *
  * <p>Threads: each backend drains the mailboxes it consumes on its own bounded worker pool ({@link
- * Builder#workerThreads(int)}), one spore at a time per mailbox, so one slow or failing agent
- * occupies at most one worker and does not stall others (as long as fewer agents block than there
- * are workers). Retries are timed by one scheduler thread. Several backends built on one {@link
- * InMemoryHub} share its mailboxes like several processes share a broker: backends consuming the
- * same mailbox compete for its spores (each spore goes to one of them).
+ * Builder#workerThreads(int)}), one handler call at a time per mailbox, so one slow or failing
+ * agent occupies at most one worker and does not stall others (as long as fewer agents block than
+ * there are workers). Asynchronous handlers may keep up to {@link Builder#prefetch(int)} spores of
+ * a mailbox unsettled at once. Retries are timed by one scheduler thread. Several backends built on
+ * one {@link InMemoryHub} share its mailboxes like several processes share a broker: backends
+ * consuming the same mailbox compete for its spores (each spore goes to one of them).
  *
  * <p>Thread-safety: thread-safe. Lifecycle: {@link #start(BackendListener)} once (the owning reef
  * does it), then {@link #close(Duration)}; spores waiting in the hub's mailboxes stay there for
@@ -63,9 +72,14 @@ public final class InMemoryBackend implements ReefBackend {
   private static final Logger LOG = LoggerFactory.getLogger(InMemoryBackend.class);
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
+  /** Default {@link Builder#prefetch(int)}: {@value}. */
+  public static final int DEFAULT_PREFETCH = 64;
+
   private final InMemoryHub hub;
+  private final boolean privateHub;
   private final RetryPolicy retryPolicy;
   private final int workerThreads;
+  private final int prefetch;
   private final Map<Mailbox, ConsumerSlot> slots = new ConcurrentHashMap<>();
   private final Map<Redelivery, Mailbox> pendingRetries = new ConcurrentHashMap<>();
   private final AtomicBoolean started = new AtomicBoolean();
@@ -77,8 +91,10 @@ public final class InMemoryBackend implements ReefBackend {
 
   private InMemoryBackend(Builder b) {
     this.hub = b.hub != null ? b.hub : b.hubBuilder.build();
+    this.privateHub = b.hub == null;
     this.retryPolicy = b.retryPolicy;
     this.workerThreads = b.workerThreads;
+    this.prefetch = b.prefetch;
   }
 
   /**
@@ -210,7 +226,7 @@ public final class InMemoryBackend implements ReefBackend {
       throw new ReefClosedException("the backend is closed");
     }
     Mailbox mb = hub.channel(channel).declare(agent);
-    ConsumerSlot slot = new ConsumerSlot(mb, this, consumer);
+    ConsumerSlot slot = new ConsumerSlot(mb, this, consumer, prefetch);
     if (slots.putIfAbsent(mb, slot) != null) {
       throw new IllegalStateException(
           "this backend already consumes the mailbox of '" + agent + "' on '" + channel + "'");
@@ -228,7 +244,7 @@ public final class InMemoryBackend implements ReefBackend {
   public long backlog() {
     long n = 0;
     for (ConsumerSlot slot : slots.values()) {
-      n += slot.mailbox.backlog();
+      n += slot.mailbox.backlog() + slot.pending.size();
       if (slot.current.get() != null) {
         n++;
       }
@@ -256,15 +272,27 @@ public final class InMemoryBackend implements ReefBackend {
       LockSupport.parkNanos(1_000_000);
     }
     for (ConsumerSlot slot : all) {
+      List<Object> unsettled = new ArrayList<>();
       Object entry = slot.current.getAndSet(null);
       if (entry != null) {
+        unsettled.add(entry);
+      }
+      for (Pending p : new ArrayList<>(slot.pending)) {
+        if (slot.pending.remove(p)) {
+          unsettled.add(p.entry);
+        }
+      }
+      if (!unsettled.isEmpty()) {
         LOG.warn(
-            "closing: a handler of agent '{}' on channel '{}' did not finish within {};"
-                + " its spore returns to the mailbox",
+            "closing: {} handler call(s) of agent '{}' on channel '{}' did not finish within {};"
+                + " their spores return to the mailbox",
+            unsettled.size(),
             slot.mailbox.agent,
             slot.mailbox.channelName,
             drainTimeout);
-        slot.mailbox.requeue(entry, false);
+        for (Object e : unsettled) {
+          slot.mailbox.requeue(e, false);
+        }
       }
       slots.remove(slot.mailbox, slot);
     }
@@ -273,11 +301,20 @@ public final class InMemoryBackend implements ReefBackend {
       retryDue(pending); // back into its mailbox at once, for the hub's other consumers
     }
     workers.shutdown();
+    if (privateHub) {
+      long left = hub.totalDepth();
+      if (left > 0) {
+        LOG.warn(
+            "closing the in-memory backend with {} undelivered spore(s) in its private hub;"
+                + " they are discarded (share an InMemoryHub to keep them)",
+            left);
+      }
+    }
   }
 
   private static boolean anyInFlight(List<ConsumerSlot> all) {
     for (ConsumerSlot slot : all) {
-      if (slot.current.get() != null) {
+      if (slot.hasUnsettled()) {
         return true;
       }
     }
@@ -330,42 +367,64 @@ public final class InMemoryBackend implements ReefBackend {
         throw new NullPointerException("the consumer returned a null stage");
       }
     } catch (Throwable t) {
-      settle(slot, entry, spore, attempt, t);
+      settle(slot, entry, spore, attempt, t, null);
       return true;
     }
     if (stage instanceof CompletableFuture) {
       CompletableFuture<?> cf = (CompletableFuture<?>) stage;
       if (cf.isDone()) {
-        settle(slot, entry, spore, attempt, cf.isCompletedExceptionally() ? failureOf(cf) : null);
+        settle(
+            slot,
+            entry,
+            spore,
+            attempt,
+            cf.isCompletedExceptionally() ? failureOf(cf) : null,
+            null);
         return true;
       }
     }
+    // Still open: track it as pending (before it stops being current, so the backlog never misses
+    // it) and let the slot go on with the next spore.
+    ConsumerSlot.Pending p = new ConsumerSlot.Pending(entry);
+    slot.pending.add(p);
+    slot.pendingAdded();
+    if (!slot.current.compareAndSet(entry, null)) {
+      slot.pending.remove(p); // close gave it back to the mailbox meanwhile
+      slot.pendingDone();
+      return false;
+    }
     stage.whenComplete(
         (r, t) -> {
-          settle(slot, entry, spore, attempt, t);
-          slot.schedule();
+          settle(slot, entry, spore, attempt, t, p);
+          slot.pendingDone();
         });
-    return false;
+    return true;
   }
 
-  private void settle(ConsumerSlot slot, Object entry, Spore spore, int attempt, Throwable error) {
-    // Events and dead letters are recorded before the entry stops counting as in flight, so that
-    // an idle backlog implies complete counters. A false check means close gave the entry back to
-    // the mailbox; it will be delivered again.
-    if (slot.current.get() != entry) {
+  /**
+   * Settles one delivery: counts it, schedules a retry or dead-letters it. Events and dead letters
+   * are recorded before the entry stops counting as unsettled, so that an empty backlog implies
+   * complete counters. If close already gave the entry back to the mailbox, nothing happens: it
+   * will be delivered again.
+   *
+   * @param p the pending record of an asynchronous delivery, or null for the slot's current one
+   */
+  private void settle(
+      ConsumerSlot slot, Object entry, Spore spore, int attempt, Throwable error, Pending p) {
+    if (p == null ? slot.current.get() != entry : !slot.pending.contains(p)) {
       return;
     }
     Mailbox mb = slot.mailbox;
     if (error == null) {
       emit(SporeEvent.HANDLED, mb.channelName, mb.agent, spore, null);
-      slot.current.compareAndSet(entry, null);
+      release(slot, entry, p);
       return;
     }
     Throwable cause = unwrap(error);
     String text = describe(cause);
     if (retryPolicy.shouldRetry(attempt)) {
       mb.retryScheduled();
-      if (!slot.current.compareAndSet(entry, null)) {
+      if (!release(slot, entry, p)) {
         mb.retryCancelled();
         return;
       }
@@ -388,8 +447,12 @@ public final class InMemoryBackend implements ReefBackend {
           text);
       emit(SporeEvent.DEAD_LETTERED, mb.channelName, mb.agent, spore, cause);
       hub.deadLetter(mb, spore, DeadLetter.REASON_HANDLER_FAILED, text, attempt);
-      slot.current.compareAndSet(entry, null);
+      release(slot, entry, p);
     }
+  }
+
+  private static boolean release(ConsumerSlot slot, Object entry, Pending p) {
+    return p == null ? slot.current.compareAndSet(entry, null) : slot.pending.remove(p);
   }
 
   private void retryDue(Redelivery next) {
@@ -453,6 +516,7 @@ public final class InMemoryBackend implements ReefBackend {
     private boolean hubSettings;
     private RetryPolicy retryPolicy = RetryPolicy.ofDefaults();
     private int workerThreads = defaultWorkerThreads();
+    private int prefetch = DEFAULT_PREFETCH;
 
     private Builder() {}
 
@@ -533,6 +597,21 @@ public final class InMemoryBackend implements ReefBackend {
     }
 
     /**
+     * How many spores one consumer of this backend may have handed out and not yet settled at once;
+     * default {@value InMemoryBackend#DEFAULT_PREFETCH}. Only asynchronous handlers keep a spore
+     * unsettled after they return, so this bounds their concurrency per mailbox; synchronous
+     * handlers run one spore at a time per mailbox whatever the value. Deliveries still start in
+     * mailbox order. 1 makes a mailbox strictly one at a time.
+     *
+     * @param prefetch 1 to 10,000
+     * @return this builder
+     */
+    public Builder prefetch(int prefetch) {
+      this.prefetch = prefetch;
+      return this;
+    }
+
+    /**
      * Validates and builds.
      *
      * @return a new, unstarted backend
@@ -543,6 +622,9 @@ public final class InMemoryBackend implements ReefBackend {
       if (hub != null && hubSettings) {
         throw new IllegalArgumentException(
             "mailbox settings belong to the shared hub: set them on InMemoryHub.builder()");
+      }
+      if (prefetch < 1 || prefetch > 10_000) {
+        throw new IllegalArgumentException("prefetch must be 1..10000, was " + prefetch);
       }
       if (workerThreads < 1 || workerThreads > 1024) {
         throw new IllegalArgumentException("workerThreads must be 1..1024, was " + workerThreads);

@@ -123,6 +123,16 @@ public final class InMemoryHub {
     return mb == null ? 0 : mb.size();
   }
 
+  long totalDepth() {
+    long n = 0;
+    for (HubChannel ch : channels.values()) {
+      for (Mailbox mb : ch.all()) {
+        n += mb.size();
+      }
+    }
+    return n;
+  }
+
   HubChannel channel(String name) {
     HubChannel ch = channels.get(name);
     return ch != null ? ch : channels.computeIfAbsent(name, n -> new HubChannel(this, n));

@@ -21,7 +21,7 @@ final class Mailbox {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private final ArrayDeque<Object>[] queues = new ArrayDeque[Spore.MAX_PRIORITY + 1];
 
-  private int size;
+  private volatile int size; // written under the monitor; read lock-free by looksEmpty
   private int nonEmpty; // bit p set when queues[p] is non-empty
   private int pendingRetries;
   private final ArrayList<ConsumerSlot> idle = new ArrayList<>(2);
@@ -115,6 +115,11 @@ final class Mailbox {
       slot.current.set(e);
       return e;
     }
+  }
+
+  /** A lock-free hint for spinning consumers; exact answers come from {@link #take}. */
+  boolean looksEmpty() {
+    return size == 0;
   }
 
   void attach(ConsumerSlot slot) {

@@ -182,8 +182,8 @@ class InMemoryBackendTest {
   @Test
   void backendsOnOneHubCompeteForAMailbox() {
     InMemoryHub hub = InMemoryHub.create();
-    InMemoryBackend one = start(InMemoryBackend.builder().hub(hub).build());
-    InMemoryBackend two = start(InMemoryBackend.builder().hub(hub).build());
+    InMemoryBackend one = start(InMemoryBackend.builder().hub(hub).prefetch(1).build());
+    InMemoryBackend two = start(InMemoryBackend.builder().hub(hub).prefetch(1).build());
     AtomicInteger a = new AtomicInteger();
     AtomicInteger b = new AtomicInteger();
     one.consume("c", "bob", (s, n) -> slowly(a));
@@ -203,6 +203,54 @@ class InMemoryBackendTest {
     counter.incrementAndGet();
     return CompletableFuture.runAsync(
         () -> {}, CompletableFuture.delayedExecutor(5, TimeUnit.MILLISECONDS));
+  }
+
+  @Test
+  void asyncDeliveriesStayUnsettledUpToThePrefetch() {
+    InMemoryBackend backend = start(InMemoryBackend.builder().prefetch(3).build());
+    List<CompletableFuture<Void>> open = new CopyOnWriteArrayList<>();
+    backend.consume(
+        "c",
+        "bob",
+        (s, n) -> {
+          CompletableFuture<Void> f = new CompletableFuture<>();
+          open.add(f);
+          return f;
+        });
+    for (int i = 0; i < 5; i++) {
+      backend.publish("c", spore("bob", 5, i)).join();
+    }
+
+    await().atMost(WAIT).until(() -> open.size() == 3);
+    assertThat(backend.backlog()).isEqualTo(5);
+    open.get(0).complete(null);
+    await().atMost(WAIT).until(() -> open.size() == 4);
+    open.forEach(f -> f.complete(null));
+    await().atMost(WAIT).until(() -> open.size() == 5);
+    open.forEach(f -> f.complete(null));
+    await().atMost(WAIT).until(() -> backend.backlog() == 0);
+    assertThat(events.stream().filter(e -> e.startsWith("HANDLED"))).hasSize(5);
+  }
+
+  @Test
+  void prefetchOfOneHandsOutOneSporeAtATime() {
+    InMemoryBackend backend = start(InMemoryBackend.builder().prefetch(1).build());
+    List<CompletableFuture<Void>> open = new CopyOnWriteArrayList<>();
+    backend.consume(
+        "c",
+        "bob",
+        (s, n) -> {
+          CompletableFuture<Void> f = new CompletableFuture<>();
+          open.add(f);
+          return f;
+        });
+    backend.publish("c", spore("bob", 5, 1)).join();
+    backend.publish("c", spore("bob", 5, 2)).join();
+
+    await().atMost(WAIT).until(() -> open.size() == 1);
+    assertThat(backend.hub().mailboxDepth("c", "bob")).isEqualTo(1);
+    open.get(0).complete(null);
+    await().atMost(WAIT).until(() -> open.size() == 2);
   }
 
   @Test
@@ -317,6 +365,9 @@ class InMemoryBackendTest {
     assertThatThrownBy(() -> InMemoryBackend.builder().mailboxCapacity(0).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("mailboxCapacity");
+    assertThatThrownBy(() -> InMemoryBackend.builder().prefetch(0).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("prefetch");
     assertThatThrownBy(() -> InMemoryBackend.builder().workerThreads(0).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("workerThreads");

@@ -11,15 +11,16 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Measures the in-memory backend end to end: one sender thread sending directed spores to one
  * receiving agent (a synchronous handler that counts), then one sender broadcasting to {@value
- * #BROADCAST_RECEIVERS} agents. The sender keeps at most {@value #WINDOW} spores unhandled so the
- * bounded mailbox never overflows; the figure is handled spores per second, from the first send to
- * the last handler return.
+ * #BROADCAST_RECEIVERS} agents. Mailboxes hold up to {@value #CAPACITY} spores and the sender keeps
+ * at most {@value #WINDOW} unhandled, so the bounded mailboxes never overflow; the figure is
+ * handled spores per second, from the first send to the last handler return.
  *
  * <p>Run: {@code java -Xmx256m -cp ... dev.reef.examples.bench.InMemoryThroughput [directedCount]
  * [broadcastCount]}. Prints figures; asserts nothing.
  */
 public final class InMemoryThroughput {
-  private static final int WINDOW = 8_192;
+  private static final int WINDOW = 65_536;
+  private static final int CAPACITY = 100_000;
   private static final int BROADCAST_RECEIVERS = 3;
   private static final Map<String, Object> KNOWLEDGE = Map.of("value", 42, "text", "hello");
 
@@ -69,7 +70,10 @@ public final class InMemoryThroughput {
 
   private static double directed(long count) throws InterruptedException {
     AtomicLong handled = new AtomicLong();
-    try (Reef reef = Reef.create(InMemoryBackend.create(), ReefOptions.ofDefaults())) {
+    try (Reef reef =
+        Reef.create(
+            InMemoryBackend.builder().mailboxCapacity(CAPACITY).build(),
+            ReefOptions.ofDefaults())) {
       reef.subscribe("receiver", spore -> handled.incrementAndGet());
       long start = System.nanoTime();
       long seen = 0;
@@ -93,7 +97,10 @@ public final class InMemoryThroughput {
 
   private static double broadcast(long count) throws InterruptedException {
     AtomicLong handled = new AtomicLong();
-    try (Reef reef = Reef.create(InMemoryBackend.create(), ReefOptions.ofDefaults())) {
+    try (Reef reef =
+        Reef.create(
+            InMemoryBackend.builder().mailboxCapacity(CAPACITY).build(),
+            ReefOptions.ofDefaults())) {
       for (int a = 0; a < BROADCAST_RECEIVERS; a++) {
         reef.subscribe("listener-" + a, spore -> handled.incrementAndGet());
       }

@@ -1,0 +1,6 @@
+/**
+ * The embedded in-memory backend: {@link dev.reef.memory.InMemoryBackend} on an {@link
+ * dev.reef.memory.InMemoryHub} (mailboxes, overflow policy, dead letters). Several backends on one
+ * hub behave like several processes on one broker.
+ */
+package dev.reef.memory;
