@@ -146,8 +146,13 @@ public final class AmqpBackend implements ReefBackend {
 
   private volatile BackendListener listener = BackendListener.NONE;
   private volatile Connection connection;
+
+  /** Publishing channels; a channel error clears the declared exchanges (one may be gone). */
   private volatile ConfirmingPublisher[] publishers;
+
   private Channel topologyChannel;
+  private Channel probeChannel;
+  private final Object probeLock = new Object();
   private ScheduledExecutorService scheduler;
   private ExecutorService callbacks;
   private CountingExecutor dispatch;
@@ -303,7 +308,7 @@ public final class AmqpBackend implements ReefBackend {
       }
       ConfirmingPublisher[] ps = new ConfirmingPublisher[publisherChannels];
       for (int i = 0; i < ps.length; i++) {
-        ps[i] = new ConfirmingPublisher(c.createChannel(), window);
+        ps[i] = new ConfirmingPublisher(c.createChannel(), window, declaredExchanges::clear);
       }
       publishers = ps;
       synchronized (topologyLock) {
@@ -326,7 +331,7 @@ public final class AmqpBackend implements ReefBackend {
     log.info("connected to {} ({} publishing channels)", maskedUri(), publisherChannels);
   }
 
-  private ConnectionFactory connectionFactory() throws GeneralSecurityException {
+  ConnectionFactory connectionFactory() throws GeneralSecurityException {
     ConnectionFactory f = new ConnectionFactory();
     String scheme =
         uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
@@ -334,8 +339,12 @@ public final class AmqpBackend implements ReefBackend {
     try {
       // Never hand an amqps URI to setUri: it would enable TLS that trusts every certificate.
       f.setUri(tls ? "amqp" + uri.toString().substring(5) : uri.toString());
-    } catch (java.net.URISyntaxException e) {
-      throw new IllegalArgumentException("bad broker URI " + maskedUri() + ": " + e.getMessage());
+    } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+      // amqp-client's messages may quote the user info, password included: do not pass them on.
+      throw new IllegalArgumentException(
+          "bad broker URI "
+              + maskedUri()
+              + " (expected amqp[s]://user:password@host:port/vhost, with '%' escapes)");
     }
     if (tls) {
       if (uri.getPort() == -1) {
@@ -363,8 +372,8 @@ public final class AmqpBackend implements ReefBackend {
    *     not return it); fails with {@link UnknownAgentException} when a directed spore's agent has
    *     no mailbox, {@link PublishException} on a nack, a connection loss before the confirm, a
    *     full confirm window or a confirm timeout, {@link ReefClosedException} after close. An
-   *     already expired spore is not published: it completes normally and is counted {@link
-   *     SporeEvent#EXPIRED}.
+   *     already expired spore reaches no mailbox: it is counted {@link SporeEvent#EXPIRED},
+   *     dead-lettered with reason {@code expired}, and the future completes normally.
    */
   @Override
   public CompletableFuture<Spore> publish(String channel, Spore spore) {
@@ -465,12 +474,42 @@ public final class AmqpBackend implements ReefBackend {
       return CompletableFuture.failedFuture(
           new PublishException("interrupted while waiting for the confirm window", e));
     }
-    ConfirmingPublisher p = ps[(int) (Thread.currentThread().getId() % ps.length)];
+    ConfirmingPublisher p;
+    try {
+      p = publisher(ps, (int) (Thread.currentThread().getId() % ps.length));
+    } catch (IOException | RuntimeException e) {
+      window.release();
+      return CompletableFuture.failedFuture(
+          new PublishException("no publishing channel: " + describe(e), e));
+    }
     CompletableFuture<Boolean> f = p.publish(exchange, routingKey, props, body);
     try {
       return f.whenCompleteAsync((r, e) -> {}, callbacks);
     } catch (RejectedExecutionException e) {
       return f;
+    }
+  }
+
+  /** The publisher of a slot, replaced if a channel-level error closed it for good. */
+  private ConfirmingPublisher publisher(ConfirmingPublisher[] ps, int slot) throws IOException {
+    ConfirmingPublisher p = ps[slot];
+    if (!p.isDead()) {
+      return p;
+    }
+    synchronized (ps) {
+      if (ps[slot] == p) {
+        Connection c = connection;
+        if (c == null) {
+          throw new ReefClosedException("the AMQP backend is closed");
+        }
+        Channel ch = c.createChannel();
+        if (ch == null) {
+          throw new IOException("the broker allows no more channels");
+        }
+        ps[slot] = new ConfirmingPublisher(ch, window, declaredExchanges::clear);
+        log.info("replaced a publishing channel closed by a channel error");
+      }
+      return ps[slot];
     }
   }
 
@@ -631,10 +670,22 @@ public final class AmqpBackend implements ReefBackend {
       return 0;
     }
     long n = 0;
-    synchronized (topologyLock) {
+    // A channel of its own: a passive declare of a deleted queue closes the channel it runs on.
+    synchronized (probeLock) {
       for (AmqpMailbox m : mailboxes.values()) {
         try {
-          n += topology().queueDeclarePassive(m.queue()).getMessageCount();
+          Channel p = probeChannel;
+          if (p == null || !p.isOpen()) {
+            Connection c = connection;
+            if (c == null) {
+              return n;
+            }
+            p = c.createChannel();
+            probeChannel = p;
+          }
+          if (p != null) {
+            n += p.queueDeclarePassive(m.queue()).getMessageCount();
+          }
         } catch (IOException | RuntimeException e) {
           log.debug("cannot read the depth of {}: {}", m.queue(), e.toString());
         }

@@ -34,6 +34,8 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
   private final Semaphore window;
   private final ReentrantLock lock = new ReentrantLock();
   private volatile Epoch epoch = new Epoch();
+  private volatile boolean dead;
+  private final Runnable onChannelError;
 
   /** The outstanding publishes of one incarnation of the channel (sequence numbers restart). */
   private static final class Epoch {
@@ -70,9 +72,11 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
     }
   }
 
-  ConfirmingPublisher(Channel channel, Semaphore window) throws IOException {
+  ConfirmingPublisher(Channel channel, Semaphore window, Runnable onChannelError)
+      throws IOException {
     this.channel = channel;
     this.window = window;
+    this.onChannelError = onChannelError;
     channel.confirmSelect();
     channel.addConfirmListener(this);
     channel.addReturnListener(this);
@@ -99,7 +103,7 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
         return p.done;
       }
       if (e.closed && e.outstanding.remove(seq) != null) {
-        p.fail(lost());
+        p.fail(lost(null));
       }
     } finally {
       lock.unlock();
@@ -164,17 +168,32 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
     }
   }
 
+  /**
+   * The channel or its connection closed: everything unconfirmed fails. A channel-level error (for
+   * example an exchange deleted under us) closes this channel for good, since recovery only follows
+   * connection failures; the backend then replaces the publisher.
+   */
   @Override
   public void shutdownCompleted(ShutdownSignalException cause) {
+    if (!cause.isHardError() && !cause.isInitiatedByApplication()) {
+      dead = true;
+      onChannelError.run();
+    }
     Epoch old = epoch;
     epoch = new Epoch();
     old.closed = true;
+    PublishException error = lost(cause);
     for (Long seq : old.outstanding.keySet()) {
       Pending p = old.outstanding.remove(seq);
       if (p != null) {
-        p.fail(lost());
+        p.fail(error);
       }
     }
+  }
+
+  /** Whether the channel was closed by a channel-level error and will not recover. */
+  boolean isDead() {
+    return dead;
   }
 
   /** Fails publishes that waited longer than the timeout for their confirm. */
@@ -214,9 +233,12 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
     return channel;
   }
 
-  private static PublishException lost() {
+  private static PublishException lost(ShutdownSignalException cause) {
+    String why = cause == null || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")";
     return new PublishException(
-        "the connection was lost before the broker confirmed the message; it may or may not have"
-            + " been delivered");
+        "the channel closed before the broker confirmed the message"
+            + why
+            + "; it may or may not have been delivered",
+        cause);
   }
 }

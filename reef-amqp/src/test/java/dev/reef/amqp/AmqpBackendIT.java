@@ -503,4 +503,52 @@ class AmqpBackendIT {
       assertThat(confirmed).isNotEmpty();
     }
   }
+
+  @Test
+  void aChannelErrorFailsThePublishTypedAndThePublisherRecovers(TestBroker broker)
+      throws Exception {
+    AmqpBackend b = backend(broker, x -> x.publisherChannels(1));
+    List<String> got = new CopyOnWriteArrayList<>();
+    record(b, "bob", got);
+    b.publish(channel, spore("alice", "bob", "before")).join();
+    try (Channel raw = broker.connection().createChannel()) {
+      raw.exchangeDelete("reef." + channel);
+    }
+
+    assertThatThrownBy(() -> b.publish(channel, spore("alice", "bob", "lost")).join())
+        .cause()
+        .isInstanceOf(PublishException.class)
+        .hasMessageContaining("NOT_FOUND");
+    // The exchange is declared again; the deleted exchange took the mailbox's bindings with it.
+    b.declareMailbox(channel, "bob");
+    b.publish(channel, spore("alice", "bob", "after")).join();
+    await().atMost(WAIT).until(() -> got.contains("after"));
+    assertThat(got).containsExactly("before", "after");
+  }
+
+  @Test
+  void quorumMailboxesDeliverAndRetry(TestBroker broker) throws Exception {
+    AmqpBackend b = backend(broker, x -> x.quorumMailboxes(true));
+    List<String> got = new CopyOnWriteArrayList<>();
+    String queue = mailbox("bob");
+    b.consume(
+        channel,
+        "bob",
+        (spore, attempt) -> {
+          if (attempt == 1) {
+            throw new IllegalStateException("first attempt fails");
+          }
+          got.add(text(spore) + "@" + attempt);
+          return CompletableFuture.completedFuture(null);
+        });
+    b.publish(channel, spore("alice", "bob", "q")).join();
+    await().atMost(WAIT).until(() -> got.contains("q@2"));
+    // Declaring it as a classic queue now fails: it really is a quorum queue. (The refusal
+    // closes the raw channel, which is then left to the connection's clean-up.)
+    Channel raw = broker.connection().createChannel();
+    Map<String, Object> classic =
+        Map.of("x-dead-letter-exchange", dlxName, "x-queue-type", "classic");
+    assertThatThrownBy(() -> raw.queueDeclare(queue, true, false, false, classic))
+        .hasStackTraceContaining("inequivalent arg 'x-queue-type'");
+  }
 }

@@ -295,6 +295,27 @@ class AmqpSporeMapperTest {
         .anyMatch(x -> x.type() == AmqpBackendProvider.class);
   }
 
+  @Test
+  void amqpsUsesVerifiedTlsOnPort5671AndAmqpDoesNot() throws Exception {
+    com.rabbitmq.client.ConnectionFactory tls =
+        AmqpBackend.builder().uri("amqps://u:p@broker.example").build().connectionFactory();
+    assertThat(tls.isSSL()).isTrue();
+    assertThat(tls.getPort()).isEqualTo(5671);
+    assertThat(tls.getUsername()).isEqualTo("u");
+    com.rabbitmq.client.ConnectionFactory plain =
+        AmqpBackend.builder().uri("amqp://u:p@broker.example/vh").build().connectionFactory();
+    assertThat(plain.isSSL()).isFalse();
+    assertThat(plain.getPort()).isEqualTo(5672);
+    assertThat(plain.getVirtualHost()).isEqualTo("vh");
+    assertThat(plain.isAutomaticRecoveryEnabled()).isTrue();
+    assertThat(plain.isTopologyRecoveryEnabled()).isTrue();
+    assertThatThrownBy(
+            () -> AmqpBackend.builder().uri("amqp://u:sec:ret@h/").build().connectionFactory())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageNotContaining("sec")
+        .hasMessageNotContaining("ret");
+  }
+
   private void assertMalformed(AMQP.BasicProperties p, String body, String expected) {
     assertThatThrownBy(
             () ->
