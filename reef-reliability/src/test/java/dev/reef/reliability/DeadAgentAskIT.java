@@ -51,11 +51,15 @@ class DeadAgentAskIT {
   @AfterAll
   static void report() {
     LEDGER.report(
-        "asks to a dead agent (mailbox, no consumer) failed with RequestTimeoutException at their "
+        LEDGER.sentCount()
+            + " asks (ask exposes only the answer, so Confirmed is not observable), each failed"
+            + " with its typed error: asks to a dead agent (mailbox, no consumer) failed with"
+            + " RequestTimeoutException at their "
             + ASK_TIMEOUT.toMillis()
             + " ms deadline (latest after "
             + LATEST_TIMEOUT_MS.get()
-            + " ms) and their requests expired into the dead-letter queue; pending asks failed with ReefClosedException "
+            + " ms) and their requests expired into the dead-letter queue; pending asks failed"
+            + " with ReefClosedException "
             + CLOSE_MS.get()
             + " ms after close began; unknown agent failed at once");
   }
