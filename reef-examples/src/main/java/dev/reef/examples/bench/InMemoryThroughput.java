@@ -3,7 +3,9 @@ package dev.reef.examples.bench;
 import dev.reef.Reef;
 import dev.reef.ReefOptions;
 import dev.reef.memory.InMemoryBackend;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * handled spores per second, from the first send to the last handler return.
  *
  * <p>Run: {@code java -Xmx256m -cp ... dev.reef.examples.bench.InMemoryThroughput [directedCount]
- * [broadcastCount]}. Prints figures; asserts nothing.
+ * [broadcastCount] [rounds]}. Prints each round, the median and the best; asserts nothing. On a
+ * shared machine the figures swing with the load; the load average is printed first.
  */
 public final class InMemoryThroughput {
   private static final int WINDOW = 65_536;
@@ -29,38 +32,51 @@ public final class InMemoryThroughput {
   /**
    * Runs the benchmark.
    *
-   * @param args optional: directed spore count (default 5,000,000), broadcast count (default
-   *     1,000,000)
+   * @param args optional: directed spores per round (default 5,000,000), broadcasts per round
+   *     (default 1,000,000), measured rounds (default 5)
    * @throws InterruptedException if interrupted
    */
   public static void main(String[] args) throws InterruptedException {
     long directed = args.length > 0 ? Long.parseLong(args[0]) : 5_000_000L;
     long broadcasts = args.length > 1 ? Long.parseLong(args[1]) : 1_000_000L;
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
     System.out.printf(
         Locale.ROOT,
-        "in-memory throughput: %d processors, max heap %d MiB%n",
+        "in-memory throughput: %d processors, max heap %d MiB, system load average %.1f%n",
         Runtime.getRuntime().availableProcessors(),
-        Runtime.getRuntime().maxMemory() >> 20);
-    for (int round = 1; round <= 3; round++) {
-      double d = directed(round == 1 ? directed / 5 : directed);
-      System.out.printf(
-          Locale.ROOT,
-          "round %d%s: directed   %,12.0f spores/s%n",
-          round,
-          round == 1 ? " (warm-up)" : "",
-          d);
+        Runtime.getRuntime().maxMemory() >> 20,
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    directed(directed / 5); // warm-up
+    double[] d = new double[rounds];
+    for (int r = 0; r < rounds; r++) {
+      d[r] = directed(directed);
+      System.out.printf(Locale.ROOT, "round %d: directed  %,12.0f spores/s%n", r + 1, d[r]);
     }
-    for (int round = 1; round <= 3; round++) {
-      double b = broadcast(round == 1 ? broadcasts / 5 : broadcasts);
+    broadcast(broadcasts / 5); // warm-up
+    double[] b = new double[rounds];
+    for (int r = 0; r < rounds; r++) {
+      b[r] = broadcast(broadcasts);
       System.out.printf(
           Locale.ROOT,
-          "round %d%s: broadcast  %,12.0f broadcasts/s (%,.0f deliveries/s to %d agents)%n",
-          round,
-          round == 1 ? " (warm-up)" : "",
-          b,
-          b * BROADCAST_RECEIVERS,
+          "round %d: broadcast %,12.0f broadcasts/s (%,.0f deliveries/s to %d agents)%n",
+          r + 1,
+          b[r],
+          b[r] * BROADCAST_RECEIVERS,
           BROADCAST_RECEIVERS);
     }
+    Arrays.sort(d);
+    Arrays.sort(b);
+    System.out.printf(
+        Locale.ROOT,
+        "directed spores/s end to end (1 sender, 1 receiving agent): median %,.0f, best %,.0f%n",
+        d[rounds / 2],
+        d[rounds - 1]);
+    System.out.printf(
+        Locale.ROOT,
+        "broadcasts/s (1 sender, %d receiving agents): median %,.0f, best %,.0f%n",
+        BROADCAST_RECEIVERS,
+        b[rounds / 2],
+        b[rounds - 1]);
     Runtime rt = Runtime.getRuntime();
     System.out.printf(
         Locale.ROOT,
