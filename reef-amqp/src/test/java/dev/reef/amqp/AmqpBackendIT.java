@@ -33,6 +33,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -460,12 +461,7 @@ class AmqpBackendIT {
     URI target = URI.create(broker.uri());
     try (TcpProxy proxy =
         new TcpProxy(target.getHost(), target.getPort() == -1 ? 5672 : target.getPort())) {
-      String viaProxy =
-          "amqp://"
-              + (target.getRawUserInfo() == null ? "" : target.getRawUserInfo() + "@")
-              + "127.0.0.1:"
-              + proxy.port()
-              + (target.getRawPath() == null ? "" : target.getRawPath());
+      String viaProxy = viaProxy(target, proxy);
       AmqpBackend b =
           backend(broker, x -> x.uri(viaProxy).recoveryInterval(Duration.ofMillis(200)));
       Set<String> got = ConcurrentHashMap.newKeySet();
@@ -550,5 +546,57 @@ class AmqpBackendIT {
         Map.of("x-dead-letter-exchange", dlxName, "x-queue-type", "classic");
     assertThatThrownBy(() -> raw.queueDeclare(queue, true, false, false, classic))
         .hasStackTraceContaining("inequivalent arg 'x-queue-type'");
+  }
+
+  @Test
+  void aFullConfirmWindowFailsTypedAndConfirmsThatNeverComeFailAfterTheTimeout(TestBroker broker)
+      throws Exception {
+    URI target = URI.create(broker.uri());
+    try (TcpProxy proxy =
+        new TcpProxy(target.getHost(), target.getPort() == -1 ? 5672 : target.getPort())) {
+      AmqpBackend b =
+          backend(
+              broker,
+              x ->
+                  x.uri(viaProxy(target, proxy))
+                      .publisherChannels(1)
+                      .confirmWindow(3)
+                      .publishTimeout(Duration.ofMillis(300))
+                      .confirmTimeout(Duration.ofSeconds(1)));
+      b.declareMailbox(channel, "bob");
+      mailbox("bob");
+      proxy.pauseDownstream(); // the broker's confirms are held back
+
+      List<CompletableFuture<Spore>> inWindow = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        inWindow.add(b.publish(channel, spore("alice", "bob", "w" + i)));
+      }
+      CompletableFuture<Spore> overflow = b.publish(channel, spore("alice", "bob", "overflow"));
+      assertThat(overflow).isCompletedExceptionally();
+      assertThatThrownBy(overflow::join)
+          .cause()
+          .isInstanceOf(PublishException.class)
+          .hasMessageContaining("confirm window");
+      // None of the three is forgotten: each fails once its confirm is overdue.
+      await().atMost(WAIT).until(() -> inWindow.stream().allMatch(CompletableFuture::isDone));
+      for (CompletableFuture<Spore> f : inWindow) {
+        assertThatThrownBy(f::join)
+            .cause()
+            .isInstanceOf(PublishException.class)
+            .hasMessageContaining("no publisher confirm");
+      }
+
+      proxy.resumeDownstream();
+      assertThat(b.publish(channel, spore("alice", "bob", "after")).get(10, TimeUnit.SECONDS))
+          .isNotNull();
+    }
+  }
+
+  private static String viaProxy(URI target, TcpProxy proxy) {
+    return "amqp://"
+        + (target.getRawUserInfo() == null ? "" : target.getRawUserInfo() + "@")
+        + "127.0.0.1:"
+        + proxy.port()
+        + (target.getRawPath() == null ? "" : target.getRawPath());
   }
 }

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A loopback TCP proxy for fault tests: clients connect to {@link #port()}, bytes are copied to and
@@ -21,6 +22,7 @@ public final class TcpProxy implements AutoCloseable {
   private final int targetPort;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final Thread acceptor;
+  private volatile boolean downstreamPaused;
 
   /**
    * Starts a proxy on an ephemeral loopback port.
@@ -69,15 +71,28 @@ public final class TcpProxy implements AutoCloseable {
         upstream.setTcpNoDelay(true);
         sockets.add(client);
         sockets.add(upstream);
-        pump(client, upstream);
-        pump(upstream, client);
+        pump(client, upstream, false);
+        pump(upstream, client, true);
       } catch (IOException e) {
         // server closed, or the target refused: the client sees a closed socket
       }
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  /**
+   * Holds back everything the target sends to clients (for example publisher confirms) until {@link
+   * #resumeDownstream()}; the connections stay open.
+   */
+  public void pauseDownstream() {
+    downstreamPaused = true;
+  }
+
+  /** Lets held-back bytes flow to the clients again. */
+  public void resumeDownstream() {
+    downstreamPaused = false;
+  }
+
+  private void pump(Socket from, Socket to, boolean downstream) {
     Thread t =
         new Thread(
             () -> {
@@ -86,6 +101,9 @@ public final class TcpProxy implements AutoCloseable {
                   OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
+                  while (downstream && downstreamPaused && !to.isClosed()) {
+                    LockSupport.parkNanos(1_000_000);
+                  }
                   out.write(buf, 0, n);
                 }
               } catch (IOException e) {
