@@ -6,6 +6,7 @@ import dev.reef.ReefOptions;
 import dev.reef.Spore;
 import dev.reef.SporeType;
 import dev.reef.reliability.support.Brokers;
+import dev.reef.reliability.support.Paced;
 import dev.reef.reliability.support.Reefs;
 import dev.reef.reliability.support.RetryingPublisher;
 import java.time.Duration;
@@ -14,15 +15,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A child-JVM producer: for {@code seconds} it sends directed spores {@code <prefix>-<seq>} from
  * {@code from} to {@code to} on {@code channel} at {@code rate} per second, with at most {@code
  * inflight} unconfirmed, republishing (same id) any whose publish fails, up to 20 attempts. Reports
  * {@code P <confirmed>} each second, {@code GAVEUP <id>} for a spore never confirmed, and finally
- * {@code DONE sent=<attempts> confirmed=<n> failures=<n> count=<spores>}; spores {@code 0..count-1}
- * not reported as given up were confirmed.
+ * {@code DONE sent=<attempts> confirmed=<n> failures=<n> count=<spores> settled=<true|false>}; with
+ * {@code settled=true}, spores {@code 0..count-1} not reported as given up were confirmed.
+ * Arguments ({@code key=value}): {@code channel}, {@code from}, {@code to}, {@code prefix}, {@code
+ * seconds} (default 10), {@code rate} (default 500), {@code inflight} (default 256), {@code
+ * padBytes} (default 256), {@code dlx}/{@code dlq}; the broker comes from {@code REEF_AMQP_URI}.
  */
 public final class ProducerAgent {
   private static final int MAX_ATTEMPTS = 20;
@@ -83,29 +86,19 @@ public final class ProducerAgent {
     timer.scheduleAtFixedRate(() -> ChildIo.emit("P " + confirmed.get()), 1, 1, TimeUnit.SECONDS);
     ChildIo.emit("READY");
 
-    long start = System.nanoTime();
-    long end = start + TimeUnit.SECONDS.toNanos(seconds);
-    long intervalNanos = TimeUnit.SECONDS.toNanos(1) / Math.max(1, rate);
-    long seq = 0;
-    while (true) {
-      long due = start + seq * intervalNanos;
-      if (due >= end) {
-        break;
-      }
-      long wait;
-      while ((wait = due - System.nanoTime()) > 0) {
-        LockSupport.parkNanos(wait);
-      }
-      publisher.publish(
-          Spore.builder()
-              .id(prefix + "-" + seq)
-              .type(SporeType.KNOWLEDGE)
-              .fromAgent(from)
-              .toAgent(to)
-              .knowledge(Map.of("seq", seq, "pad", pad))
-              .build());
-      seq++;
-    }
+    long count = seconds * rate;
+    Paced.run(
+        count,
+        rate,
+        seq ->
+            publisher.publish(
+                Spore.builder()
+                    .id(prefix + "-" + seq)
+                    .type(SporeType.KNOWLEDGE)
+                    .fromAgent(from)
+                    .toAgent(to)
+                    .knowledge(Map.of("seq", seq, "pad", pad))
+                    .build()));
     boolean settled = publisher.awaitSettled(Duration.ofSeconds(120));
     publisher.close();
     timer.shutdownNow();
@@ -117,7 +110,7 @@ public final class ProducerAgent {
             + " failures="
             + failures.get()
             + " count="
-            + seq
+            + count
             + " settled="
             + settled);
     reef.close(Duration.ofSeconds(10));
