@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Connection loss: producer and consumer reach the broker through a loopback TCP proxy that cuts
- * every connection three times while spores flow. Recovery must be automatic (no code in the test
+ * every connection three times while spores flow, the last time refusing reconnections for a while
+ * (until each reef has failed to reconnect twice). Recovery must be automatic (no code in the test
  * reconnects anything), the consumer must resume, and every confirmed spore must be delivered.
  */
 @ExtendWith(RabbitMqBroker.class)
@@ -70,7 +71,19 @@ class ConnectionLossIT {
             await()
                 .atMost(Duration.ofSeconds(60))
                 .until(() -> ledger.confirmedCount() >= threshold);
-            assertThat(proxy.cutAll()).as("connections cut at cut %d", cut).isPositive();
+            if (cut < CUTS) {
+              assertThat(proxy.cutAll()).as("connections cut at cut %d", cut).isPositive();
+            } else {
+              // The last outage lasts: reconnection attempts are refused until each reef has
+              // failed to reconnect at least twice; recovery must keep trying.
+              int refusedBefore = proxy.connectionsRefused();
+              proxy.refuse(true);
+              assertThat(proxy.cutAll()).as("connections cut at cut %d", cut).isPositive();
+              await()
+                  .atMost(Duration.ofSeconds(60))
+                  .until(() -> proxy.connectionsRefused() >= refusedBefore + 4);
+              proxy.refuse(false);
+            }
           }
           await().atMost(Duration.ofSeconds(90)).until(producing::isDone);
           assertThat(producing).isCompleted();
@@ -93,7 +106,9 @@ class ConnectionLossIT {
             .isGreaterThanOrEqualTo(connectionsBefore + 2 * CUTS);
         ledger.report(
             CUTS
-                + " cuts of all connections; "
+                + " cuts of all connections (the last one refusing "
+                + proxy.connectionsRefused()
+                + " reconnection attempts); "
                 + (proxy.connectionsAccepted() - connectionsBefore)
                 + " reconnections; "
                 + ledger.sendFailureCount()

@@ -32,6 +32,7 @@ public final class TcpProxy implements AutoCloseable {
   private final AtomicBoolean refusing = new AtomicBoolean();
   private final AtomicInteger accepted = new AtomicInteger();
   private final AtomicInteger cuts = new AtomicInteger();
+  private final AtomicInteger refused = new AtomicInteger();
   private final AtomicLong bytes = new AtomicLong();
   private volatile boolean closed;
 
@@ -69,6 +70,11 @@ public final class TcpProxy implements AutoCloseable {
   /** Connections accepted and forwarded so far (refused ones are not counted). */
   public int connectionsAccepted() {
     return accepted.get();
+  }
+
+  /** Connections accepted and closed at once while {@link #refuse(boolean) refusing}. */
+  public int connectionsRefused() {
+    return refused.get();
   }
 
   /** How many times {@link #cutAll()} cut at least one connection. */
@@ -134,6 +140,7 @@ public final class TcpProxy implements AutoCloseable {
         continue;
       }
       if (refusing.get()) {
+        refused.incrementAndGet();
         closeQuietly(client, true);
         continue;
       }

@@ -93,6 +93,7 @@ class TcpProxyTest {
         assertThat(roundTrip(s, 'k')).isEqualTo('k');
       }
       assertThat(proxy.connectionsAccepted()).isEqualTo(1);
+      assertThat(proxy.connectionsRefused()).isEqualTo(1);
     }
   }
 
