@@ -145,6 +145,22 @@ class DefaultReefTest {
   }
 
   @Test
+  void handlerMayAskAnotherAgentOfTheSameReefAndWaitForTheAnswer() {
+    reef.subscribe("carol", s -> reef.reply(s, "carol", Map.of("fact", 7)));
+    reef.subscribe(
+        "bob",
+        s -> {
+          Spore fact = reef.ask("bob", "carol", null, WAIT).join(); // blocks bob's mailbox
+          reef.reply(s, "bob", Map.of("answer", fact.knowledge().get("fact")));
+        });
+
+    Spore answer = reef.ask("alice", "bob", null, WAIT).join();
+
+    assertThat(answer.knowledge()).isEqualTo(Map.of("answer", 7));
+    assertThat(reef.stats().agent(reef.name(), "bob", SporeEvent.HANDLED)).isEqualTo(2);
+  }
+
+  @Test
   void lateResponseToAnEndedAskIsCountedAndNotHandedToHandlers() {
     List<Spore> requests = new CopyOnWriteArrayList<>();
     reef.subscribe("bob", requests::add);

@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
 final class ConsumerSlot implements MailboxSubscription, Runnable {
   static final int BATCH = 256;
 
-  /** Polls before parking idle, to catch a steady stream without a wake-up per spore. */
-  static final int SPIN = 64;
+  /** How long an emptied slot polls before parking, to follow a steady stream without wake-ups. */
+  static final long SPIN_NANOS = 10_000L;
 
   /** An unsettled delivery whose stage is still open; identity matters. */
   static final class Pending {
@@ -79,7 +79,14 @@ final class ConsumerSlot implements MailboxSubscription, Runnable {
 
   @Override
   public void run() {
-    for (int budget = BATCH; budget > 0; budget--) {
+    for (int budget = BATCH; ; budget--) {
+      if (budget == 0) {
+        if (backend.othersWaiting()) {
+          schedule(); // let other mailboxes have this worker
+          return;
+        }
+        budget = BATCH;
+      }
       if (pendingCount.get() >= prefetch) {
         waitingForRoom.set(true);
         if (pendingCount.get() >= prefetch) {
@@ -89,8 +96,11 @@ final class ConsumerSlot implements MailboxSubscription, Runnable {
           return; // a completion already rescheduled this slot
         }
       }
-      for (int i = 0; i < SPIN && mailbox.looksEmpty(); i++) {
-        Thread.onSpinWait();
+      if (mailbox.looksEmpty()) {
+        long until = System.nanoTime() + SPIN_NANOS;
+        while (mailbox.looksEmpty() && System.nanoTime() - until < 0) {
+          Thread.onSpinWait();
+        }
       }
       Object entry = mailbox.take(this);
       if (entry == null) {
@@ -100,7 +110,6 @@ final class ConsumerSlot implements MailboxSubscription, Runnable {
         return;
       }
     }
-    schedule();
   }
 
   @Override

@@ -331,6 +331,11 @@ public final class InMemoryBackend implements ReefBackend {
     }
   }
 
+  /** Whether other slots wait for a worker (then a busy slot yields after a batch). */
+  boolean othersWaiting() {
+    return !workers.getQueue().isEmpty();
+  }
+
   void detach(ConsumerSlot slot) {
     slot.mailbox.detach(slot);
     slots.remove(slot.mailbox, slot);
