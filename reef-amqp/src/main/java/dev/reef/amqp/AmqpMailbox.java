@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
   private static final Logger log = LoggerFactory.getLogger(AmqpMailbox.class);
+  private static final Duration RESUBSCRIBE_DELAY = Duration.ofSeconds(1);
 
   private final AmqpBackend backend;
   private final String channelName;
@@ -331,9 +332,31 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
 
   @Override
   public void handleCancel(String tag) {
-    log.warn("the broker cancelled the consumer of mailbox {} (queue deleted?)", queue);
-    closed.set(true);
-    backend.unregister(this);
+    if (closed.get()) {
+      return;
+    }
+    log.warn(
+        "the broker cancelled the consumer of mailbox {} (queue deleted?); declaring it again",
+        queue);
+    backend.schedule(this::resubscribe, RESUBSCRIBE_DELAY);
+  }
+
+  /**
+   * After the broker cancelled this consumer (its queue was deleted), declares the mailbox again
+   * and consumes it, retrying until it works or the subscription is closed.
+   */
+  private void resubscribe() {
+    if (closed.get() || !getChannel().isOpen()) {
+      return;
+    }
+    try {
+      backend.declareMailbox(channelName, agent);
+      consumerTag = getChannel().basicConsume(queue, false, this);
+      log.info("consuming mailbox {} again", queue);
+    } catch (IOException | RuntimeException e) {
+      log.warn("cannot consume mailbox {} again yet: {}", queue, e.toString());
+      backend.schedule(this::resubscribe, RESUBSCRIBE_DELAY);
+    }
   }
 
   @Override

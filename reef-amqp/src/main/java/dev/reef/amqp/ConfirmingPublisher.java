@@ -101,6 +101,14 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
         e.outstanding.remove(seq);
         p.fail(new PublishException("publish to exchange '" + exchange + "' failed: " + ex, ex));
         return p.done;
+      } catch (RuntimeException ex) {
+        // The client refused the message after numbering it (for example headers larger than a
+        // frame): the broker's confirm numbers no longer match ours on this channel. Fail this
+        // publish and everything outstanding, and retire the channel; the backend replaces it.
+        e.outstanding.remove(seq);
+        p.fail(new PublishException("the client refused the message: " + ex, ex));
+        retire(e, ex);
+        return p.done;
       }
       if (e.closed && e.outstanding.remove(seq) != null) {
         p.fail(lost(null));
@@ -191,7 +199,33 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
     }
   }
 
-  /** Whether the channel was closed by a channel-level error and will not recover. */
+  private void retire(Epoch e, RuntimeException cause) {
+    dead = true;
+    onChannelError.run();
+    e.closed = true;
+    PublishException error =
+        new PublishException(
+            "the publishing channel was retired after a client error ("
+                + cause
+                + "); the message may or may not have been delivered",
+            cause);
+    for (Long seq : e.outstanding.keySet()) {
+      Pending p = e.outstanding.remove(seq);
+      if (p != null) {
+        p.fail(error);
+      }
+    }
+    try {
+      channel.abort();
+    } catch (IOException | RuntimeException ignored) {
+      // closing anyway
+    }
+  }
+
+  /**
+   * Whether the channel was closed by a channel-level error, or retired after a client error, and
+   * will not recover.
+   */
   boolean isDead() {
     return dead;
   }

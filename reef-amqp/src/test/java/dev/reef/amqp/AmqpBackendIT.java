@@ -592,6 +592,48 @@ class AmqpBackendIT {
     }
   }
 
+  @Test
+  void aMailboxDeletedUnderItsConsumerIsDeclaredAgainAndConsumed(TestBroker broker)
+      throws Exception {
+    AmqpBackend b = backend(broker);
+    List<String> got = new CopyOnWriteArrayList<>();
+    String queue = mailbox("bob");
+    record(b, "bob", got);
+    b.publish(channel, spore("alice", "bob", "one")).join();
+    await().atMost(WAIT).until(() -> got.contains("one"));
+    try (Channel raw = broker.connection().createChannel()) {
+      raw.queueDelete(queue);
+    }
+    // Until the consumer has declared its mailbox again, the agent is unknown.
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .until(() -> b.publish(channel, spore("alice", "bob", "two")).join() != null);
+    await().atMost(WAIT).until(() -> got.contains("two"));
+    assertThat(got).containsExactly("one", "two");
+  }
+
+  @Test
+  void aMessageTheClientRefusesFailsTypedWithoutShiftingOtherConfirms(TestBroker broker)
+      throws Exception {
+    AmqpBackend b = backend(broker, x -> x.publisherChannels(1));
+    List<String> got = new CopyOnWriteArrayList<>();
+    record(b, "bob", got);
+    // Metadata travels in a header: 300 KB of it cannot fit in one 128 KiB frame.
+    Spore huge =
+        spore("alice", "bob", "huge").toBuilder()
+            .metadata(Map.of("big", "m".repeat(300_000)))
+            .build();
+    assertThatThrownBy(() -> b.publish(channel, huge).join())
+        .cause()
+        .isInstanceOf(PublishException.class);
+    for (int i = 0; i < 3; i++) {
+      b.publish(channel, spore("alice", "bob", "ok" + i)).get(10, TimeUnit.SECONDS);
+    }
+    await().atMost(WAIT).until(() -> got.size() == 3);
+    assertThat(got).containsExactly("ok0", "ok1", "ok2");
+  }
+
   private static String viaProxy(URI target, TcpProxy proxy) {
     return "amqp://"
         + (target.getRawUserInfo() == null ? "" : target.getRawUserInfo() + "@")
