@@ -10,7 +10,7 @@ import com.rabbitmq.client.LongString;
 import dev.reef.Spore;
 import dev.reef.SporeType;
 import dev.reef.SporeValidationException;
-import java.io.IOException;
+import dev.reef.codec.SporeCodec;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The whole spore ↔ AMQP message mapping of DESIGN §4, in one place so that it can be tested
@@ -69,6 +70,8 @@ final class AmqpSporeMapper {
 
   private static final DateTimeFormatter PRAVAL_TIME =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
+
+  private static final SporeCodec CODEC = SporeCodec.ofDefaults();
 
   private final ObjectMapper json =
       JsonMapper.builder()
@@ -166,7 +169,7 @@ final class AmqpSporeMapper {
     putIfPresent(h, H_IDEMPOTENCY, s.idempotencyKey());
     try {
       if (!s.metadata().isEmpty()) {
-        h.put(H_METADATA, json.writeValueAsString(s.metadata()));
+        h.put(H_METADATA, new String(CODEC.encodeKnowledge(s.metadata()), StandardCharsets.UTF_8));
       }
       if (!s.knowledgeReferences().isEmpty()) {
         h.put(H_KNOWLEDGE_REFS, json.writeValueAsString(s.knowledgeReferences()));
@@ -200,31 +203,42 @@ final class AmqpSporeMapper {
   }
 
   private byte[] body(Spore s, HeaderLayout layout) {
-    try {
-      boolean hasRefs = !s.knowledgeReferences().isEmpty() || !s.dataReferences().isEmpty();
-      boolean hasMeta = !s.metadata().isEmpty();
-      if (layout == HeaderLayout.REEF) {
-        // References and metadata as JSON headers: set on the properties' header map.
-        return json.writeValueAsBytes(s.knowledge());
-      }
-      if (!hasRefs && !hasMeta) {
-        return json.writeValueAsBytes(s.knowledge());
-      }
-      // Praval's v2 envelope carries the references; metadata rides along (Praval ignores it).
-      Map<String, Object> env = new LinkedHashMap<>();
-      env.put(PRAVAL_ENVELOPE, "2.0");
-      env.put("knowledge", s.knowledge());
-      env.put("payload", s.knowledge());
-      env.put("content_parts", List.of());
-      env.put("knowledge_references", s.knowledgeReferences());
-      env.put("data_references", s.dataReferences());
-      if (hasMeta) {
-        env.put("metadata", s.metadata());
-      }
-      return json.writeValueAsBytes(env);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialize the knowledge of " + s, e);
+    if (layout == HeaderLayout.REEF) {
+      // References and metadata as JSON headers: set on the properties' header map.
+      return CODEC.encodeKnowledge(s.knowledge());
     }
+    Map<String, Object> meta = s.metadata();
+    Map<String, Object> plainMeta = new LinkedHashMap<>(meta);
+    plainMeta.remove(SporeCodec.PRAVAL_PAYLOAD_KEY);
+    plainMeta.remove(SporeCodec.PRAVAL_CONTENT_PARTS_KEY);
+    boolean needsEnvelope =
+        !s.knowledgeReferences().isEmpty()
+            || !s.dataReferences().isEmpty()
+            || meta.containsKey(SporeCodec.PRAVAL_PAYLOAD_KEY)
+            || meta.containsKey(SporeCodec.PRAVAL_CONTENT_PARTS_KEY)
+            || !plainMeta.isEmpty()
+            // plain knowledge holding the envelope marker would be misread by Praval
+            || (s.knowledge() != null && s.knowledge().containsKey(PRAVAL_ENVELOPE));
+    if (!needsEnvelope) {
+      return CODEC.encodeKnowledge(s.knowledge());
+    }
+    // Praval's v2 envelope carries the references and Praval's payload and content parts (kept in
+    // metadata by the JSON codec); Reef's own metadata rides along (Praval ignores it).
+    Map<String, Object> env = new LinkedHashMap<>();
+    env.put(PRAVAL_ENVELOPE, "2.0");
+    env.put("knowledge", s.knowledge());
+    env.put(
+        "payload",
+        meta.containsKey(SporeCodec.PRAVAL_PAYLOAD_KEY)
+            ? meta.get(SporeCodec.PRAVAL_PAYLOAD_KEY)
+            : s.knowledge());
+    env.put("content_parts", meta.getOrDefault(SporeCodec.PRAVAL_CONTENT_PARTS_KEY, List.of()));
+    env.put("knowledge_references", s.knowledgeReferences());
+    env.put("data_references", s.dataReferences());
+    if (!plainMeta.isEmpty()) {
+      env.put("metadata", plainMeta);
+    }
+    return CODEC.encodeKnowledge(env);
   }
 
   /**
@@ -304,18 +318,14 @@ final class AmqpSporeMapper {
     List<String> knowledgeRefs = jsonListHeader(headers, H_KNOWLEDGE_REFS);
     List<String> dataRefs = jsonListHeader(headers, H_DATA_REFS);
 
-    Object parsed;
+    Map<String, Object> knowledge;
     try {
-      parsed = json.readValue(body, Object.class);
-    } catch (IOException e) {
-      throw new MalformedMessageException("body is not JSON: " + firstLine(e.getMessage()), e);
-    }
-    if (parsed != null && !(parsed instanceof Map)) {
+      knowledge = CODEC.decodeKnowledge(body);
+    } catch (SporeValidationException e) {
+      String problem = e.getMessage().substring(e.field().length() + 2);
       throw new MalformedMessageException(
-          "body must be a JSON object or null, was a " + jsonKind(parsed));
+          ("json".equals(e.field()) ? "body is not JSON: " : "body ") + problem, e);
     }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> knowledge = (Map<String, Object>) parsed;
     if (knowledge != null
         && "2.0".equals(String.valueOf(knowledge.get(PRAVAL_ENVELOPE)))
         && knowledge.containsKey("knowledge")) {
@@ -330,12 +340,12 @@ final class AmqpSporeMapper {
       knowledgeRefs = merge(knowledgeRefs, stringList(env.get("knowledge_references")));
       dataRefs = merge(dataRefs, stringList(env.get("data_references")));
       Object payload = env.get("payload");
-      if (payload != null && !payload.equals(inner)) {
-        metadata.put("praval_payload", payload);
+      if (env.containsKey("payload") && !Objects.equals(payload, inner)) {
+        metadata.put(SporeCodec.PRAVAL_PAYLOAD_KEY, payload);
       }
       Object parts = env.get("content_parts");
-      if (parts instanceof Collection && !((Collection<?>) parts).isEmpty()) {
-        metadata.put("praval_content_parts", parts);
+      if (parts != null && !(parts instanceof Collection && ((Collection<?>) parts).isEmpty())) {
+        metadata.put(SporeCodec.PRAVAL_CONTENT_PARTS_KEY, parts);
       }
       Object envMeta = env.get("metadata");
       if (envMeta instanceof Map) {
@@ -551,30 +561,6 @@ final class AmqpSporeMapper {
 
   private static String orEmpty(String s) {
     return s == null ? "" : s;
-  }
-
-  private static String jsonKind(Object o) {
-    if (o instanceof Collection) {
-      return "array";
-    }
-    if (o instanceof String) {
-      return "string";
-    }
-    if (o instanceof Number) {
-      return "number";
-    }
-    if (o instanceof Boolean) {
-      return "boolean";
-    }
-    return o.getClass().getSimpleName();
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "";
-    }
-    int nl = s.indexOf('\n');
-    return abbreviate(nl < 0 ? s : s.substring(0, nl));
   }
 
   static String abbreviate(String s) {

@@ -90,6 +90,11 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
   CompletableFuture<Boolean> publish(
       String exchange, String routingKey, AMQP.BasicProperties props, byte[] body) {
     Pending p = new Pending(props.getMessageId(), window);
+    PublishException tooLarge = checkHeaderFrame(props);
+    if (tooLarge != null) {
+      p.fail(tooLarge);
+      return p.done;
+    }
     lock.lock();
     try {
       Epoch e = epoch;
@@ -117,6 +122,56 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
       lock.unlock();
     }
     return p.done;
+  }
+
+  /**
+   * The properties and headers of a message must fit in one frame (the negotiated frame_max, 128
+   * KiB on RabbitMQ by default). The client refuses a larger one only after it has numbered the
+   * publish, which would shift every later publisher confirm on this channel, so it is checked
+   * first: exactly (by serializing the properties) when the headers might be large, which a cheap
+   * estimate decides.
+   *
+   * @return the failure, or null if the message fits
+   */
+  private PublishException checkHeaderFrame(AMQP.BasicProperties props) {
+    Map<String, Object> headers = props.getHeaders();
+    int frameMax = channel.getConnection().getFrameMax();
+    if (headers == null || frameMax <= 0 || roughBytes(headers) < frameMax / 2) {
+      return null;
+    }
+    try {
+      int size = props.toFrame(channel.getChannelNumber(), 0).size();
+      if (size <= frameMax) {
+        return null;
+      }
+      return new PublishException(
+          "the message properties and headers take "
+              + size
+              + " bytes, more than the broker's frame size of "
+              + frameMax
+              + " bytes (keep metadata and references small)");
+    } catch (IOException e) {
+      return new PublishException("cannot serialize the message properties: " + e, e);
+    }
+  }
+
+  /** An upper estimate of a header table's size for plain string and scalar values. */
+  private static long roughBytes(Map<String, Object> headers) {
+    long n = 0;
+    for (Map.Entry<String, Object> e : headers.entrySet()) {
+      Object v = e.getValue();
+      n += e.getKey().length() + 16;
+      if (v instanceof String) {
+        n += 3L * ((String) v).length();
+      } else if (v instanceof com.rabbitmq.client.LongString) {
+        n += ((com.rabbitmq.client.LongString) v).length();
+      } else if (v instanceof byte[]) {
+        n += ((byte[]) v).length;
+      } else if (v instanceof Map || v instanceof java.util.Collection || v instanceof Object[]) {
+        return Long.MAX_VALUE; // nested tables and arrays: measure exactly
+      }
+    }
+    return n;
   }
 
   @Override

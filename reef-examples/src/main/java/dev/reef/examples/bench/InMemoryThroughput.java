@@ -48,10 +48,12 @@ public final class InMemoryThroughput {
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     directed(directed / 5); // warm-up
     double[] d = new double[rounds];
+    long cpuBefore = processCpuNanos();
     for (int r = 0; r < rounds; r++) {
       d[r] = directed(directed);
       System.out.printf(Locale.ROOT, "round %d: directed  %,12.0f spores/s%n", r + 1, d[r]);
     }
+    long cpuPerSpore = (processCpuNanos() - cpuBefore) / (directed * rounds);
     broadcast(broadcasts / 5); // warm-up
     double[] b = new double[rounds];
     for (int r = 0; r < rounds; r++) {
@@ -73,6 +75,10 @@ public final class InMemoryThroughput {
         d[rounds - 1]);
     System.out.printf(
         Locale.ROOT,
+        "process CPU per directed spore (all threads, sender + receiver + GC): %,d ns%n",
+        cpuPerSpore);
+    System.out.printf(
+        Locale.ROOT,
         "broadcasts/s (1 sender, %d receiving agents): median %,.0f, best %,.0f%n",
         BROADCAST_RECEIVERS,
         b[rounds / 2],
@@ -82,6 +88,14 @@ public final class InMemoryThroughput {
         Locale.ROOT,
         "heap in use at the end: %d MiB%n",
         (rt.totalMemory() - rt.freeMemory()) >> 20);
+  }
+
+  private static long processCpuNanos() {
+    java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean) {
+      return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
+    }
+    return 0;
   }
 
   private static double directed(long count) throws InterruptedException {
