@@ -42,6 +42,7 @@ final class DefaultReef implements Reef {
   private final ConcurrentHashMap<String, PendingReply> pending = new ConcurrentHashMap<>();
   private final Map<String, Boolean> recentRequests;
   private final ConcurrentHashMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+  private final LogThrottle sendFailureLog = new LogThrottle(Duration.ofSeconds(5));
   private final ScheduledThreadPoolExecutor timers;
   private final DefaultChannel defaultChannel;
   private final boolean authorizing;
@@ -273,14 +274,21 @@ final class DefaultReef implements Reef {
             ? t.getCause()
             : t;
     stats.count(SporeEvent.SEND_FAILED, channel, spore.fromAgent());
-    LOG.warn(
-        "publishing spore {} ({}) from '{}' to '{}' on '{}' failed: {}",
-        spore.id(),
-        spore.type().wireName(),
-        spore.fromAgent(),
-        spore.isDirected() ? spore.toAgent() : "*",
-        channel,
-        cause.toString());
+    long suppressed =
+        sendFailureLog.admit(channel + ' ' + cause.getClass().getName(), System.nanoTime());
+    if (suppressed >= 0) {
+      LOG.warn(
+          "publishing spore {} ({}) from '{}' to '{}' on '{}' failed: {}{}",
+          spore.id(),
+          spore.type().wireName(),
+          spore.fromAgent(),
+          spore.isDirected() ? spore.toAgent() : "*",
+          channel,
+          cause.toString(),
+          suppressed == 0 ? "" : " (" + suppressed + " similar failures not logged before this)");
+    } else if (LOG.isDebugEnabled()) {
+      LOG.debug("publishing spore {} on '{}' failed: {}", spore.id(), channel, cause.toString());
+    }
   }
 
   // ---- subscriptions ----

@@ -157,7 +157,13 @@ class DefaultReefTest {
     Spore answer = reef.ask("alice", "bob", null, WAIT).join();
 
     assertThat(answer.knowledge()).isEqualTo(Map.of("answer", 7));
-    assertThat(reef.stats().agent(reef.name(), "bob", SporeEvent.HANDLED)).isEqualTo(2);
+    // bob's handler is still returning when alice's ask completes: wait for it to settle.
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(reef.stats().agent(reef.name(), "bob", SporeEvent.HANDLED))
+                    .isEqualTo(2));
   }
 
   @Test

@@ -28,6 +28,11 @@ final class CountingExecutor extends ThreadPoolExecutor {
       super.execute(command);
     } catch (RejectedExecutionException e) {
       pending.decrementAndGet();
+      if (isShutdown()) {
+        // The backend is closing: the connection is (being) closed, so whatever this task would
+        // have dispatched is unacknowledged and the broker requeues it. Nothing is lost.
+        return;
+      }
       throw e;
     }
   }
