@@ -413,6 +413,18 @@ public final class BenchmarkMain {
           "msg/s");
       measure(
           "warm-up reef", new Series(true), () -> reefSide.throughput(s.warmupMessages()), "msg/s");
+      // A paced warm-up of each side, not counted: the first paced seconds carry JIT and
+      // connection warm-up in their tail.
+      latencyRound(
+          "warm-up raw",
+          new Series(false),
+          new Series(false),
+          () -> rawSide.latency(s.latencyRate(), 2));
+      latencyRound(
+          "warm-up reef",
+          new Series(false),
+          new Series(false),
+          () -> reefSide.latency(s.latencyRate(), 2));
       int rounds = Math.min(3, s.rounds());
       for (int r = 1; r <= rounds; r++) {
         System.out.println(" round " + r);
@@ -462,7 +474,7 @@ public final class BenchmarkMain {
       p99.add(l.p99Ms());
       System.out.printf(
           Locale.ROOT,
-          "  %-6s p50 %.3f ms  p99 %.3f ms  max %.3f ms  (%d samples, %,.0f/s)%n",
+          "  %-12s p50 %.3f ms  p99 %.3f ms  max %.3f ms  (%d samples, %,.0f/s)%n",
           label,
           l.p50Ms(),
           l.p99Ms(),
