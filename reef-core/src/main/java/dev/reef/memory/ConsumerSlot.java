@@ -2,6 +2,7 @@ package dev.reef.memory;
 
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxSubscription;
+import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,9 +15,24 @@ import java.util.concurrent.atomic.AtomicReference;
  * most and never stalls other mailboxes. A delivery whose stage is still open (an asynchronous
  * handler) stays unsettled while the slot goes on, up to {@code prefetch} such deliveries at once.
  * After {@link #BATCH} deliveries in a row the slot yields its worker to other mailboxes.
+ *
+ * <p>Like an AMQP consumer's prefetch, the slot takes up to {@link #TAKE} entries from the mailbox
+ * per acquisition of the mailbox's monitor (fewer when several consumers share the mailbox, and
+ * never more than the prefetch has room for beside unsettled asynchronous deliveries) into a
+ * slot-local buffer and hands them out one by one, so the publisher and the consumer contend on the
+ * monitor once per batch instead of once per spore. The batch is taken in priority order, but an
+ * entry already in the buffer is delivered before a higher-priority spore (or a retry) that reaches
+ * the mailbox later: priority reordering applies to the mailbox, not within one buffered batch.
+ * Buffered entries count in the backlog and as unsettled; when the slot is closed or detached, the
+ * entries not yet handed out go back to the front of the mailbox in their original order. The
+ * buffer and the hand-off of an entry to {@link #current} are guarded by the slot's buffer lock,
+ * used only by the slot's thread and by close/detach, so close never misses an entry.
  */
 final class ConsumerSlot implements MailboxSubscription, Runnable {
   static final int BATCH = 256;
+
+  /** The most entries the slot takes from its mailbox at once. */
+  static final int TAKE = 32;
 
   /** How long an emptied slot polls before parking, to follow a steady stream without wake-ups. */
   static final long SPIN_NANOS = 10_000L;
@@ -43,12 +59,21 @@ final class ConsumerSlot implements MailboxSubscription, Runnable {
   /** Deliveries waiting for their stage; removed by whoever settles or gives them back first. */
   final Set<Pending> pending = ConcurrentHashMap.newKeySet();
 
+  /** Entries taken from the mailbox and not yet handed out; guarded by itself (the buffer lock). */
+  private final ArrayDeque<Object> buffer = new ArrayDeque<>(TAKE);
+
+  /**
+   * How many entries the buffer holds; written under the buffer lock (and, when entries arrive,
+   * inside the mailbox monitor), read lock-free by the backlog.
+   */
+  volatile int buffered;
+
   private final AtomicInteger pendingCount = new AtomicInteger();
   private final AtomicBoolean waitingForRoom = new AtomicBoolean();
 
-  // Guarded by the mailbox monitor.
+  // Written under the mailbox monitor.
   boolean idle;
-  boolean detached;
+  volatile boolean detached;
 
   ConsumerSlot(Mailbox mailbox, InMemoryBackend backend, MailboxConsumer consumer, int prefetch) {
     this.mailbox = mailbox;
@@ -74,7 +99,49 @@ final class ConsumerSlot implements MailboxSubscription, Runnable {
   }
 
   boolean hasUnsettled() {
-    return current.get() != null || !pending.isEmpty();
+    return buffered > 0 || current.get() != null || !pending.isEmpty();
+  }
+
+  /**
+   * Hands out the next entry, marking it current before it stops counting as buffered; refills the
+   * buffer from the mailbox when it is empty. Returns null (the slot then stops) once detached or
+   * when the mailbox is empty, in which case the mailbox has parked the slot as idle.
+   */
+  Object next() {
+    synchronized (buffer) {
+      if (detached) {
+        return null;
+      }
+      Object e = buffer.pollFirst();
+      if (e == null) {
+        // Never buffer more than the prefetch has room for, so buffered and unsettled asynchronous
+        // deliveries together stay within the prefetch and the rest stays in the mailbox.
+        int room = Math.max(1, Math.min(TAKE, prefetch - pendingCount.get()));
+        if (!mailbox.takeBatch(this, buffer, room)) {
+          return null;
+        }
+        e = buffer.pollFirst();
+      }
+      current.set(e);
+      buffered = buffer.size();
+      return e;
+    }
+  }
+
+  /**
+   * Gives the entries not yet handed out back to the front of the mailbox, in their order. Called
+   * after the slot was detached (so it takes no more); they count as buffered until they are back.
+   */
+  void returnBuffered() {
+    synchronized (buffer) {
+      if (buffer.isEmpty()) {
+        return;
+      }
+      Object[] back = buffer.toArray();
+      buffer.clear();
+      mailbox.requeueBuffered(back);
+      buffered = 0;
+    }
   }
 
   @Override
@@ -96,13 +163,13 @@ final class ConsumerSlot implements MailboxSubscription, Runnable {
           return; // a completion already rescheduled this slot
         }
       }
-      if (mailbox.looksEmpty()) {
+      if (buffered == 0 && mailbox.looksEmpty()) {
         long until = System.nanoTime() + SPIN_NANOS;
         while (mailbox.looksEmpty() && System.nanoTime() - until < 0) {
           Thread.onSpinWait();
         }
       }
-      Object entry = mailbox.take(this);
+      Object entry = next();
       if (entry == null) {
         return;
       }

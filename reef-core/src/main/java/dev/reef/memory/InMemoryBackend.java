@@ -48,10 +48,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Semantics (DESIGN §3): bounded mailboxes per (channel, agent) with an {@link OverflowPolicy};
  * a backlog is served by priority, higher first, and in publish order within a priority (so per
- * sender); expired spores are never delivered (checked at publish and at delivery, counted as
- * {@link SporeEvent#EXPIRED} and dead-lettered with reason {@code expired}; a spore already expired
- * at publish is accepted, counted and dead-lettered without entering a mailbox); a failed delivery
- * is retried after the {@link RetryPolicy}'s backoff and then dead-lettered into the hub's bounded
+ * sender), except that, like an AMQP consumer's prefetch, a consumer takes up to 32 spores at a
+ * time (within its prefetch room) and delivers that batch before a higher-priority spore arriving
+ * later; expired spores are never delivered (checked at publish and at delivery, counted as {@link
+ * SporeEvent#EXPIRED} and dead-lettered with reason {@code expired}; a spore already expired at
+ * publish is accepted, counted and dead-lettered without entering a mailbox); a failed delivery is
+ * retried after the {@link RetryPolicy}'s backoff and then dead-lettered into the hub's bounded
  * dead-letter list; undirected spores go to every mailbox on the channel but the sender's; a
  * directed spore to an agent without a mailbox fails with {@link UnknownAgentException}. A mailbox
  * exists once declared or consumed and keeps its spores while nobody consumes it.
@@ -244,10 +246,14 @@ public final class InMemoryBackend implements ReefBackend {
   public long backlog() {
     long n = 0;
     for (ConsumerSlot slot : slots.values()) {
-      n += slot.mailbox.backlog() + slot.pending.size();
+      // Read in the order entries move (mailbox, buffer, current, pending), so that an entry
+      // moving on meanwhile is counted twice at worst, never missed.
+      n += slot.mailbox.backlog();
+      n += slot.buffered;
       if (slot.current.get() != null) {
         n++;
       }
+      n += slot.pending.size();
     }
     return n;
   }
@@ -266,6 +272,7 @@ public final class InMemoryBackend implements ReefBackend {
     List<ConsumerSlot> all = new ArrayList<>(slots.values());
     for (ConsumerSlot slot : all) {
       slot.mailbox.detach(slot);
+      slot.returnBuffered();
     }
     long deadline = System.nanoTime() + drainTimeout.toNanos();
     while (anyInFlight(all) && System.nanoTime() - deadline < 0) {
@@ -338,6 +345,7 @@ public final class InMemoryBackend implements ReefBackend {
 
   void detach(ConsumerSlot slot) {
     slot.mailbox.detach(slot);
+    slot.returnBuffered();
     slots.remove(slot.mailbox, slot);
   }
 

@@ -9,7 +9,9 @@ import java.util.ArrayList;
  * One (channel, agent) mailbox: a bounded queue served by priority (higher first) and FIFO within a
  * priority, plus the consumers attached to it. Entries are {@link Spore}s (first attempt) or {@link
  * Redelivery}s. All state is guarded by the mailbox's monitor; the lock is held only for queue
- * operations, never while a handler runs.
+ * operations, never while a handler runs. Consumers take entries in small batches into a slot-local
+ * buffer (see {@link ConsumerSlot}); a slot's buffer lock, when both are held, is always taken
+ * before this monitor.
  */
 final class Mailbox {
   final HubChannel channel;
@@ -98,22 +100,54 @@ final class Mailbox {
   }
 
   /**
-   * Takes the next entry for a consumer, marking it in flight on the slot; or parks the slot as
-   * idle and returns null when the mailbox is empty or the slot was detached.
+   * Moves the next entries for a consumer into its buffer, in the order they would be taken one by
+   * one (priority, then FIFO), and counts them as buffered on the slot inside this monitor so that
+   * the backlog never misses them. Takes up to {@code max} entries, fewer when several consumers
+   * share the mailbox (its share of the queue, at least one) so that competitors keep getting work.
+   * Parks the slot as idle and returns false when the mailbox is empty or the slot was detached.
+   * The caller holds the slot's buffer lock.
    */
-  Object take(ConsumerSlot slot) {
+  boolean takeBatch(ConsumerSlot slot, ArrayDeque<Object> buffer, int max) {
     synchronized (this) {
       if (slot.detached) {
-        return null;
+        return false;
       }
       if (size == 0) {
         slot.idle = true;
         idle.add(slot);
-        return null;
+        return false;
       }
-      Object e = pollFrom(31 - Integer.numberOfLeadingZeros(nonEmpty));
-      slot.current.set(e);
-      return e;
+      int consumers = slots.size();
+      int n = consumers > 1 ? Math.min(max, (size + consumers - 1) / consumers) : max;
+      n = Math.max(1, Math.min(n, size));
+      for (int i = 0; i < n; i++) {
+        buffer.addLast(pollFrom(31 - Integer.numberOfLeadingZeros(nonEmpty)));
+      }
+      slot.buffered = buffer.size();
+      return true;
+    }
+  }
+
+  /**
+   * Puts back entries a consumer had buffered but not handed out, ahead of their priorities' queues
+   * and in their original order, and wakes idle consumers for them.
+   */
+  void requeueBuffered(Object[] entries) {
+    ArrayList<ConsumerSlot> wake = new ArrayList<>(2);
+    synchronized (this) {
+      for (int i = entries.length - 1; i >= 0; i--) {
+        add(entries[i], priorityOf(entries[i]), true);
+      }
+      for (int i = 0; i < entries.length; i++) {
+        ConsumerSlot s = wakeOne();
+        if (s == null) {
+          break;
+        }
+        wake.add(s);
+      }
+    }
+    for (ConsumerSlot s : wake) {
+      s.schedule();
     }
   }
 

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -309,6 +310,54 @@ class InMemoryBackendTest {
         });
     await().atMost(WAIT).until(() -> got.size() == 1);
     assertThat(got).containsExactly(sent);
+  }
+
+  @Test
+  void bufferedSporesReturnToTheMailboxInOrderOnClose() throws Exception {
+    InMemoryHub hub = InMemoryHub.create();
+    InMemoryBackend setup = start(InMemoryBackend.builder().hub(hub).build());
+    setup.consume("c", "bob", (s, n) -> CompletableFuture.completedFuture(null)).close();
+    Spore a = setup.publish("c", spore("bob", 5, 1)).join();
+    Spore b = setup.publish("c", spore("bob", 5, 2)).join();
+    Spore high = setup.publish("c", spore("bob", 7, 3)).join();
+    Spore d = setup.publish("c", spore("bob", 5, 4)).join();
+    assertThat(hub.mailboxDepth("c", "bob")).isEqualTo(4);
+
+    CountDownLatch release = new CountDownLatch(1);
+    List<Spore> firstGot = new CopyOnWriteArrayList<>();
+    InMemoryBackend first = start(InMemoryBackend.builder().hub(hub).build());
+    first.consume(
+        "c",
+        "bob",
+        (s, n) -> {
+          firstGot.add(s);
+          try {
+            release.await(); // holds the slot on its first spore; the rest sit in its buffer
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return CompletableFuture.completedFuture(null);
+        });
+    await().atMost(WAIT).until(() -> firstGot.size() == 1);
+    assertThat(firstGot).containsExactly(high);
+    assertThat(hub.mailboxDepth("c", "bob")).as("the rest were taken as one batch").isZero();
+    assertThat(first.backlog()).as("buffered spores count in the backlog").isEqualTo(4);
+
+    first.close(Duration.ofMillis(50));
+    release.countDown();
+
+    assertThat(hub.mailboxDepth("c", "bob")).isEqualTo(4);
+    InMemoryBackend second = start(InMemoryBackend.builder().hub(hub).build());
+    List<Spore> got = new CopyOnWriteArrayList<>();
+    second.consume(
+        "c",
+        "bob",
+        (s, n) -> {
+          got.add(s);
+          return CompletableFuture.completedFuture(null);
+        });
+    await().atMost(WAIT).until(() -> got.size() == 4);
+    assertThat(got).containsExactly(high, a, b, d);
   }
 
   @Test
