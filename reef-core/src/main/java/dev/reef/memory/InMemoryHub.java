@@ -110,8 +110,9 @@ public final class InMemoryHub {
   }
 
   /**
-   * The number of spores waiting in a mailbox (not counting spores handed to a consumer and not yet
-   * settled).
+   * The number of spores waiting in a mailbox. Not counted: spores handed to a consumer and not yet
+   * settled, and spores a consumer has taken into its batch (up to 32, see {@code InMemoryBackend})
+   * and not yet handed to a handler; {@link InMemoryBackend#backlog()} counts those too.
    *
    * @param channel the channel
    * @param agent the agent
