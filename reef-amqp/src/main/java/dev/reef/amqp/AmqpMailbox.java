@@ -118,15 +118,7 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
       return;
     }
     if (spore.isExpired(Instant.now())) {
-      backend.event(SporeEvent.EXPIRED, channelName, agent, spore, null);
-      deadLetter(
-          deliveryTag,
-          envelope,
-          props,
-          body,
-          "expired",
-          "expired at " + spore.expiresAt(),
-          attempt);
+      deadLetterExpired(deliveryTag, envelope, props, body, spore, attempt);
       return;
     }
     backend.event(SporeEvent.DELIVERED, channelName, agent, spore, null);
@@ -191,15 +183,7 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
     }
     Instant now = Instant.now();
     if (spore.isExpired(now)) {
-      backend.event(SporeEvent.EXPIRED, channelName, agent, spore, null);
-      deadLetter(
-          deliveryTag,
-          envelope,
-          props,
-          body,
-          "expired",
-          "expired at " + spore.expiresAt(),
-          attempt);
+      deadLetterExpired(deliveryTag, envelope, props, body, spore, attempt);
       return;
     }
     Map<String, Object> headers =
@@ -222,6 +206,19 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
                 requeue(deliveryTag);
               }
             });
+  }
+
+  /** Counts an expired spore and dead-letters it with reason {@code expired}. */
+  private void deadLetterExpired(
+      long deliveryTag,
+      Envelope envelope,
+      AMQP.BasicProperties props,
+      byte[] body,
+      Spore spore,
+      int attempt) {
+    backend.event(SporeEvent.EXPIRED, channelName, agent, spore, null);
+    deadLetter(
+        deliveryTag, envelope, props, body, "expired", "expired at " + spore.expiresAt(), attempt);
   }
 
   /**
