@@ -69,7 +69,7 @@ final class DefaultReef implements Reef {
             });
     t.setRemoveOnCancelPolicy(true);
     this.timers = t;
-    backend.start(stats);
+    backend.start(new Listener());
     this.defaultChannel = channel0(options.defaultChannel());
   }
 
@@ -153,6 +153,17 @@ final class DefaultReef implements Reef {
   // ---- publishing ----
 
   CompletableFuture<Spore> publish(String channel, Spore spore, boolean system) {
+    return publish(channel, spore, system, false);
+  }
+
+  /**
+   * Publishes after the checks: authorization, rate limit, the same-reef answer to an open ask.
+   *
+   * @param askRequest whether the spore is the request of an ask (published with {@link
+   *     ReefBackend#publishRequest(String, Spore)})
+   */
+  private CompletableFuture<Spore> publish(
+      String channel, Spore spore, boolean system, boolean askRequest) {
     Objects.requireNonNull(spore, "spore");
     String from = spore.fromAgent();
     if (spore.knowledgeBytes() > options.maxKnowledgeBytes()) {
@@ -208,7 +219,7 @@ final class DefaultReef implements Reef {
     }
     CompletableFuture<Spore> f;
     try {
-      f = backend.publish(channel, spore);
+      f = askRequest ? backend.publishRequest(channel, spore) : backend.publish(channel, spore);
     } catch (ReefException e) {
       f = CompletableFuture.failedFuture(e);
     } catch (RuntimeException e) {
@@ -383,12 +394,13 @@ final class DefaultReef implements Reef {
       throw new SporeValidationException("spore_type", "an ask sends a request");
     }
     PendingReply.Ask p = new PendingReply.Ask(channel, request.fromAgent(), request.id(), timeout);
+    p.direct = backend.directReplies(channel);
     if (!open(p, timeout)) {
       return p.future;
     }
     CompletableFuture<Spore> sent;
     try {
-      sent = publish(channel, request, false);
+      sent = publish(channel, request, false, p.direct);
     } catch (RuntimeException e) {
       p.fail(e);
       throw e;
@@ -487,21 +499,75 @@ final class DefaultReef implements Reef {
    * @return a settled stage if the reef consumed the response, or null if the handlers get it
    */
   CompletionStage<?> takeResponse(AgentDispatcher d, Spore response) {
+    return takeResponse(d.channel, d.agent, response, false) ? DONE : null;
+  }
+
+  /**
+   * Offers a response to the open ask or gather it answers, if it arrives where that one waits.
+   *
+   * @param direct whether it came on the backend's direct reply path: then nobody else can take it,
+   *     so an unexpected one is counted and dropped rather than left to handlers
+   * @return whether the response was consumed here
+   */
+  private boolean takeResponse(String channel, String agent, Spore response, boolean direct) {
     String replyTo = response.replyTo();
     PendingReply p = pending.get(replyTo);
-    if (p != null && p.arrivesAt(d.channel, d.agent)) {
+    if (p != null && p.arrivesAt(channel, agent)) {
       if (!p.offer(response)) {
-        stats.count(SporeEvent.DUPLICATE, d.channel, d.agent);
+        stats.count(SporeEvent.DUPLICATE, channel, agent);
       }
-      return DONE;
+      return true;
     }
-    if (p == null && recentRequests.containsKey(replyTo)) {
+    if (direct || (p == null && recentRequests.containsKey(replyTo))) {
       // A late response to an ask or gather that already ended: its request expired with it.
-      stats.count(SporeEvent.EXPIRED, d.channel, d.agent);
+      stats.count(SporeEvent.EXPIRED, channel, agent);
       LOG.debug("late response {} to ended request {} dropped", response.id(), replyTo);
-      return DONE;
+      return true;
     }
-    return null;
+    return false;
+  }
+
+  /**
+   * Fails the asks whose requests went out asking for a direct reply: the backend says their
+   * responses can no longer arrive.
+   */
+  private void directRepliesLost(String reason) {
+    for (PendingReply p : pending.values()) {
+      if (p instanceof PendingReply.Ask && ((PendingReply.Ask) p).direct) {
+        p.fail(
+            new ReefException(
+                "the response to request "
+                    + p.requestId
+                    + " can no longer arrive ("
+                    + reason
+                    + "); the request may or may not have been handled"));
+      }
+    }
+  }
+
+  /** What the backend reports: events go to the counters, direct replies to the open asks. */
+  private final class Listener implements dev.reef.spi.BackendListener {
+    @Override
+    public void onEvent(
+        SporeEvent event, String channel, String agent, Spore spore, Throwable error) {
+      stats.onEvent(event, channel, agent, spore, error);
+    }
+
+    @Override
+    public void onDirectReply(String channel, Spore response) {
+      String agent = response.toAgent();
+      if (response.type() != SporeType.RESPONSE || response.replyTo() == null || agent == null) {
+        stats.count(SporeEvent.MALFORMED, channel, agent == null ? response.fromAgent() : agent);
+        LOG.debug("direct reply {} is not a directed response; dropped", response.id());
+        return;
+      }
+      takeResponse(channel, agent, response, true);
+    }
+
+    @Override
+    public void onDirectRepliesLost(String reason) {
+      directRepliesLost(reason);
+    }
   }
 
   Duration defaultAskTimeout() {

@@ -55,6 +55,9 @@ abstract class PendingReply {
     final CompletableFuture<Spore> future = new CompletableFuture<>();
     private final Duration timeout;
 
+    /** Whether the request went out asking for a direct reply (see {@code ReefBackend}). */
+    volatile boolean direct;
+
     Ask(String channel, String asker, String requestId, Duration timeout) {
       super(channel, asker, requestId);
       this.timeout = timeout;

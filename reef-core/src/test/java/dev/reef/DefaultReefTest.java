@@ -286,4 +286,115 @@ class DefaultReefTest {
     assertThat(reef.stats().pendingAsks()).isZero();
     assertThatThrownBy(() -> reef.declareMailbox("x")).isInstanceOf(ReefClosedException.class);
   }
+
+  /**
+   * A backend with a direct reply path on every channel but {@code plain}: an in-memory backend
+   * that records the requests of asks and lets the test play the responses that come back.
+   */
+  private static final class DirectReplyBackend implements dev.reef.spi.ReefBackend {
+    final InMemoryBackend delegate = InMemoryBackend.create();
+    final List<Spore> requests = new CopyOnWriteArrayList<>();
+    volatile dev.reef.spi.BackendListener listener;
+
+    @Override
+    public void start(dev.reef.spi.BackendListener listener) {
+      this.listener = listener;
+      delegate.start(listener);
+    }
+
+    @Override
+    public boolean directReplies(String channel) {
+      return !channel.equals("plain");
+    }
+
+    @Override
+    public CompletableFuture<Spore> publishRequest(String channel, Spore request) {
+      requests.add(request);
+      return delegate.publish(channel, request);
+    }
+
+    @Override
+    public CompletableFuture<Spore> publish(String channel, Spore spore) {
+      return delegate.publish(channel, spore);
+    }
+
+    @Override
+    public void declareMailbox(String channel, String agent) {
+      delegate.declareMailbox(channel, agent);
+    }
+
+    @Override
+    public dev.reef.spi.MailboxSubscription consume(
+        String channel, String agent, dev.reef.spi.MailboxConsumer consumer) {
+      return delegate.consume(channel, agent, consumer);
+    }
+
+    @Override
+    public java.util.Set<String> knownAgents(String channel) {
+      return delegate.knownAgents(channel);
+    }
+
+    @Override
+    public long backlog() {
+      return delegate.backlog();
+    }
+
+    @Override
+    public void close(Duration drainTimeout) {
+      delegate.close(drainTimeout);
+    }
+  }
+
+  private static Spore response(Spore request, String from) {
+    return Spore.builder()
+        .type(SporeType.RESPONSE)
+        .fromAgent(from)
+        .toAgent(request.fromAgent())
+        .replyTo(request.id())
+        .knowledge(Map.of("ok", true))
+        .build();
+  }
+
+  @Test
+  void askOnADirectReplyChannelTakesTheResponseTheBackendBringsBack() {
+    DirectReplyBackend direct = new DirectReplyBackend();
+    reef.close();
+    reef = Reef.create(direct);
+    reef.declareMailbox("bob");
+
+    CompletableFuture<Spore> ask = reef.ask("alice", "bob", null, WAIT);
+    assertThat(direct.requests).hasSize(1).first().extracting(Spore::toAgent).isEqualTo("bob");
+    Spore answer = response(direct.requests.get(0), "bob");
+    direct.listener.onDirectReply(reef.name(), answer);
+
+    assertThat(ask.join()).isSameAs(answer);
+    // The same response again, after the ask ended: counted, not handed to anyone.
+    direct.listener.onDirectReply(reef.name(), answer);
+    assertThat(reef.stats().agent(reef.name(), "alice", SporeEvent.EXPIRED)).isEqualTo(1);
+    // A direct reply that is not a directed response is counted as malformed.
+    direct.listener.onDirectReply(reef.name(), direct.requests.get(0));
+    assertThat(reef.stats().agent(reef.name(), "bob", SporeEvent.MALFORMED)).isEqualTo(1);
+  }
+
+  @Test
+  void asksOnlyThroughTheDirectPathFailAtOnceWhenItsRepliesAreLost() {
+    DirectReplyBackend direct = new DirectReplyBackend();
+    reef.close();
+    reef = Reef.create(direct);
+    reef.declareMailbox("bob");
+    reef.channel("plain").declareMailbox("bob");
+
+    CompletableFuture<Spore> directAsk = reef.ask("alice", "bob", null, WAIT);
+    CompletableFuture<Spore> plainAsk = reef.channel("plain").ask("alice", "bob", null, WAIT);
+    assertThat(direct.requests).as("only the direct channel's ask asked for it").hasSize(1);
+    direct.listener.onDirectRepliesLost("the connection was lost");
+
+    assertThatThrownBy(directAsk::join)
+        .cause()
+        .isExactlyInstanceOf(ReefException.class)
+        .hasMessageContaining("can no longer arrive")
+        .hasMessageContaining("the connection was lost");
+    assertThat(plainAsk).isNotDone();
+    plainAsk.cancel(true);
+  }
 }

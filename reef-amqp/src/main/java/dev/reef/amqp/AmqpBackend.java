@@ -15,6 +15,7 @@ import dev.reef.ReefNames;
 import dev.reef.RetryPolicy;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
+import dev.reef.SporeType;
 import dev.reef.UnknownAgentException;
 import dev.reef.spi.BackendListener;
 import dev.reef.spi.MailboxConsumer;
@@ -112,6 +113,9 @@ public final class AmqpBackend implements ReefBackend {
   /** The {@code x-max-priority} of classic mailbox queues: {@value}. */
   public static final int MAX_PRIORITY = 10;
 
+  /** Direct reply routes a responding backend keeps (requests delivered, not yet answered). */
+  static final int DIRECT_REPLY_ROUTES = 10_000;
+
   private final URI uri;
   private final List<Address> addresses;
   private final SSLContext sslContext;
@@ -133,6 +137,7 @@ public final class AmqpBackend implements ReefBackend {
   private final String connectionName;
   private final Duration recoveryInterval;
   private final Duration expiryGrace;
+  private final boolean directReplies;
 
   private final AmqpSporeMapper mapper = new AmqpSporeMapper();
   private final Semaphore window;
@@ -143,6 +148,11 @@ public final class AmqpBackend implements ReefBackend {
   private final Map<String, Set<String>> knownAgents = new ConcurrentHashMap<>();
   private final Map<String, AmqpMailbox> mailboxes = new ConcurrentHashMap<>();
   private final Object topologyLock = new Object();
+  private final DirectReplyRoutes replyRoutes = new DirectReplyRoutes(DIRECT_REPLY_ROUTES);
+  private final Object askLock = new Object();
+
+  /** The channel asks are published on; it consumes their direct replies. Created on first use. */
+  private volatile ConfirmingPublisher askPublisher;
 
   private volatile BackendListener listener = BackendListener.NONE;
   private volatile Connection connection;
@@ -179,6 +189,7 @@ public final class AmqpBackend implements ReefBackend {
     this.connectionName = b.connectionName;
     this.recoveryInterval = b.recoveryInterval;
     this.expiryGrace = b.expiryGrace;
+    this.directReplies = b.directReplies;
     this.window = new Semaphore(confirmWindow);
   }
 
@@ -189,7 +200,8 @@ public final class AmqpBackend implements ReefBackend {
    * #DEFAULT_DEAD_LETTER_EXCHANGE} / {@value #DEFAULT_DEAD_LETTER_QUEUE}, exchanges {@code
    * reef.<channel>}, the {@link HeaderLayout#REEF} layout, classic priority mailboxes, bodies up to
    * {@link Spore#DEFAULT_MAX_KNOWLEDGE_BYTES} (10 MiB), {@value #DEFAULT_PUBLISHER_CHANNELS}
-   * publishing channels, network recovery every 2 s.
+   * publishing channels, network recovery every 2 s, direct replies to asks on every channel
+   * written in the {@link HeaderLayout#REEF} layout.
    *
    * @return a new builder
    */
@@ -378,6 +390,36 @@ public final class AmqpBackend implements ReefBackend {
    */
   @Override
   public CompletableFuture<Spore> publish(String channel, Spore spore) {
+    return publish(channel, spore, false);
+  }
+
+  /**
+   * Whether asks on the channel get their responses by RabbitMQ's direct reply-to: true unless
+   * turned off with {@link Builder#directReplies(boolean)} or the channel is written in the {@link
+   * HeaderLayout#PRAVAL} layout (Praval agents answer through the asker's mailbox).
+   */
+  @Override
+  public boolean directReplies(String channel) {
+    return directReplies && layoutFor(channel) != HeaderLayout.PRAVAL;
+  }
+
+  /**
+   * Publishes the request of an ask. With {@link #directReplies(String)}, it goes out on the
+   * channel that consumes {@code amq.rabbitmq.reply-to}, with that as its AMQP {@code reply_to}
+   * property; the responder's backend (if it is an {@code AmqpBackend} that received the request)
+   * sends the response straight back to this connection, not persistent and past every mailbox, and
+   * this backend reports it to {@link BackendListener#onDirectReply(String, Spore)}. Otherwise, and
+   * for any response sent another way, the response goes to the asker's mailbox as usual. When the
+   * connection or that channel is lost, open asks are told through {@link
+   * BackendListener#onDirectRepliesLost(String)}: their responses would go to an address that no
+   * longer exists.
+   */
+  @Override
+  public CompletableFuture<Spore> publishRequest(String channel, Spore request) {
+    return publish(channel, request, directReplies(channel));
+  }
+
+  private CompletableFuture<Spore> publish(String channel, Spore spore, boolean askDirect) {
     ReefNames.requireChannel(channel);
     Objects.requireNonNull(spore, "spore");
     if (closed.get() || !started.get()) {
@@ -388,6 +430,12 @@ public final class AmqpBackend implements ReefBackend {
     if (spore.isExpired(now)) {
       return expiredAtPublish(channel, spore, now);
     }
+    if (spore.type() == SporeType.RESPONSE && spore.replyTo() != null && spore.isDirected()) {
+      DirectReplyRoutes.Route route = replyRoutes.take(spore.replyTo(), channel, spore.toAgent());
+      if (route != null) {
+        return publishDirectReply(channel, spore, route, now);
+      }
+    }
     String exchange;
     try {
       exchange = ensureExchange(channel);
@@ -397,25 +445,82 @@ public final class AmqpBackend implements ReefBackend {
     AmqpSporeMapper.Outgoing out =
         mapper.encode(spore, layoutFor(channel), persistent, now, expiryGrace.toMillis());
     CompletableFuture<Spore> result = new CompletableFuture<>();
-    publishRaw(exchange, out.routingKey(), out.properties(), out.body())
+    CompletableFuture<Boolean> published =
+        askDirect
+            ? publishAsk(
+                exchange,
+                out.routingKey(),
+                out.properties().builder().replyTo(DirectReplyRoutes.PSEUDO_QUEUE).build(),
+                out.body())
+            : publishRaw(exchange, out.routingKey(), out.properties(), out.body());
+    published.whenComplete(
+        (routed, err) -> {
+          if (err != null) {
+            Throwable cause = unwrap(err);
+            ReefException e =
+                cause instanceof ReefException
+                    ? (ReefException) cause
+                    : new PublishException("publish failed: " + cause, cause);
+            result.completeExceptionally(e);
+          } else if (!routed && spore.isDirected()) {
+            UnknownAgentException e = new UnknownAgentException(channel, spore.toAgent());
+            event(SporeEvent.UNROUTABLE, channel, spore.toAgent(), spore, e);
+            result.completeExceptionally(e);
+          } else {
+            result.complete(spore);
+          }
+        });
+    return result;
+  }
+
+  /**
+   * Sends a response straight to the connection that asked, through the default exchange and the
+   * request's direct reply address: not persistent, not mandatory (RabbitMQ returns direct replies
+   * to mandatory publishes even when it delivers them), confirmed. If the asker's connection is
+   * gone the broker drops it; that asker's ask has already failed.
+   */
+  private CompletableFuture<Spore> publishDirectReply(
+      String channel, Spore spore, DirectReplyRoutes.Route route, Instant now) {
+    AmqpSporeMapper.Outgoing out =
+        mapper.encode(spore, layoutFor(channel), false, now, expiryGrace.toMillis());
+    Map<String, Object> headers = new HashMap<>(out.properties().getHeaders());
+    headers.put(DirectReplyConsumer.H_CHANNEL, channel);
+    AMQP.BasicProperties props = out.properties().builder().headers(headers).build();
+    CompletableFuture<Spore> result = new CompletableFuture<>();
+    publish(publisherSlot(), "", route.address(), false, props, out.body())
         .whenComplete(
             (routed, err) -> {
               if (err != null) {
                 Throwable cause = unwrap(err);
-                ReefException e =
+                result.completeExceptionally(
                     cause instanceof ReefException
                         ? (ReefException) cause
-                        : new PublishException("publish failed: " + cause, cause);
-                result.completeExceptionally(e);
-              } else if (!routed && spore.isDirected()) {
-                UnknownAgentException e = new UnknownAgentException(channel, spore.toAgent());
-                event(SporeEvent.UNROUTABLE, channel, spore.toAgent(), spore, e);
-                result.completeExceptionally(e);
+                        : new PublishException("publish failed: " + cause, cause));
               } else {
                 result.complete(spore);
               }
             });
     return result;
+  }
+
+  /**
+   * Remembers the direct reply address of a request this backend delivers, for the response.
+   *
+   * @param replyTo the delivery's AMQP {@code reply_to} property, or null
+   */
+  void rememberReplyAddress(String channel, Spore spore, String replyTo) {
+    if (replyTo != null && spore.type() == SporeType.REQUEST) {
+      replyRoutes.remember(spore.id(), channel, spore.fromAgent(), replyTo);
+    }
+  }
+
+  /** A response arrived on the direct reply path. */
+  void directReply(String channel, Spore response) {
+    try {
+      listener.onDirectReply(channel, response);
+    } catch (RuntimeException e) {
+      log.warn("backend listener failed on a direct reply: {}", e.toString());
+    }
   }
 
   /**
@@ -456,6 +561,30 @@ public final class AmqpBackend implements ReefBackend {
    */
   CompletableFuture<Boolean> publishRaw(
       String exchange, String routingKey, AMQP.BasicProperties props, byte[] body) {
+    return publish(publisherSlot(), exchange, routingKey, true, props, body);
+  }
+
+  /** Publishes the request of an ask on the channel that consumes its direct reply. */
+  private CompletableFuture<Boolean> publishAsk(
+      String exchange, String routingKey, AMQP.BasicProperties props, byte[] body) {
+    return publish(-1, exchange, routingKey, true, props, body);
+  }
+
+  private static int publisherSlot() {
+    return (int) (Thread.currentThread().getId() & 0x7fffffff);
+  }
+
+  /**
+   * Publishes with a confirm, on the publisher of a slot (modulo the publishers) or, for slot -1,
+   * the ask channel.
+   */
+  private CompletableFuture<Boolean> publish(
+      int slot,
+      String exchange,
+      String routingKey,
+      boolean mandatory,
+      AMQP.BasicProperties props,
+      byte[] body) {
     ConfirmingPublisher[] ps = publishers;
     if (ps == null || connection == null) {
       return CompletableFuture.failedFuture(new ReefClosedException("the AMQP backend is closed"));
@@ -477,14 +606,52 @@ public final class AmqpBackend implements ReefBackend {
     }
     ConfirmingPublisher p;
     try {
-      p = publisher(ps, (int) (Thread.currentThread().getId() % ps.length));
+      p = slot < 0 ? askPublisher() : publisher(ps, slot % ps.length);
     } catch (IOException | RuntimeException e) {
       window.release();
       return CompletableFuture.failedFuture(
           new PublishException("no publishing channel: " + describe(e), e));
     }
     // Completed on the callbacks executor by the publisher, one task per confirm frame.
-    return p.publish(exchange, routingKey, props, body);
+    return p.publish(exchange, routingKey, mandatory, props, body);
+  }
+
+  /**
+   * The ask channel: it consumes {@code amq.rabbitmq.reply-to} (RabbitMQ requires the requests to
+   * be published on the channel that consumes their replies), created on first use and replaced
+   * after a channel error. Its loss is reported to the listener: the replies it would receive
+   * cannot arrive anywhere else.
+   */
+  private ConfirmingPublisher askPublisher() throws IOException {
+    ConfirmingPublisher p = askPublisher;
+    if (p != null && !p.isDead()) {
+      return p;
+    }
+    synchronized (askLock) {
+      p = askPublisher;
+      if (p != null && !p.isDead()) {
+        return p;
+      }
+      Connection c = connection;
+      if (c == null) {
+        throw new ReefClosedException("the AMQP backend is closed");
+      }
+      Channel ch = c.createChannel();
+      if (ch == null) {
+        throw new IOException("the broker allows no more channels");
+      }
+      ch.addShutdownListener(
+          cause -> {
+            if (!cause.isInitiatedByApplication()) {
+              listener.onDirectRepliesLost(
+                  "the channel receiving direct replies closed: " + cause.getMessage());
+            }
+          });
+      ch.basicConsume(DirectReplyRoutes.PSEUDO_QUEUE, true, new DirectReplyConsumer(ch, this));
+      p = new ConfirmingPublisher(ch, window, declaredExchanges::clear, callbacks);
+      askPublisher = p;
+      return p;
+    }
   }
 
   /** The publisher of a slot, replaced if a channel-level error closed it for good. */
@@ -659,7 +826,8 @@ public final class AmqpBackend implements ReefBackend {
         n += p.outstanding();
       }
     }
-    return n;
+    ConfirmingPublisher a = askPublisher;
+    return a == null ? n : n + a.outstanding();
   }
 
   private long readyInConsumedMailboxes() {
@@ -715,14 +883,11 @@ public final class AmqpBackend implements ReefBackend {
               m.inflight());
         }
       }
-      ConfirmingPublisher[] ps = publishers;
-      if (ps != null) {
-        for (ConfirmingPublisher p : ps) {
-          while (p.outstanding() > 0 && System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(5);
-          }
-          p.failAll(new PublishException("the backend closed before the broker confirmed"));
+      for (ConfirmingPublisher p : allPublishers()) {
+        while (p.outstanding() > 0 && System.nanoTime() < deadline) {
+          TimeUnit.MILLISECONDS.sleep(5);
         }
+        p.failAll(new PublishException("the backend closed before the broker confirmed"));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -741,11 +906,8 @@ public final class AmqpBackend implements ReefBackend {
         log.debug("closing the connection failed: {}", e.toString());
       }
     }
-    ConfirmingPublisher[] ps = publishers;
-    if (ps != null) {
-      for (ConfirmingPublisher p : ps) {
-        p.failAll(new PublishException("the backend closed before the broker confirmed"));
-      }
+    for (ConfirmingPublisher p : allPublishers()) {
+      p.failAll(new PublishException("the backend closed before the broker confirmed"));
     }
     if (scheduler != null) {
       scheduler.shutdownNow();
@@ -759,12 +921,23 @@ public final class AmqpBackend implements ReefBackend {
   }
 
   private void sweepConfirms() {
+    for (ConfirmingPublisher p : allPublishers()) {
+      p.expireOlderThan(confirmTimeout);
+    }
+  }
+
+  /** The publishing channels and the ask channel, if any. */
+  private List<ConfirmingPublisher> allPublishers() {
+    List<ConfirmingPublisher> all = new ArrayList<>();
     ConfirmingPublisher[] ps = publishers;
     if (ps != null) {
-      for (ConfirmingPublisher p : ps) {
-        p.expireOlderThan(confirmTimeout);
-      }
+      all.addAll(List.of(ps));
     }
+    ConfirmingPublisher a = askPublisher;
+    if (a != null) {
+      all.add(a);
+    }
+    return all;
   }
 
   private void requireOpen() {
@@ -912,6 +1085,7 @@ public final class AmqpBackend implements ReefBackend {
     private String connectionName = "reef";
     private Duration recoveryInterval = Duration.ofSeconds(2);
     private Duration expiryGrace = Duration.ZERO;
+    private boolean directReplies = true;
 
     private Builder() {}
 
@@ -1248,6 +1422,23 @@ public final class AmqpBackend implements ReefBackend {
         throw new IllegalArgumentException("expiryGrace must be 0..1 day, was " + grace);
       }
       this.expiryGrace = grace;
+      return this;
+    }
+
+    /**
+     * Whether asks get their responses by RabbitMQ's direct reply-to ({@code
+     * amq.rabbitmq.reply-to}) on channels written in the {@link HeaderLayout#REEF} layout. Default
+     * true. A direct response skips the asker's mailbox: it is not persistent and is dropped by the
+     * broker if the asking connection is gone (whose ask then fails, see {@link
+     * AmqpBackend#publishRequest(String, Spore)}); a response the responder cannot send directly
+     * (sent by another process than the one that received the request, or after 10,000 newer
+     * requests) goes to the mailbox as with false.
+     *
+     * @param direct false to send every response through the asker's mailbox
+     * @return this builder
+     */
+    public Builder directReplies(boolean direct) {
+      this.directReplies = direct;
       return this;
     }
 

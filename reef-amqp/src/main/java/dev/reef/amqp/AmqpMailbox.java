@@ -121,6 +121,7 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
       deadLetterExpired(deliveryTag, envelope, props, body, spore, attempt);
       return;
     }
+    backend.rememberReplyAddress(channelName, spore, props.getReplyTo());
     backend.event(SporeEvent.DELIVERED, channelName, agent, spore, null);
     CompletionStage<?> stage;
     try {

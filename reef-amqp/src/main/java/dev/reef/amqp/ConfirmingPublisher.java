@@ -142,11 +142,26 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
   }
 
   /**
-   * Publishes one message. The caller has already taken one permit of the confirm window; it is
-   * released when the publish settles, whichever way.
+   * Publishes one message, mandatory. The caller has already taken one permit of the confirm
+   * window; it is released when the publish settles, whichever way.
    */
   CompletableFuture<Boolean> publish(
       String exchange, String routingKey, AMQP.BasicProperties props, byte[] body) {
+    return publish(exchange, routingKey, true, props, body);
+  }
+
+  /**
+   * Publishes one message; see {@link #publish(String, String, AMQP.BasicProperties, byte[])}.
+   *
+   * @param mandatory whether the broker returns the message when no queue takes it (then the future
+   *     completes with false); without it the future completes with true once confirmed
+   */
+  CompletableFuture<Boolean> publish(
+      String exchange,
+      String routingKey,
+      boolean mandatory,
+      AMQP.BasicProperties props,
+      byte[] body) {
     Pending p = new Pending(props.getMessageId(), window);
     PublishException tooLarge = checkHeaderFrame(props);
     if (tooLarge != null) {
@@ -159,7 +174,7 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
       long seq = channel.getNextPublishSeqNo();
       e.outstanding.put(seq, p);
       try {
-        channel.basicPublish(exchange, routingKey, true, props, body);
+        channel.basicPublish(exchange, routingKey, mandatory, props, body);
       } catch (IOException | ShutdownSignalException ex) {
         e.outstanding.remove(seq);
         p.fail(new PublishException("publish to exchange '" + exchange + "' failed: " + ex, ex));

@@ -22,4 +22,24 @@ public interface BackendListener {
    * @param error the failure, or null
    */
   void onEvent(SporeEvent event, String channel, String agent, Spore spore, Throwable error);
+
+  /**
+   * A response came back on the backend's direct reply path (see {@link
+   * ReefBackend#publishRequest(String, Spore)}) instead of through the asker's mailbox. The backend
+   * has already reported it {@link SporeEvent#DELIVERED}; nothing is acknowledged or retried on
+   * this path. The default ignores it.
+   *
+   * @param channel the channel the request was published on
+   * @param response the response
+   */
+  default void onDirectReply(String channel, Spore response) {}
+
+  /**
+   * Responses on the direct reply path can no longer arrive for the requests published with {@link
+   * ReefBackend#publishRequest(String, Spore)} so far (for example the connection that would
+   * receive them was lost). Requests published afterwards are not affected. The default ignores it.
+   *
+   * @param reason why, for the error the reef reports
+   */
+  default void onDirectRepliesLost(String reason) {}
 }

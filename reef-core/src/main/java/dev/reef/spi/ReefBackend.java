@@ -43,6 +43,34 @@ public interface ReefBackend extends AutoCloseable {
   CompletableFuture<Spore> publish(String channel, Spore spore);
 
   /**
+   * Whether requests published with {@link #publishRequest(String, Spore)} on this channel get
+   * their responses straight back to this backend instance, reported to {@link
+   * BackendListener#onDirectReply(String, Spore)}, rather than only through the asker's mailbox.
+   * The default is false.
+   *
+   * @param channel a valid channel name
+   * @return true if this backend has a direct reply path on the channel
+   */
+  default boolean directReplies(String channel) {
+    return false;
+  }
+
+  /**
+   * Publishes the request of an {@code ask}, as {@link #publish(String, Spore)} does, and, where
+   * {@link #directReplies(String)} says so, asks for the response to come back on the direct reply
+   * path. A response that cannot take that path (for example one sent by another process than the
+   * one that received the request) still goes to the asker's mailbox. The default is {@link
+   * #publish(String, Spore)}.
+   *
+   * @param channel a valid channel name
+   * @param request a directed request spore
+   * @return as {@link #publish(String, Spore)}
+   */
+  default CompletableFuture<Spore> publishRequest(String channel, Spore request) {
+    return publish(channel, request);
+  }
+
+  /**
    * Declares the mailbox of an agent on a channel, so that spores sent to it wait while the agent
    * is offline. Idempotent.
    *
