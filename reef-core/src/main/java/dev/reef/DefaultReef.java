@@ -12,8 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -43,7 +41,7 @@ final class DefaultReef implements Reef {
   private final Map<String, Boolean> recentRequests;
   private final ConcurrentHashMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
   private final LogThrottle sendFailureLog = new LogThrottle(Duration.ofSeconds(5));
-  private final ScheduledThreadPoolExecutor timers;
+  private final Deadlines deadlines = new Deadlines();
   private final DefaultChannel defaultChannel;
   private final boolean authorizing;
 
@@ -59,16 +57,6 @@ final class DefaultReef implements Reef {
                 return size() > RECENT_REQUESTS;
               }
             });
-    ScheduledThreadPoolExecutor t =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread th = new Thread(r, "reef-timer");
-              th.setDaemon(true);
-              return th;
-            });
-    t.setRemoveOnCancelPolicy(true);
-    this.timers = t;
     backend.start(new Listener());
     this.defaultChannel = channel0(options.defaultChannel());
   }
@@ -133,7 +121,7 @@ final class DefaultReef implements Reef {
     } catch (RuntimeException e) {
       LOG.warn("closing the backend failed", e);
     } finally {
-      timers.shutdownNow();
+      deadlines.shutdown();
       synchronized (lock) {
         dispatchers.clear();
       }
@@ -449,13 +437,12 @@ final class DefaultReef implements Reef {
         p instanceof PendingReply.Ask
             ? ((PendingReply.Ask) p).future
             : ((PendingReply.Gather) p).future;
-    AgentDispatcher d;
     synchronized (lock) {
       if (closed.get()) {
         p.fail(new ReefClosedException("the reef is closed"));
         return false;
       }
-      d = dispatcher(p.channel, p.asker);
+      AgentDispatcher d = dispatcher(p.channel, p.asker);
       d.openAsks++;
       try {
         ensureConsuming(d);
@@ -465,24 +452,25 @@ final class DefaultReef implements Reef {
         p.fail(e);
         return false;
       }
+      AgentDispatcher dispatcher = d;
+      p.onEnd(() -> finished(p, dispatcher));
       pending.put(p.requestId, p);
     }
-    AgentDispatcher dispatcher = d;
-    future.whenComplete((r, t) -> finished(p, dispatcher));
+    future.whenComplete((r, t) -> p.end()); // a cancelled future ends it too
     try {
-      p.timer = timers.schedule(p::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
+      deadlines.arm(p, timeout.toNanos());
     } catch (RejectedExecutionException e) {
       p.fail(new ReefClosedException("the reef is closed"));
       return false;
     }
     if (future.isDone()) {
-      p.cancelTimer();
+      deadlines.disarm(p);
     }
     return true;
   }
 
   private void finished(PendingReply p, AgentDispatcher d) {
-    p.cancelTimer();
+    deadlines.disarm(p);
     pending.remove(p.requestId, p);
     recentRequests.put(p.requestId, Boolean.TRUE);
     synchronized (lock) {

@@ -6,7 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An open {@code ask} or {@code gather}: the request id it waits on, the mailbox the responses
@@ -17,7 +17,9 @@ abstract class PendingReply {
   final String channel;
   final String asker;
   final String requestId;
-  volatile ScheduledFuture<?> timer;
+
+  /** The tick of its deadline in {@link Deadlines}. */
+  volatile long deadlineTick;
 
   PendingReply(String channel, String asker, String requestId) {
     this.channel = channel;
@@ -36,19 +38,36 @@ abstract class PendingReply {
    */
   abstract boolean offer(Spore response);
 
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private volatile Runnable onEnd;
+
+  /**
+   * Sets the owner's bookkeeping for the end (forget the request, release the mailbox), run once by
+   * {@link #end()}. Set before the pending reply can be answered.
+   */
+  void onEnd(Runnable hook) {
+    this.onEnd = hook;
+  }
+
+  /**
+   * Runs the end-of-life hook once. Called just before the future completes, so that the caller who
+   * waits on it finds the reef already tidy (and does not contend with the tidying when it asks
+   * again at once); also called when the caller cancels the future.
+   */
+  final void end() {
+    if (ended.compareAndSet(false, true)) {
+      Runnable hook = onEnd;
+      if (hook != null) {
+        hook.run();
+      }
+    }
+  }
+
   /** Ends at the deadline. */
   abstract void expire();
 
   /** Fails, for example on close or when the request could not be published. */
   abstract void fail(Throwable error);
-
-  /** Completion hook: cancel the timer. */
-  void cancelTimer() {
-    ScheduledFuture<?> t = timer;
-    if (t != null) {
-      t.cancel(false);
-    }
-  }
 
   /** The future of an {@code ask}: the first response. */
   static final class Ask extends PendingReply {
@@ -65,17 +84,27 @@ abstract class PendingReply {
 
     @Override
     boolean offer(Spore response) {
+      if (future.isDone()) {
+        return false;
+      }
+      end();
       return future.complete(response);
     }
 
     @Override
     void expire() {
-      future.completeExceptionally(new RequestTimeoutException(requestId, timeout));
+      if (!future.isDone()) {
+        end();
+        future.completeExceptionally(new RequestTimeoutException(requestId, timeout));
+      }
     }
 
     @Override
     void fail(Throwable error) {
-      future.completeExceptionally(error);
+      if (!future.isDone()) {
+        end();
+        future.completeExceptionally(error);
+      }
     }
   }
 
@@ -140,13 +169,21 @@ abstract class PendingReply {
 
     @Override
     void fail(Throwable error) {
-      future.completeExceptionally(error);
+      if (!future.isDone()) {
+        end();
+        future.completeExceptionally(error);
+      }
     }
 
     private void finish(boolean timedOut) {
+      if (future.isDone()) {
+        return;
+      }
       Set<String> missing = new LinkedHashSet<>(expected);
       missing.removeAll(answered);
-      future.complete(new GatherResult(request, replies, missing, timedOut));
+      GatherResult result = new GatherResult(request, replies, missing, timedOut);
+      end();
+      future.complete(result);
     }
   }
 }

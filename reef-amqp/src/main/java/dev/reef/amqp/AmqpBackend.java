@@ -150,9 +150,14 @@ public final class AmqpBackend implements ReefBackend {
   private final Object topologyLock = new Object();
   private final DirectReplyRoutes replyRoutes = new DirectReplyRoutes(DIRECT_REPLY_ROUTES);
   private final Object askLock = new Object();
+  private final Object replyLock = new Object();
+
+  /** The channel direct replies are sent on (no confirms); guarded by {@code replyLock}. */
+  private Channel replyChannel;
 
   /** The channel asks are published on; it consumes their direct replies. Created on first use. */
-  private volatile ConfirmingPublisher askPublisher;
+  private final java.util.concurrent.atomic.AtomicReference<ConfirmingPublisher> askPublisher =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   private volatile BackendListener listener = BackendListener.NONE;
   private volatile Connection connection;
@@ -370,6 +375,15 @@ public final class AmqpBackend implements ReefBackend {
     }
     f.setAutomaticRecoveryEnabled(true);
     f.setTopologyRecoveryEnabled(true);
+    // The direct reply consumer is never recovered: a lost ask channel is replaced instead.
+    f.setTopologyRecoveryFilter(
+        new com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter() {
+          @Override
+          public boolean filterConsumer(
+              com.rabbitmq.client.impl.recovery.RecordedConsumer consumer) {
+            return !DirectReplyRoutes.PSEUDO_QUEUE.equals(consumer.getQueue());
+          }
+        });
     f.setNetworkRecoveryInterval(recoveryInterval.toMillis());
     f.setConnectionTimeout(10_000);
     f.setExceptionHandler(new QuietExceptionHandler());
@@ -408,11 +422,13 @@ public final class AmqpBackend implements ReefBackend {
    * channel that consumes {@code amq.rabbitmq.reply-to}, with that as its AMQP {@code reply_to}
    * property; the responder's backend (if it is an {@code AmqpBackend} that received the request)
    * sends the response straight back to this connection, not persistent and past every mailbox, and
-   * this backend reports it to {@link BackendListener#onDirectReply(String, Spore)}. Otherwise, and
-   * for any response sent another way, the response goes to the asker's mailbox as usual. When the
-   * connection or that channel is lost, open asks are told through {@link
-   * BackendListener#onDirectRepliesLost(String)}: their responses would go to an address that no
-   * longer exists.
+   * this backend reports it to {@link BackendListener#onDirectReply(String, Spore)}. Such a request
+   * is itself transient ({@code delivery_mode} 1): its response can reach only this connection,
+   * which a broker restart ends (failing the ask), so persisting it would only cost a disk write
+   * before its confirm. Otherwise, and for any response sent another way, the response goes to the
+   * asker's mailbox as usual. When the connection or that channel is lost, open asks are told
+   * through {@link BackendListener#onDirectRepliesLost(String)}: their responses would go to an
+   * address that no longer exists.
    */
   @Override
   public CompletableFuture<Spore> publishRequest(String channel, Spore request) {
@@ -442,8 +458,12 @@ public final class AmqpBackend implements ReefBackend {
     } catch (ReefException e) {
       return CompletableFuture.failedFuture(e);
     }
+    // The request of a direct ask is transient: its response can only reach this connection, so
+    // after a broker restart (which ends the connection and fails the ask) it would be answered
+    // in vain; and a persistent publish costs the broker a disk write before its confirm.
     AmqpSporeMapper.Outgoing out =
-        mapper.encode(spore, layoutFor(channel), persistent, now, expiryGrace.toMillis());
+        mapper.encode(
+            spore, layoutFor(channel), persistent && !askDirect, now, expiryGrace.toMillis());
     CompletableFuture<Spore> result = new CompletableFuture<>();
     CompletableFuture<Boolean> published =
         askDirect
@@ -475,9 +495,11 @@ public final class AmqpBackend implements ReefBackend {
 
   /**
    * Sends a response straight to the connection that asked, through the default exchange and the
-   * request's direct reply address: not persistent, not mandatory (RabbitMQ returns direct replies
-   * to mandatory publishes even when it delivers them), confirmed. If the asker's connection is
-   * gone the broker drops it; that asker's ask has already failed.
+   * request's direct reply address, on a channel of its own: not persistent, not mandatory
+   * (RabbitMQ returns direct replies to mandatory publishes even when it delivers them) and not
+   * confirmed (no queue holds a direct reply, so a confirm would say nothing more than the write
+   * did). The future completes once the message is written to the connection. If the asker's
+   * connection is gone the broker drops it; that asker's ask has already failed.
    */
   private CompletableFuture<Spore> publishDirectReply(
       String channel, Spore spore, DirectReplyRoutes.Route route, Instant now) {
@@ -486,21 +508,29 @@ public final class AmqpBackend implements ReefBackend {
     Map<String, Object> headers = new HashMap<>(out.properties().getHeaders());
     headers.put(DirectReplyConsumer.H_CHANNEL, channel);
     AMQP.BasicProperties props = out.properties().builder().headers(headers).build();
-    CompletableFuture<Spore> result = new CompletableFuture<>();
-    publish(publisherSlot(), "", route.address(), false, props, out.body())
-        .whenComplete(
-            (routed, err) -> {
-              if (err != null) {
-                Throwable cause = unwrap(err);
-                result.completeExceptionally(
-                    cause instanceof ReefException
-                        ? (ReefException) cause
-                        : new PublishException("publish failed: " + cause, cause));
-              } else {
-                result.complete(spore);
-              }
-            });
-    return result;
+    synchronized (replyLock) {
+      try {
+        Channel ch = replyChannel;
+        if (ch == null || !ch.isOpen()) {
+          Connection c = connection;
+          if (c == null) {
+            throw new ReefClosedException("the AMQP backend is closed");
+          }
+          ch = c.createChannel();
+          if (ch == null) {
+            throw new IOException("the broker allows no more channels");
+          }
+          replyChannel = ch;
+        }
+        ch.basicPublish("", route.address(), false, props, out.body());
+      } catch (ReefClosedException e) {
+        return CompletableFuture.failedFuture(e);
+      } catch (IOException | RuntimeException e) {
+        return CompletableFuture.failedFuture(
+            new PublishException("sending the direct reply failed: " + describe(e), e));
+      }
+    }
+    return CompletableFuture.completedFuture(spore);
   }
 
   /**
@@ -511,6 +541,45 @@ public final class AmqpBackend implements ReefBackend {
   void rememberReplyAddress(String channel, Spore spore, String replyTo) {
     if (replyTo != null && spore.type() == SporeType.REQUEST) {
       replyRoutes.remember(spore.id(), channel, spore.fromAgent(), replyTo);
+    }
+  }
+
+  /** Forgets a lost ask channel and aborts it, so that recovery does not bring it back. */
+  private void dropAskChannel(ConfirmingPublisher lost) {
+    askPublisher.compareAndSet(lost, null); // no lock: this runs on the connection's thread
+    try {
+      callbacks.execute(
+          () -> {
+            try {
+              lost.channel().abort();
+            } catch (IOException | RuntimeException e) {
+              log.debug("aborting the lost ask channel failed: {}", e.toString());
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      log.debug("closing: the lost ask channel goes with the connection");
+    }
+  }
+
+  /**
+   * Tells the listener that direct replies can no longer arrive, on the callbacks executor: never
+   * on the connection's thread that runs shutdown listeners, since the reef may then detach mailbox
+   * consumers, and a channel call made on that thread would wait for an answer that only that
+   * thread could deliver.
+   */
+  private void directRepliesLost(String reason) {
+    Runnable task =
+        () -> {
+          try {
+            listener.onDirectRepliesLost(reason);
+          } catch (RuntimeException e) {
+            log.warn("backend listener failed on lost direct replies: {}", e.toString());
+          }
+        };
+    try {
+      callbacks.execute(task);
+    } catch (RejectedExecutionException e) {
+      log.debug("closing: not reporting lost direct replies ({})", reason);
     }
   }
 
@@ -623,12 +692,12 @@ public final class AmqpBackend implements ReefBackend {
    * cannot arrive anywhere else.
    */
   private ConfirmingPublisher askPublisher() throws IOException {
-    ConfirmingPublisher p = askPublisher;
+    ConfirmingPublisher p = askPublisher.get();
     if (p != null && !p.isDead()) {
       return p;
     }
     synchronized (askLock) {
-      p = askPublisher;
+      p = askPublisher.get();
       if (p != null && !p.isDead()) {
         return p;
       }
@@ -640,17 +709,24 @@ public final class AmqpBackend implements ReefBackend {
       if (ch == null) {
         throw new IOException("the broker allows no more channels");
       }
+      ch.basicConsume(DirectReplyRoutes.PSEUDO_QUEUE, true, new DirectReplyConsumer(ch, this));
+      // The futures of ask requests are the reef's own (the asker holds the ask's future): a
+      // routed confirm completes them on the I/O thread, saving a thread hand-off per ask.
+      ConfirmingPublisher created =
+          new ConfirmingPublisher(ch, window, declaredExchanges::clear, callbacks, true);
+      // Not left to automatic recovery: a recovered channel may publish before its reply consumer
+      // is back, which the broker punishes with a channel error. A lost ask channel is dropped and
+      // the next ask opens a new one (consuming first, then publishing).
       ch.addShutdownListener(
           cause -> {
             if (!cause.isInitiatedByApplication()) {
-              listener.onDirectRepliesLost(
+              dropAskChannel(created);
+              directRepliesLost(
                   "the channel receiving direct replies closed: " + cause.getMessage());
             }
           });
-      ch.basicConsume(DirectReplyRoutes.PSEUDO_QUEUE, true, new DirectReplyConsumer(ch, this));
-      p = new ConfirmingPublisher(ch, window, declaredExchanges::clear, callbacks);
-      askPublisher = p;
-      return p;
+      askPublisher.set(created);
+      return created;
     }
   }
 
@@ -826,7 +902,7 @@ public final class AmqpBackend implements ReefBackend {
         n += p.outstanding();
       }
     }
-    ConfirmingPublisher a = askPublisher;
+    ConfirmingPublisher a = askPublisher.get();
     return a == null ? n : n + a.outstanding();
   }
 
@@ -933,7 +1009,7 @@ public final class AmqpBackend implements ReefBackend {
     if (ps != null) {
       all.addAll(List.of(ps));
     }
-    ConfirmingPublisher a = askPublisher;
+    ConfirmingPublisher a = askPublisher.get();
     if (a != null) {
       all.add(a);
     }

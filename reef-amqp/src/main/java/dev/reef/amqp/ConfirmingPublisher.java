@@ -42,6 +42,7 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
   private volatile boolean dead;
   private final Runnable onChannelError;
   private final Executor completions;
+  private final boolean inlineRouted;
 
   /** The outstanding publishes of one incarnation of the channel (sequence numbers restart). */
   private static final class Epoch {
@@ -104,9 +105,27 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
     if (settled.isEmpty()) {
       return;
     }
+    if (inlineRouted && failure == null) {
+      List<Pending> handOff = null;
+      for (Pending p : settled) {
+        if (p.returned) {
+          if (handOff == null) {
+            handOff = new ArrayList<>();
+          }
+          handOff.add(p);
+        } else {
+          p.finish(null);
+        }
+      }
+      if (handOff == null) {
+        return;
+      }
+      settled = handOff;
+    }
+    List<Pending> toFinish = settled;
     Runnable task =
         () -> {
-          for (Pending p : settled) {
+          for (Pending p : toFinish) {
             p.finish(failure);
           }
         };
@@ -131,6 +150,25 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
   ConfirmingPublisher(
       Channel channel, Semaphore window, Runnable onChannelError, Executor completions)
       throws IOException {
+    this(channel, window, onChannelError, completions, false);
+  }
+
+  /**
+   * A publisher on a channel in confirm mode.
+   *
+   * @param inlineRouted complete the futures of routed, confirmed publishes on the connection's I/O
+   *     thread instead of the completion executor; only for publishes whose futures carry nothing
+   *     but the owner's own short, non-blocking callbacks (returns, nacks and losses still go to
+   *     the executor)
+   */
+  ConfirmingPublisher(
+      Channel channel,
+      Semaphore window,
+      Runnable onChannelError,
+      Executor completions,
+      boolean inlineRouted)
+      throws IOException {
+    this.inlineRouted = inlineRouted;
     this.channel = channel;
     this.window = window;
     this.onChannelError = onChannelError;

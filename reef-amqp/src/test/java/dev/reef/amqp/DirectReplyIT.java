@@ -110,6 +110,7 @@ class DirectReplyIT {
     assertThat(answer.replyTo()).isNotNull();
     GetResponse request = broker.get(requests, WAIT);
     assertThat(request.getProps().getReplyTo()).startsWith("amq.rabbitmq.reply-to.");
+    assertThat(request.getProps().getDeliveryMode()).as("a direct ask's request").isEqualTo(1);
     assertThat(broker.messageCount(responses))
         .as("the response never went through the channel's exchange")
         .isZero();
@@ -131,7 +132,9 @@ class DirectReplyIT {
     Spore answer = asker.ask("alice", "bob", null, WAIT).get(15, TimeUnit.SECONDS);
 
     assertThat(answer.knowledge()).isEqualTo(Map.of("answer", 42));
-    assertThat(broker.get(requests, WAIT).getProps().getReplyTo()).isNull();
+    GetResponse request = broker.get(requests, WAIT);
+    assertThat(request.getProps().getReplyTo()).isNull();
+    assertThat(request.getProps().getDeliveryMode()).isEqualTo(2);
     GetResponse response = broker.get(responses, WAIT);
     assertThat(response.getProps().getCorrelationId()).isEqualTo(answer.replyTo());
     assertThat(response.getProps().getDeliveryMode()).isEqualTo(2);
