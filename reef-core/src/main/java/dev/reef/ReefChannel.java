@@ -88,14 +88,20 @@ public interface ReefChannel {
   CompletableFuture<Spore> reply(Spore request, String from, Map<String, ?> knowledge);
 
   /**
-   * Sends a request and awaits the first response to it.
+   * Sends a request and awaits the first response to it. Where the backend has a direct reply path
+   * ({@link dev.reef.spi.ReefBackend#directReplies(String)}; the AMQP backend's direct reply-to),
+   * the response comes straight back to this reef; any response sent otherwise arrives through the
+   * requester's mailbox.
    *
    * @param from the requester; the reef consumes its mailbox on this channel while the ask is open
    * @param to the agent asked
    * @param knowledge a JSON object, or null
-   * @param timeout how long to wait; the request expires then too
+   * @param timeout how long to wait; the request expires then too. The deadline fires at the
+   *     timeout or up to 10 ms later
    * @return a future of the response (never null), failed with {@link RequestTimeoutException} at
-   *     the deadline, {@link ReefClosedException} on close, or the publish failure
+   *     the deadline, {@link ReefClosedException} on close, the publish failure, or a {@link
+   *     ReefException} when the backend reports that the direct reply path was lost (for example
+   *     the connection that would receive the response dropped)
    */
   CompletableFuture<Spore> ask(String from, String to, Map<String, ?> knowledge, Duration timeout);
 
