@@ -50,12 +50,18 @@ final class DefaultChannel implements ReefChannel {
   @Override
   public CompletableFuture<Spore> send(String from, String to, Map<String, ?> knowledge) {
     return reef.publish(
-        name, spore(SporeType.KNOWLEDGE, from, requireTo(to), knowledge).build(), false);
+        name,
+        Spore.of(
+            SporeType.KNOWLEDGE, from, requireTo(to), knowledge, reef.options.maxKnowledgeBytes()),
+        false);
   }
 
   @Override
   public CompletableFuture<Spore> broadcast(String from, Map<String, ?> knowledge) {
-    return reef.publish(name, spore(SporeType.BROADCAST, from, null, knowledge).build(), false);
+    return reef.publish(
+        name,
+        Spore.of(SporeType.BROADCAST, from, null, knowledge, reef.options.maxKnowledgeBytes()),
+        false);
   }
 
   @Override

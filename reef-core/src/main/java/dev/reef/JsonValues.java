@@ -28,12 +28,38 @@ final class JsonValues {
 
   private static final Class<?> MAP_N = Map.of("k", "v", "k2", "v2").getClass();
 
+  /** A JDK immutable map of scalars, shared as a spore's knowledge, and its measured size. */
+  private static final class Measured {
+    final Map<?, ?> map;
+    final long bytes;
+
+    Measured(Map<?, ?> map, long bytes) {
+      this.map = map;
+      this.bytes = bytes;
+    }
+  }
+
+  /**
+   * The last map shared by {@link #shareIfScalar}: senders usually pass the same constant {@code
+   * Map.of(...)} again and again, and such a map of scalars is deeply immutable, so the very same
+   * instance (compared by identity) has the same size and needs no second walk. Racy by design:
+   * {@link Measured} has final fields, so a reader sees a complete entry or an older one (a miss).
+   */
+  private static Measured lastShared = new Measured(Map.of(), 2);
+
   static Map<String, Object> copyObject(String field, Map<?, ?> map, Size size) {
     if (map.isEmpty()) {
       size.bytes += 2;
       return Collections.emptyMap();
     }
     if (map.getClass() == MAP_1 || map.getClass() == MAP_N) {
+      Measured last = lastShared;
+      if (last.map == map) {
+        size.bytes += last.bytes;
+        @SuppressWarnings("unchecked")
+        Map<String, Object> same = (Map<String, Object>) map;
+        return same;
+      }
       Map<String, Object> shared = shareIfScalar(field, map, size);
       if (shared != null) {
         return shared;
@@ -71,6 +97,7 @@ final class JsonValues {
       bytes += stringBytes((String) key) + 1 + scalarBytes(value);
     }
     size.bytes += bytes;
+    lastShared = new Measured(map, bytes);
     return (Map<String, Object>) map;
   }
 
@@ -94,7 +121,32 @@ final class JsonValues {
     if (v instanceof Boolean) {
       return ((Boolean) v) ? 4 : 5;
     }
+    return numberBytes(v);
+  }
+
+  /** Characters of a number's JSON form: its {@code toString}, without building it for integers. */
+  private static long numberBytes(Object v) {
+    if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+      return decimalDigits(((Number) v).longValue());
+    }
     return v.toString().length();
+  }
+
+  /** The length of {@code Long.toString(v)}. */
+  static int decimalDigits(long v) {
+    if (v == Long.MIN_VALUE) {
+      return 20;
+    }
+    int n = 1;
+    if (v < 0) {
+      n++;
+      v = -v;
+    }
+    while (v >= 10) {
+      v /= 10;
+      n++;
+    }
+    return n;
   }
 
   static Object copyValue(String field, Object value, Size size) {
@@ -118,7 +170,7 @@ final class JsonValues {
         || value instanceof BigDecimal
         || value instanceof Double
         || value instanceof Float) {
-      size.bytes += value.toString().length();
+      size.bytes += numberBytes(value);
       return value;
     }
     if (value instanceof Map) {

@@ -14,6 +14,17 @@ public final class ReefNames {
   /** The largest id, agent name or channel name, in UTF-8 bytes. */
   public static final int MAX_NAME_BYTES = 255;
 
+  /** Slots of the cache of names found valid; a power of two. */
+  private static final int CACHE_SLOTS = 64;
+
+  /**
+   * Name instances found valid, by hash code: agents and channels are nearly always the same few
+   * string instances, so a hit (the very same instance, compared by identity) skips the character
+   * walk. Only valid names are stored; an invalid one is checked, and rejected, every time. Racy by
+   * design: strings are immutable and safely published, so a reader sees a valid name or a miss.
+   */
+  private static final String[] VALID = new String[CACHE_SLOTS];
+
   private ReefNames() {}
 
   /**
@@ -78,6 +89,19 @@ public final class ReefNames {
   }
 
   private static String requireWord(String field, String name) {
+    if (name != null) {
+      int slot = name.hashCode() & (CACHE_SLOTS - 1);
+      if (VALID[slot] == name) {
+        return name;
+      }
+      checkWord(field, name);
+      VALID[slot] = name;
+      return name;
+    }
+    return checkWord(field, name);
+  }
+
+  private static String checkWord(String field, String name) {
     if (name == null) {
       throw new SporeValidationException(field, "must not be null");
     }

@@ -69,22 +69,11 @@ public final class Spore {
 
   private Spore(Builder b) {
     this.id = b.id != null ? ReefNames.requireId("id", b.id) : newId();
-    if (b.type == null) {
-      throw new SporeValidationException("spore_type", "must not be null");
-    }
-    this.type = b.type;
+    this.type = requireType(b.type);
     this.fromAgent = ReefNames.requireAgent("from_agent", b.fromAgent);
     this.toAgent = b.toAgent == null ? null : ReefNames.requireAgent("to_agent", b.toAgent);
-    if (b.priority < MIN_PRIORITY || b.priority > MAX_PRIORITY) {
-      throw new SporeValidationException(
-          "priority",
-          "must be between " + MIN_PRIORITY + " and " + MAX_PRIORITY + ", was " + b.priority);
-    }
-    this.priority = b.priority;
-    if (b.maxKnowledgeBytes < 2) {
-      throw new SporeValidationException(
-          "knowledge", "the size limit must be at least 2 bytes, was " + b.maxKnowledgeBytes);
-    }
+    this.priority = requirePriority(b.priority);
+    requireSizeLimit(b.maxKnowledgeBytes);
     if (b.frozenKnowledge) {
       this.knowledge = b.knowledge;
       this.knowledgeBytes = b.knowledgeBytes;
@@ -96,15 +85,7 @@ public final class Spore {
       this.knowledge = JsonValues.copyObject("knowledge", b.knowledge, size);
       this.knowledgeBytes = size.bytes;
     }
-    if (knowledgeBytes > b.maxKnowledgeBytes) {
-      throw new SporeValidationException(
-          "knowledge",
-          "serialized size must be at most "
-              + b.maxKnowledgeBytes
-              + " bytes, was "
-              + knowledgeBytes
-              + " bytes");
-    }
+    requireKnowledgeSize(knowledgeBytes, b.maxKnowledgeBytes);
     this.createdAt = b.createdAt != null ? b.createdAt : now();
     if (b.expiresIn != null) {
       this.expiresAt = this.createdAt.plus(b.expiresIn);
@@ -127,6 +108,85 @@ public final class Spore {
         b.schemaVersion == null
             ? SCHEMA_VERSION
             : requireNonBlank("schema_version", b.schemaVersion);
+  }
+
+  /**
+   * A new spore with every optional field at its default, validated like {@link Builder#build()}
+   * would: what {@code send} and {@code broadcast} build for each call, without a builder.
+   */
+  private Spore(
+      SporeType type, String fromAgent, String toAgent, Map<String, ?> knowledge, long maxBytes) {
+    this.id = newId();
+    this.type = requireType(type);
+    this.fromAgent = ReefNames.requireAgent("from_agent", fromAgent);
+    this.toAgent = toAgent == null ? null : ReefNames.requireAgent("to_agent", toAgent);
+    this.priority = DEFAULT_PRIORITY;
+    requireSizeLimit(maxBytes);
+    if (knowledge == null) {
+      this.knowledge = null;
+      this.knowledgeBytes = 4;
+    } else {
+      JsonValues.Size size = new JsonValues.Size();
+      this.knowledge = JsonValues.copyObject("knowledge", knowledge, size);
+      this.knowledgeBytes = size.bytes;
+    }
+    requireKnowledgeSize(knowledgeBytes, maxBytes);
+    this.createdAt = now();
+    this.expiresAt = null;
+    this.replyTo = null;
+    this.metadata = Collections.emptyMap();
+    this.knowledgeReferences = Collections.emptyList();
+    this.dataReferences = Collections.emptyList();
+    this.correlationId = null;
+    this.causationId = null;
+    this.traceId = null;
+    this.runId = null;
+    this.idempotencyKey = null;
+    this.schemaVersion = SCHEMA_VERSION;
+  }
+
+  /**
+   * The same spore as {@code builder().type(type).fromAgent(from).toAgent(to).knowledge(knowledge)
+   * .maxKnowledgeBytes(maxKnowledgeBytes).build()}, built without the builder.
+   */
+  static Spore of(
+      SporeType type, String from, String to, Map<String, ?> knowledge, long maxKnowledgeBytes) {
+    return new Spore(type, from, to, knowledge, maxKnowledgeBytes);
+  }
+
+  private static SporeType requireType(SporeType type) {
+    if (type == null) {
+      throw new SporeValidationException("spore_type", "must not be null");
+    }
+    return type;
+  }
+
+  private static int requirePriority(int priority) {
+    if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
+      throw new SporeValidationException(
+          "priority",
+          "must be between " + MIN_PRIORITY + " and " + MAX_PRIORITY + ", was " + priority);
+    }
+    return priority;
+  }
+
+  private static void requireSizeLimit(long maxKnowledgeBytes) {
+    if (maxKnowledgeBytes < 2) {
+      throw new SporeValidationException(
+          "knowledge", "the size limit must be at least 2 bytes, was " + maxKnowledgeBytes);
+    }
+  }
+
+  private static void requireKnowledgeSize(long knowledgeBytes, long maxKnowledgeBytes) {
+    if (knowledgeBytes > maxKnowledgeBytes) {
+      throw new SporeValidationException(
+          "knowledge",
+          "serialized size must be at most "
+              + maxKnowledgeBytes
+              + " bytes, was "
+              + knowledgeBytes
+              + " bytes");
+    }
   }
 
   /**

@@ -41,6 +41,59 @@ class SporeTest {
   }
 
   @Test
+  void theBuilderFreeFactoryBuildsWhatTheBuilderWould() {
+    Map<String, Object> k = Map.of("event", "tick", "value", 42);
+    for (String to : new String[] {"bob", null}) {
+      SporeType type = to == null ? SporeType.BROADCAST : SporeType.KNOWLEDGE;
+      Spore quick = Spore.of(type, "alice", to, k, 1000);
+      Spore built =
+          Spore.builder()
+              .type(type)
+              .fromAgent("alice")
+              .toAgent(to)
+              .knowledge(k)
+              .maxKnowledgeBytes(1000)
+              .id(quick.id())
+              .createdAt(quick.createdAt())
+              .build();
+      assertThat(quick).isEqualTo(built);
+      assertThat(quick.knowledgeBytes()).isEqualTo(built.knowledgeBytes());
+      assertThat(quick.id())
+          .matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+      assertThat(quick.metadata()).isEmpty();
+      assertThat(quick.dataReferences()).isEmpty();
+      assertThat(quick.schemaVersion()).isEqualTo(Spore.SCHEMA_VERSION);
+      assertThat(quick.priority()).isEqualTo(Spore.DEFAULT_PRIORITY);
+    }
+    assertThat(Spore.of(SporeType.KNOWLEDGE, "alice", "bob", null, 1000).knowledgeBytes())
+        .isEqualTo(4);
+  }
+
+  @Test
+  void theBuilderFreeFactoryValidatesLikeTheBuilder() {
+    Map<String, Object> k = Map.of("event", "tick");
+    assertThatThrownBy(() -> Spore.of(null, "alice", "bob", k, 1000))
+        .isInstanceOf(SporeValidationException.class)
+        .hasMessageStartingWith("spore_type:");
+    assertThatThrownBy(() -> Spore.of(SporeType.KNOWLEDGE, "al.ice", "bob", k, 1000))
+        .isInstanceOf(SporeValidationException.class)
+        .hasMessageStartingWith("from_agent:");
+    assertThatThrownBy(() -> Spore.of(SporeType.KNOWLEDGE, "alice", "b*b", k, 1000))
+        .isInstanceOf(SporeValidationException.class)
+        .hasMessageStartingWith("to_agent:");
+    assertThatThrownBy(() -> Spore.of(SporeType.KNOWLEDGE, "alice", "bob", k, 1))
+        .isInstanceOf(SporeValidationException.class)
+        .hasMessageContaining("at least 2 bytes");
+    assertThatThrownBy(() -> Spore.of(SporeType.KNOWLEDGE, "alice", "bob", k, 10))
+        .isInstanceOf(SporeValidationException.class)
+        .hasMessageContaining("at most 10 bytes");
+    assertThatThrownBy(
+            () -> Spore.of(SporeType.KNOWLEDGE, "alice", "bob", Map.of("x", new Object()), 1000))
+        .isInstanceOf(SporeValidationException.class)
+        .hasMessageStartingWith("knowledge:");
+  }
+
+  @Test
   void nullAndBlankNamesAreRejectedNamingTheField() {
     rejects(valid().fromAgent(null), "from_agent").hasMessageContaining("null");
     rejects(valid().fromAgent("  "), "from_agent").hasMessageContaining("blank");

@@ -2,7 +2,6 @@ package dev.reef.memory;
 
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxSubscription;
-import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,7 +59,7 @@ final class ConsumerSlot implements MailboxSubscription, Runnable {
   final Set<Pending> pending = ConcurrentHashMap.newKeySet();
 
   /** Entries taken from the mailbox and not yet handed out; guarded by itself (the buffer lock). */
-  private final ArrayDeque<Object> buffer = new ArrayDeque<>(TAKE);
+  private final ChunkedQueue buffer = new ChunkedQueue();
 
   /**
    * How many entries the buffer holds; written under the buffer lock (and, when entries arrive,
@@ -137,8 +136,7 @@ final class ConsumerSlot implements MailboxSubscription, Runnable {
       if (buffer.isEmpty()) {
         return;
       }
-      Object[] back = buffer.toArray();
-      buffer.clear();
+      Object[] back = buffer.drainAll();
       mailbox.requeueBuffered(back);
       buffered = 0;
     }

@@ -2,7 +2,6 @@ package dev.reef.memory;
 
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 
 /**
@@ -20,8 +19,7 @@ final class Mailbox {
   private final int capacity;
   private final OverflowPolicy policy;
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private final ArrayDeque<Object>[] queues = new ArrayDeque[Spore.MAX_PRIORITY + 1];
+  private final ChunkedQueue[] queues = new ChunkedQueue[Spore.MAX_PRIORITY + 1];
 
   private volatile int size; // written under the monitor; read lock-free by looksEmpty
   private int nonEmpty; // bit p set when queues[p] is non-empty
@@ -107,7 +105,7 @@ final class Mailbox {
    * Parks the slot as idle and returns false when the mailbox is empty or the slot was detached.
    * The caller holds the slot's buffer lock.
    */
-  boolean takeBatch(ConsumerSlot slot, ArrayDeque<Object> buffer, int max) {
+  boolean takeBatch(ConsumerSlot slot, ChunkedQueue buffer, int max) {
     synchronized (this) {
       if (slot.detached) {
         return false;
@@ -196,9 +194,9 @@ final class Mailbox {
   }
 
   private void add(Object entry, int p, boolean front) {
-    ArrayDeque<Object> q = queues[p];
+    ChunkedQueue q = queues[p];
     if (q == null) {
-      q = new ArrayDeque<>();
+      q = new ChunkedQueue();
       queues[p] = q;
     }
     if (front) {
@@ -211,7 +209,7 @@ final class Mailbox {
   }
 
   private Object pollFrom(int p) {
-    ArrayDeque<Object> q = queues[p];
+    ChunkedQueue q = queues[p];
     Object e = q.pollFirst();
     if (q.isEmpty()) {
       nonEmpty &= ~(1 << p);
