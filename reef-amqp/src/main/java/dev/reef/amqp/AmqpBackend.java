@@ -150,6 +150,11 @@ public final class AmqpBackend implements ReefBackend {
   private final Object topologyLock = new Object();
   private final DirectReplyRoutes replyRoutes = new DirectReplyRoutes(DIRECT_REPLY_ROUTES);
   private final Object askLock = new Object();
+
+  /** Ask channels lost to a connection failure, closed when the next one is open. */
+  private final java.util.concurrent.ConcurrentLinkedQueue<Channel> staleAskChannels =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
   private final Object replyLock = new Object();
 
   /** The channel direct replies are sent on (no confirms); guarded by {@code replyLock}. */
@@ -544,20 +549,14 @@ public final class AmqpBackend implements ReefBackend {
     }
   }
 
-  /** Forgets a lost ask channel and aborts it, so that recovery does not bring it back. */
+  /**
+   * Forgets a lost ask channel. It is closed by the next {@link #askPublisher()}, on the asking
+   * thread once a new channel is open: closing it here, on the connection's thread or while the
+   * connection recovers, can wait on the recovery.
+   */
   private void dropAskChannel(ConfirmingPublisher lost) {
-    askPublisher.compareAndSet(lost, null); // no lock: this runs on the connection's thread
-    try {
-      callbacks.execute(
-          () -> {
-            try {
-              lost.channel().abort();
-            } catch (IOException | RuntimeException e) {
-              log.debug("aborting the lost ask channel failed: {}", e.toString());
-            }
-          });
-    } catch (RejectedExecutionException e) {
-      log.debug("closing: the lost ask channel goes with the connection");
+    if (askPublisher.compareAndSet(lost, null)) { // no lock: this runs on the connection's thread
+      staleAskChannels.add(lost.channel());
     }
   }
 
@@ -726,6 +725,13 @@ public final class AmqpBackend implements ReefBackend {
             }
           });
       askPublisher.set(created);
+      for (Channel stale; (stale = staleAskChannels.poll()) != null; ) {
+        try {
+          stale.abort();
+        } catch (IOException | RuntimeException e) {
+          log.debug("closing a lost ask channel failed: {}", e.toString());
+        }
+      }
       return created;
     }
   }
