@@ -113,6 +113,9 @@ public final class AmqpBackend implements ReefBackend {
   /** The {@code x-max-priority} of classic mailbox queues: {@value}. */
   public static final int MAX_PRIORITY = 10;
 
+  /** How long a channel call (declare, consume, cancel, close) may wait for the broker. */
+  static final Duration CHANNEL_RPC_TIMEOUT = Duration.ofSeconds(10);
+
   /** Direct reply routes a responding backend keeps (requests delivered, not yet answered). */
   static final int DIRECT_REPLY_ROUTES = 10_000;
 
@@ -391,6 +394,9 @@ public final class AmqpBackend implements ReefBackend {
         });
     f.setNetworkRecoveryInterval(recoveryInterval.toMillis());
     f.setConnectionTimeout(10_000);
+    // Bound every channel call (declare, consume, cancel, close): amqp-client's default of ten
+    // minutes turns a call that races a connection recovery into a ten-minute stall.
+    f.setChannelRpcTimeout((int) CHANNEL_RPC_TIMEOUT.toMillis());
     f.setExceptionHandler(new QuietExceptionHandler());
     return f;
   }

@@ -236,6 +236,8 @@ class DirectReplyIT {
               + proxy.port()
               + (target.getRawPath() == null ? "" : target.getRawPath());
       ReefChannel asker = reef(b -> b.uri(viaProxy).recoveryInterval(Duration.ofMillis(200)));
+      // A subscribed asker, the usual agent: its mailbox consumer stays while asks come and go.
+      asker.subscribe("alice", s -> {});
       ReefChannel responder = reef();
       mailboxOf("alice");
       mailboxOf("bob");
