@@ -33,6 +33,17 @@ final class TrackingBackend implements ReefBackend {
   }
 
   @Override
+  public boolean directReplies(String channel) {
+    return delegate.directReplies(channel);
+  }
+
+  @Override
+  public CompletableFuture<Spore> publishRequest(String channel, Spore request) {
+    exchanges.add(delegate.exchangeFor(channel));
+    return delegate.publishRequest(channel, request);
+  }
+
+  @Override
   public void declareMailbox(String channel, String agent) {
     exchanges.add(delegate.exchangeFor(channel));
     queues.add(delegate.mailboxQueueFor(channel, agent));

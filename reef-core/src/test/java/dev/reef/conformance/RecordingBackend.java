@@ -32,6 +32,7 @@ public final class RecordingBackend implements ReefBackend {
 
   private final ReefBackend delegate;
   private final List<Event> events = new CopyOnWriteArrayList<>();
+  private final List<String> directReplies = new CopyOnWriteArrayList<>();
 
   /**
    * Wraps a backend.
@@ -61,18 +62,52 @@ public final class RecordingBackend implements ReefBackend {
     return events.stream().filter(e -> e.event() == event).collect(Collectors.toList());
   }
 
+  /**
+   * The ids of the responses the backend brought back on its direct reply path.
+   *
+   * @return a snapshot
+   */
+  public List<String> directReplies() {
+    return List.copyOf(directReplies);
+  }
+
   @Override
   public void start(BackendListener listener) {
     delegate.start(
-        (event, channel, agent, spore, error) -> {
-          events.add(new Event(event, channel, agent, spore == null ? null : spore.id(), error));
-          listener.onEvent(event, channel, agent, spore, error);
+        new BackendListener() {
+          @Override
+          public void onEvent(
+              SporeEvent event, String channel, String agent, Spore spore, Throwable error) {
+            events.add(new Event(event, channel, agent, spore == null ? null : spore.id(), error));
+            listener.onEvent(event, channel, agent, spore, error);
+          }
+
+          @Override
+          public void onDirectReply(String channel, Spore response) {
+            directReplies.add(response.id());
+            listener.onDirectReply(channel, response);
+          }
+
+          @Override
+          public void onDirectRepliesLost(String reason) {
+            listener.onDirectRepliesLost(reason);
+          }
         });
   }
 
   @Override
   public CompletableFuture<Spore> publish(String channel, Spore spore) {
     return delegate.publish(channel, spore);
+  }
+
+  @Override
+  public boolean directReplies(String channel) {
+    return delegate.directReplies(channel);
+  }
+
+  @Override
+  public CompletableFuture<Spore> publishRequest(String channel, Spore request) {
+    return delegate.publishRequest(channel, request);
   }
 
   @Override

@@ -826,6 +826,24 @@ public abstract class ReefConformanceSuite {
   }
 
   @Test
+  void anAskTakesTheBackendsDirectReplyPathWhereItHasOne() {
+    Reef asker = newReef();
+    Reef responder = newReef();
+    responder.subscribe("bob", s -> responder.reply(s, "bob", k("ok", true)));
+
+    Spore response = join(asker.ask("alice", "bob", k("q", 1), awaitTimeout()));
+
+    if (recorder(0).directReplies(asker.name())) {
+      assertThat(recorder(0).directReplies()).containsExactly(response.id());
+    } else {
+      assertThat(recorder(0).directReplies()).isEmpty();
+    }
+    await()
+        .atMost(awaitTimeout())
+        .until(() -> asker.stats().agent(asker.name(), "alice", SporeEvent.HANDLED) == 1);
+  }
+
+  @Test
   void replyAnswersTheRequestAndCarriesItsTracingIds() {
     Reef reef = newReef();
     reef.subscribe("bob", s -> reef.reply(s, "bob", k("ok", true)));
