@@ -150,6 +150,7 @@ public final class AmqpBackend implements ReefBackend {
   private final Set<String> declaredExchanges = ConcurrentHashMap.newKeySet();
   private final Map<String, Set<String>> knownAgents = new ConcurrentHashMap<>();
   private final Map<String, AmqpMailbox> mailboxes = new ConcurrentHashMap<>();
+  private final Set<String> declaredMailboxes = ConcurrentHashMap.newKeySet();
   private final Object topologyLock = new Object();
   private final DirectReplyRoutes replyRoutes = new DirectReplyRoutes(DIRECT_REPLY_ROUTES);
   private final Object askLock = new Object();
@@ -833,6 +834,7 @@ public final class AmqpBackend implements ReefBackend {
         throw new ReefException("cannot declare the mailbox queue '" + queue + "': " + e, e);
       }
     }
+    declaredMailboxes.add(queue);
     knownAgents.computeIfAbsent(channel, k -> ConcurrentHashMap.newKeySet()).add(agent);
   }
 
@@ -854,27 +856,58 @@ public final class AmqpBackend implements ReefBackend {
         throw new IllegalStateException(
             "this backend already consumes the mailbox of '" + agent + "' on '" + channel + "'");
       }
-      declareMailbox(channel, agent);
+      // A mailbox this backend declared before is not declared again (three calls to the broker
+      // saved on every attach, which an asker without handlers makes for each ask); if it was
+      // deleted since, the consume fails with 404 and it is declared and consumed once more.
+      boolean declaredBefore = declaredMailboxes.contains(queue);
+      if (!declaredBefore) {
+        declareMailbox(channel, agent);
+      }
       try {
-        Channel ch = connection.createChannel();
-        if (ch == null) {
-          throw new IOException("the broker allows no more channels");
-        }
-        ch.basicQos(prefetch);
-        AmqpMailbox mailbox = new AmqpMailbox(this, ch, channel, agent, queue, consumer);
-        mailboxes.put(queue, mailbox);
         try {
-          mailbox.start();
-        } catch (IOException | RuntimeException e) {
-          mailboxes.remove(queue);
-          mailbox.closeChannel();
-          throw e;
+          return attach(channel, agent, queue, consumer);
+        } catch (IOException e) {
+          if (!declaredBefore || !isNotFound(e)) {
+            throw e;
+          }
+          declaredMailboxes.remove(queue);
+          declareMailbox(channel, agent);
+          return attach(channel, agent, queue, consumer);
         }
-        return mailbox;
       } catch (IOException | RuntimeException e) {
         throw new ReefException("cannot consume the mailbox queue '" + queue + "': " + e, e);
       }
     }
+  }
+
+  private AmqpMailbox attach(String channel, String agent, String queue, MailboxConsumer consumer)
+      throws IOException {
+    Channel ch = connection.createChannel();
+    if (ch == null) {
+      throw new IOException("the broker allows no more channels");
+    }
+    ch.basicQos(prefetch);
+    AmqpMailbox mailbox = new AmqpMailbox(this, ch, channel, agent, queue, consumer);
+    mailboxes.put(queue, mailbox);
+    try {
+      mailbox.start();
+    } catch (IOException | RuntimeException e) {
+      mailboxes.remove(queue);
+      mailbox.closeChannel();
+      throw e;
+    }
+    return mailbox;
+  }
+
+  /** Whether a channel call failed because the queue does not exist (404, NOT_FOUND). */
+  private static boolean isNotFound(IOException e) {
+    return e.getCause() instanceof com.rabbitmq.client.ShutdownSignalException
+        && ((com.rabbitmq.client.ShutdownSignalException) e.getCause()).getReason()
+            instanceof AMQP.Channel.Close
+        && ((AMQP.Channel.Close)
+                    ((com.rabbitmq.client.ShutdownSignalException) e.getCause()).getReason())
+                .getReplyCode()
+            == AMQP.NOT_FOUND;
   }
 
   /**

@@ -457,6 +457,34 @@ class AmqpBackendIT {
   }
 
   @Test
+  void consumingAMailboxDeletedSinceItWasDeclaredDeclaresItAgain(TestBroker broker)
+      throws Exception {
+    AmqpBackend b = backend(broker);
+    String queue = mailbox("bob");
+    b.declareMailbox(channel, "bob");
+    try (Channel ch = broker.connection().createChannel()) {
+      ch.queueDelete(queue);
+    }
+    List<String> got = new CopyOnWriteArrayList<>();
+
+    MailboxSubscription sub =
+        b.consume(
+            channel,
+            "bob",
+            (spore, attempt) -> {
+              got.add(text(spore));
+              return CompletableFuture.completedFuture(null);
+            });
+    b.publish(channel, spore("alice", "bob", "after")).get(10, TimeUnit.SECONDS);
+
+    await().atMost(WAIT).until(() -> got.size() == 1);
+    assertThat(got).containsExactly("after");
+    sub.close();
+    // Attached again without declaring: the mailbox is known to exist.
+    b.consume(channel, "bob", (spore, attempt) -> CompletableFuture.completedFuture(null)).close();
+  }
+
+  @Test
   void aConnectionLossFailsOutstandingConfirmsAndRecovers(TestBroker broker) throws Exception {
     URI target = URI.create(broker.uri());
     try (TcpProxy proxy =
