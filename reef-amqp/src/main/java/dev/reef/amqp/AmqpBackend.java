@@ -524,14 +524,7 @@ public final class AmqpBackend implements ReefBackend {
       try {
         Channel ch = replyChannel;
         if (ch == null || !ch.isOpen()) {
-          Connection c = connection;
-          if (c == null) {
-            throw new ReefClosedException("the AMQP backend is closed");
-          }
-          ch = c.createChannel();
-          if (ch == null) {
-            throw new IOException("the broker allows no more channels");
-          }
+          ch = openChannel();
           replyChannel = ch;
         }
         ch.basicPublish("", route.address(), false, props, out.body());
@@ -707,14 +700,7 @@ public final class AmqpBackend implements ReefBackend {
       if (p != null && !p.isDead()) {
         return p;
       }
-      Connection c = connection;
-      if (c == null) {
-        throw new ReefClosedException("the AMQP backend is closed");
-      }
-      Channel ch = c.createChannel();
-      if (ch == null) {
-        throw new IOException("the broker allows no more channels");
-      }
+      Channel ch = openChannel();
       ch.basicConsume(DirectReplyRoutes.PSEUDO_QUEUE, true, new DirectReplyConsumer(ch, this));
       // The futures of ask requests are the reef's own (the asker holds the ask's future): a
       // routed confirm completes them on the I/O thread, saving a thread hand-off per ask.
@@ -751,14 +737,7 @@ public final class AmqpBackend implements ReefBackend {
     }
     synchronized (ps) {
       if (ps[slot] == p) {
-        Connection c = connection;
-        if (c == null) {
-          throw new ReefClosedException("the AMQP backend is closed");
-        }
-        Channel ch = c.createChannel();
-        if (ch == null) {
-          throw new IOException("the broker allows no more channels");
-        }
+        Channel ch = openChannel();
         ps[slot] = new ConfirmingPublisher(ch, window, declaredExchanges::clear, callbacks);
         log.info("replaced a publishing channel closed by a channel error");
       }
@@ -789,17 +768,28 @@ public final class AmqpBackend implements ReefBackend {
     return exchange;
   }
 
+  /**
+   * A new channel on the connection.
+   *
+   * @throws ReefClosedException if the backend is closed
+   * @throws IOException if the broker refuses one (no more channels) or the call fails
+   */
+  private Channel openChannel() throws IOException {
+    Connection c = connection;
+    if (c == null) {
+      throw new ReefClosedException("the AMQP backend is closed");
+    }
+    Channel ch = c.createChannel();
+    if (ch == null) {
+      throw new IOException("the broker allows no more channels");
+    }
+    return ch;
+  }
+
   private Channel topology() throws IOException {
     Channel t = topologyChannel;
     if (t == null || !t.isOpen()) {
-      Connection c = connection;
-      if (c == null) {
-        throw new ReefClosedException("the AMQP backend is closed");
-      }
-      t = c.createChannel();
-      if (t == null) {
-        throw new IOException("the broker allows no more channels");
-      }
+      t = openChannel();
       topologyChannel = t;
     }
     return t;
@@ -882,10 +872,7 @@ public final class AmqpBackend implements ReefBackend {
 
   private AmqpMailbox attach(String channel, String agent, String queue, MailboxConsumer consumer)
       throws IOException {
-    Channel ch = connection.createChannel();
-    if (ch == null) {
-      throw new IOException("the broker allows no more channels");
-    }
+    Channel ch = openChannel();
     ch.basicQos(prefetch);
     AmqpMailbox mailbox = new AmqpMailbox(this, ch, channel, agent, queue, consumer);
     mailboxes.put(queue, mailbox);
@@ -901,13 +888,12 @@ public final class AmqpBackend implements ReefBackend {
 
   /** Whether a channel call failed because the queue does not exist (404, NOT_FOUND). */
   private static boolean isNotFound(IOException e) {
-    return e.getCause() instanceof com.rabbitmq.client.ShutdownSignalException
-        && ((com.rabbitmq.client.ShutdownSignalException) e.getCause()).getReason()
-            instanceof AMQP.Channel.Close
-        && ((AMQP.Channel.Close)
-                    ((com.rabbitmq.client.ShutdownSignalException) e.getCause()).getReason())
-                .getReplyCode()
-            == AMQP.NOT_FOUND;
+    if (!(e.getCause() instanceof com.rabbitmq.client.ShutdownSignalException)) {
+      return false;
+    }
+    Object reason = ((com.rabbitmq.client.ShutdownSignalException) e.getCause()).getReason();
+    return reason instanceof AMQP.Channel.Close
+        && ((AMQP.Channel.Close) reason).getReplyCode() == AMQP.NOT_FOUND;
   }
 
   /**
