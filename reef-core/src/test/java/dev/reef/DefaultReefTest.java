@@ -291,10 +291,13 @@ class DefaultReefTest {
    * A backend with a direct reply path on every channel but {@code plain}: an in-memory backend
    * that records the requests of asks and lets the test play the responses that come back.
    */
-  private static final class DirectReplyBackend implements dev.reef.spi.ReefBackend {
-    final InMemoryBackend delegate = InMemoryBackend.create();
+  private static final class DirectReplyBackend extends dev.reef.conformance.ForwardingBackend {
     final List<Spore> requests = new CopyOnWriteArrayList<>();
     volatile dev.reef.spi.BackendListener listener;
+
+    DirectReplyBackend() {
+      super(InMemoryBackend.create());
+    }
 
     @Override
     public void start(dev.reef.spi.BackendListener listener) {
@@ -311,37 +314,6 @@ class DefaultReefTest {
     public CompletableFuture<Spore> publishRequest(String channel, Spore request) {
       requests.add(request);
       return delegate.publish(channel, request);
-    }
-
-    @Override
-    public CompletableFuture<Spore> publish(String channel, Spore spore) {
-      return delegate.publish(channel, spore);
-    }
-
-    @Override
-    public void declareMailbox(String channel, String agent) {
-      delegate.declareMailbox(channel, agent);
-    }
-
-    @Override
-    public dev.reef.spi.MailboxSubscription consume(
-        String channel, String agent, dev.reef.spi.MailboxConsumer consumer) {
-      return delegate.consume(channel, agent, consumer);
-    }
-
-    @Override
-    public java.util.Set<String> knownAgents(String channel) {
-      return delegate.knownAgents(channel);
-    }
-
-    @Override
-    public long backlog() {
-      return delegate.backlog();
-    }
-
-    @Override
-    public void close(Duration drainTimeout) {
-      delegate.close(drainTimeout);
     }
   }
 

@@ -3,13 +3,8 @@ package dev.reef.conformance;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
 import dev.reef.spi.BackendListener;
-import dev.reef.spi.MailboxConsumer;
-import dev.reef.spi.MailboxSubscription;
 import dev.reef.spi.ReefBackend;
-import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
@@ -17,7 +12,7 @@ import java.util.stream.Collectors;
  * A {@link ReefBackend} decorator that records every event the backend reports (with its error), so
  * the conformance suite can check what a backend observed without backend-specific inspection.
  */
-public final class RecordingBackend implements ReefBackend {
+public final class RecordingBackend extends ForwardingBackend {
   /**
    * One reported event.
    *
@@ -30,7 +25,6 @@ public final class RecordingBackend implements ReefBackend {
   public record Event(
       SporeEvent event, String channel, String agent, String sporeId, Throwable error) {}
 
-  private final ReefBackend delegate;
   private final List<Event> events = new CopyOnWriteArrayList<>();
   private final List<String> directReplies = new CopyOnWriteArrayList<>();
 
@@ -40,7 +34,7 @@ public final class RecordingBackend implements ReefBackend {
    * @param delegate the backend
    */
   public RecordingBackend(ReefBackend delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /**
@@ -93,45 +87,5 @@ public final class RecordingBackend implements ReefBackend {
             listener.onDirectRepliesLost(reason);
           }
         });
-  }
-
-  @Override
-  public CompletableFuture<Spore> publish(String channel, Spore spore) {
-    return delegate.publish(channel, spore);
-  }
-
-  @Override
-  public boolean directReplies(String channel) {
-    return delegate.directReplies(channel);
-  }
-
-  @Override
-  public CompletableFuture<Spore> publishRequest(String channel, Spore request) {
-    return delegate.publishRequest(channel, request);
-  }
-
-  @Override
-  public void declareMailbox(String channel, String agent) {
-    delegate.declareMailbox(channel, agent);
-  }
-
-  @Override
-  public MailboxSubscription consume(String channel, String agent, MailboxConsumer consumer) {
-    return delegate.consume(channel, agent, consumer);
-  }
-
-  @Override
-  public Set<String> knownAgents(String channel) {
-    return delegate.knownAgents(channel);
-  }
-
-  @Override
-  public long backlog() {
-    return delegate.backlog();
-  }
-
-  @Override
-  public void close(Duration drainTimeout) {
-    delegate.close(drainTimeout);
   }
 }
