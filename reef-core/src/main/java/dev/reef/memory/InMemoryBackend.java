@@ -1,22 +1,16 @@
 package dev.reef.memory;
 
-import dev.reef.MailboxFullException;
 import dev.reef.ReefClosedException;
-import dev.reef.ReefException;
 import dev.reef.ReefNames;
 import dev.reef.RetryPolicy;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
 import dev.reef.UnknownAgentException;
-import dev.reef.memory.ConsumerSlot.Pending;
 import dev.reef.spi.BackendListener;
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxSubscription;
 import dev.reef.spi.ReefBackend;
-import dev.reef.spi.support.ConsumerCalls;
 import dev.reef.spi.support.DaemonThreads;
-import dev.reef.spi.support.Failures;
-import dev.reef.spi.support.RedeliveryDecision;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,18 +18,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,19 +89,14 @@ public final class InMemoryBackend implements ReefBackend {
   private final int workerThreads;
   private final int prefetch;
   private final Map<Mailbox, ConsumerSlot> slots = new ConcurrentHashMap<>();
-  private final Map<Redelivery, Mailbox> pendingRetries = new ConcurrentHashMap<>();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private volatile BackendListener listener = BackendListener.NONE;
+  private final EventSink events = new EventSink();
+  private final SettleSignal signal = new SettleSignal();
+  private final Deliveries deliveries;
+  private final Router router;
   private volatile boolean accepting;
   private ThreadPoolExecutor workers;
-  private ScheduledThreadPoolExecutor scheduler;
-
-  /** Signalled, while {@link #draining}, whenever a delivery stops being unsettled. */
-  private final ReentrantLock drainLock = new ReentrantLock();
-
-  private final Condition settledSignal = drainLock.newCondition();
-  private volatile boolean draining;
 
   private InMemoryBackend(Builder b) {
     this.hub = b.hub != null ? b.hub : b.hubBuilder.build();
@@ -120,6 +104,8 @@ public final class InMemoryBackend implements ReefBackend {
     this.retryPolicy = b.retryPolicy;
     this.workerThreads = b.workerThreads;
     this.prefetch = b.prefetch;
+    this.deliveries = new Deliveries(hub, retryPolicy, events, signal);
+    this.router = new Router(hub, events);
   }
 
   /**
@@ -175,7 +161,8 @@ public final class InMemoryBackend implements ReefBackend {
       throw new IllegalStateException("backend already started");
     }
     int id = INSTANCES.incrementAndGet();
-    this.listener = listener;
+    events.listenTo(listener);
+    String threads = "reef-mem-" + id;
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
             workerThreads,
@@ -183,13 +170,10 @@ public final class InMemoryBackend implements ReefBackend {
             WORKER_KEEP_ALIVE_SECONDS,
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
-            DaemonThreads.named("reef-mem-" + id + "-worker"));
+            DaemonThreads.named(threads + "-worker"));
     pool.allowCoreThreadTimeOut(true);
-    ScheduledThreadPoolExecutor timer =
-        new ScheduledThreadPoolExecutor(1, DaemonThreads.named("reef-mem-" + id + "-retry"));
-    timer.setRemoveOnCancelPolicy(true);
     this.workers = pool;
-    this.scheduler = timer;
+    deliveries.start(threads);
     this.accepting = true;
   }
 
@@ -199,38 +183,7 @@ public final class InMemoryBackend implements ReefBackend {
     if (!accepting) {
       return CompletableFuture.failedFuture(new ReefClosedException("the backend is closed"));
     }
-    HubChannel ch = hub.channel(channel);
-    if (spore.expiresAt() != null && spore.isExpired()) {
-      String agent = spore.isDirected() ? spore.toAgent() : spore.fromAgent();
-      emit(SporeEvent.EXPIRED, channel, agent, spore, null);
-      hub.deadLetter(new DeadLetter(channel, agent, spore, DeadLetter.REASON_EXPIRED, null, 0));
-      return CompletableFuture.completedFuture(spore);
-    }
-    if (spore.isDirected()) {
-      Mailbox mb = ch.mailbox(spore.toAgent());
-      if (mb == null) {
-        emit(SporeEvent.UNROUTABLE, channel, spore.toAgent(), spore, null);
-        return CompletableFuture.failedFuture(new UnknownAgentException(channel, spore.toAgent()));
-      }
-      if (!mb.offer(spore, this)) {
-        return rejected(mb, spore);
-      }
-      return CompletableFuture.completedFuture(spore);
-    }
-    CompletableFuture<Spore> failure = null;
-    String from = spore.fromAgent();
-    for (Mailbox mb : ch.all()) {
-      if (!mb.agent.equals(from) && !mb.offer(spore, this) && failure == null) {
-        failure = rejected(mb, spore);
-      }
-    }
-    return failure != null ? failure : CompletableFuture.completedFuture(spore);
-  }
-
-  private CompletableFuture<Spore> rejected(Mailbox mb, Spore spore) {
-    emit(SporeEvent.REJECTED, mb.channelName, mb.agent, spore, null);
-    return CompletableFuture.failedFuture(
-        new MailboxFullException(mb.channelName, mb.agent, hub.mailboxCapacity()));
+    return router.route(channel, spore);
   }
 
   @Override
@@ -251,7 +204,7 @@ public final class InMemoryBackend implements ReefBackend {
       throw new ReefClosedException("the backend is closed");
     }
     Mailbox mb = hub.channel(channel).declare(agent);
-    ConsumerSlot slot = new ConsumerSlot(mb, this, consumer, prefetch);
+    ConsumerSlot slot = new ConsumerSlot(mb, this, deliveries, consumer, prefetch);
     if (slots.putIfAbsent(mb, slot) != null) {
       throw new IllegalStateException(
           "this backend already consumes the mailbox of '" + agent + "' on '" + channel + "'");
@@ -297,18 +250,9 @@ public final class InMemoryBackend implements ReefBackend {
       slot.mailbox.detach(slot);
       slot.returnBuffered();
     }
-    awaitSettled(all, drainTimeout);
+    signal.awaitSettled(all, drainTimeout);
     for (ConsumerSlot slot : all) {
-      List<Object> unsettled = new ArrayList<>();
-      Object entry = slot.current.getAndSet(null);
-      if (entry != null) {
-        unsettled.add(entry);
-      }
-      for (Pending p : new ArrayList<>(slot.pending)) {
-        if (slot.pending.remove(p)) {
-          unsettled.add(p.entry);
-        }
-      }
+      List<Object> unsettled = slot.takeUnsettled();
       if (!unsettled.isEmpty()) {
         LOG.warn(
             "closing: {} handler call(s) of agent '{}' on channel '{}' did not finish within {};"
@@ -323,10 +267,7 @@ public final class InMemoryBackend implements ReefBackend {
       }
       slots.remove(slot.mailbox, slot);
     }
-    scheduler.shutdownNow();
-    for (Redelivery pending : new ArrayList<>(pendingRetries.keySet())) {
-      retryDue(pending); // back into its mailbox at once, for the hub's other consumers
-    }
+    deliveries.stop();
     workers.shutdown();
     if (privateHub) {
       long left = hub.totalDepth();
@@ -337,50 +278,6 @@ public final class InMemoryBackend implements ReefBackend {
             left);
       }
     }
-  }
-
-  /**
-   * Waits until no slot has an unsettled delivery, or the timeout passed; woken by {@link
-   * #settledOne()}. An interrupt ends the wait early (the flag is kept).
-   */
-  private void awaitSettled(List<ConsumerSlot> all, Duration timeout) {
-    draining = true;
-    long deadline = System.nanoTime() + timeout.toNanos();
-    drainLock.lock();
-    try {
-      while (anyInFlight(all)) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return;
-        }
-        settledSignal.awaitNanos(left);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      drainLock.unlock();
-    }
-  }
-
-  /** A delivery stopped being unsettled: wakes a closing drain. */
-  private void settledOne() {
-    if (draining) {
-      drainLock.lock();
-      try {
-        settledSignal.signalAll();
-      } finally {
-        drainLock.unlock();
-      }
-    }
-  }
-
-  private static boolean anyInFlight(List<ConsumerSlot> all) {
-    for (ConsumerSlot slot : all) {
-      if (slot.hasUnsettled()) {
-        return true;
-      }
-    }
-    return false;
   }
 
   // ---- delivery, called by ConsumerSlot ----
@@ -404,158 +301,9 @@ public final class InMemoryBackend implements ReefBackend {
     slots.remove(slot.mailbox, slot);
   }
 
-  /**
-   * Hands one entry to the slot's consumer.
-   *
-   * @return true if it was settled synchronously, false if an asynchronous handler is pending
-   */
-  boolean handle(ConsumerSlot slot, Object entry) {
-    Spore spore;
-    int attempt;
-    if (entry instanceof Spore) {
-      spore = (Spore) entry;
-      attempt = 1;
-    } else {
-      Redelivery r = (Redelivery) entry;
-      spore = r.spore();
-      attempt = r.attempt();
-    }
-    Mailbox mb = slot.mailbox;
-    if (spore.expiresAt() != null && spore.isExpired()) {
-      emit(SporeEvent.EXPIRED, mb.channelName, mb.agent, spore, null);
-      hub.deadLetter(mb, spore, DeadLetter.REASON_EXPIRED, null, attempt - 1);
-      if (slot.current.compareAndSet(entry, null)) {
-        settledOne();
-      }
-      return true;
-    }
-    emit(SporeEvent.DELIVERED, mb.channelName, mb.agent, spore, null);
-    CompletionStage<?> stage = ConsumerCalls.deliver(slot.consumer, spore, attempt);
-    if (stage instanceof CompletableFuture) {
-      CompletableFuture<?> cf = (CompletableFuture<?>) stage;
-      if (cf.isDone()) {
-        settle(
-            slot,
-            entry,
-            spore,
-            attempt,
-            cf.isCompletedExceptionally() ? failureOf(cf) : null,
-            null);
-        return true;
-      }
-    }
-    // Still open: track it as pending (before it stops being current, so the backlog never misses
-    // it) and let the slot go on with the next spore.
-    ConsumerSlot.Pending p = new ConsumerSlot.Pending(entry);
-    slot.pending.add(p);
-    slot.pendingAdded();
-    if (!slot.current.compareAndSet(entry, null)) {
-      slot.pending.remove(p); // close gave it back to the mailbox meanwhile
-      slot.pendingDone();
-      return false;
-    }
-    stage.whenComplete(
-        (r, t) -> {
-          settle(slot, entry, spore, attempt, t, p);
-          slot.pendingDone();
-        });
-    return true;
-  }
-
-  /**
-   * Settles one delivery: counts it, schedules a retry or dead-letters it. Events and dead letters
-   * are recorded before the entry stops counting as unsettled, so that an empty backlog implies
-   * complete counters. If close already gave the entry back to the mailbox, nothing happens: it
-   * will be delivered again.
-   *
-   * @param p the pending record of an asynchronous delivery, or null for the slot's current one
-   */
-  private void settle(
-      ConsumerSlot slot, Object entry, Spore spore, int attempt, Throwable error, Pending p) {
-    if (p == null ? slot.current.get() != entry : !slot.pending.contains(p)) {
-      return;
-    }
-    Mailbox mb = slot.mailbox;
-    if (error == null) {
-      emit(SporeEvent.HANDLED, mb.channelName, mb.agent, spore, null);
-      release(slot, entry, p);
-      return;
-    }
-    Throwable cause = Failures.unwrap(error);
-    String text = Failures.describe(cause);
-    RedeliveryDecision decision = RedeliveryDecision.afterFailure(retryPolicy, attempt);
-    if (decision.retry()) {
-      mb.retryScheduled();
-      if (!release(slot, entry, p)) {
-        mb.retryCancelled();
-        return;
-      }
-      emit(SporeEvent.RETRIED, mb.channelName, mb.agent, spore, cause);
-      Redelivery next = new Redelivery(spore, decision.nextAttempt(), text);
-      try {
-        pendingRetries.put(next, mb);
-        scheduler.schedule(
-            () -> retryDue(next), decision.backoff().toNanos(), TimeUnit.NANOSECONDS);
-      } catch (RejectedExecutionException e) {
-        retryDue(next); // closing: keep it in the mailbox for other consumers
-      }
-    } else {
-      LOG.warn(
-          "dead-lettering spore {} of agent '{}' on channel '{}' after {} attempt(s): {}",
-          spore.id(),
-          mb.agent,
-          mb.channelName,
-          attempt,
-          text);
-      emit(
-          SporeEvent.DEAD_LETTERED,
-          mb.channelName,
-          mb.agent,
-          spore,
-          decision.deadLetterError(cause));
-      hub.deadLetter(mb, spore, DeadLetter.REASON_HANDLER_FAILED, text, attempt);
-      release(slot, entry, p);
-    }
-  }
-
-  /** Ends a delivery's unsettled state; false if close already gave it back to the mailbox. */
-  private boolean release(ConsumerSlot slot, Object entry, Pending p) {
-    boolean released = p == null ? slot.current.compareAndSet(entry, null) : slot.pending.remove(p);
-    if (released) {
-      settledOne();
-    }
-    return released;
-  }
-
-  private void retryDue(Redelivery next) {
-    Mailbox mb = pendingRetries.remove(next);
-    if (mb != null) {
-      mb.requeue(next, true);
-    }
-  }
-
-  void emit(SporeEvent event, String channel, String agent, Spore spore, Throwable error) {
-    try {
-      listener.onEvent(event, channel, agent, spore, error);
-    } catch (RuntimeException e) {
-      LOG.warn("backend listener failed on {}", event, e);
-    }
-  }
-
   private void requireStarted() {
     if (!started.get()) {
       throw new IllegalStateException("backend not started (a Reef starts its backend)");
-    }
-  }
-
-  private static Throwable failureOf(CompletableFuture<?> cf) {
-    try {
-      cf.join();
-      return new ReefException("future completed exceptionally without a cause");
-    } catch (CompletionException e) {
-      return e.getCause() != null ? e.getCause() : e;
-    } catch (RuntimeException e) {
-      return e; // CancellationException
     }
   }
 
