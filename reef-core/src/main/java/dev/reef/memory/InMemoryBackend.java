@@ -44,11 +44,13 @@ import org.slf4j.LoggerFactory;
  * time (within its prefetch room) and delivers that batch before a higher-priority spore arriving
  * later; expired spores are never delivered (checked at publish and at delivery, counted as {@link
  * SporeEvent#EXPIRED} and dead-lettered with reason {@code expired}; a spore already expired at
- * publish is accepted, counted and dead-lettered without entering a mailbox); a failed delivery is
- * retried after the {@link RetryPolicy}'s backoff and then dead-lettered into the hub's bounded
- * dead-letter list; undirected spores go to every mailbox on the channel but the sender's; a
- * directed spore to an agent without a mailbox fails with {@link UnknownAgentException}. A mailbox
- * exists once declared or consumed and keeps its spores while nobody consumes it.
+ * publish is accepted, counted and dead-lettered without entering a mailbox); a failed delivery (a
+ * failed stage, an exception, or a {@code null} stage from the consumer) is retried after the
+ * {@link RetryPolicy}'s backoff and then dead-lettered into the hub's bounded dead-letter list with
+ * reason {@code handler_failed}; undirected spores go to every mailbox on the channel but the
+ * sender's; a directed spore to an agent without a mailbox fails with {@link
+ * UnknownAgentException}. A mailbox exists once declared or consumed and keeps its spores while
+ * nobody consumes it.
  *
  * <p>Threads: each backend drains the mailboxes it consumes on its own bounded worker pool ({@link
  * Builder#workerThreads(int)}), one handler call at a time per mailbox, so one slow or failing
@@ -57,6 +59,11 @@ import org.slf4j.LoggerFactory;
  * a mailbox unsettled at once. Retries are timed by one scheduler thread. Several backends built on
  * one {@link InMemoryHub} share its mailboxes like several processes share a broker: backends
  * consuming the same mailbox compete for its spores (each spore goes to one of them).
+ *
+ * <p>Inside: this class is the lifecycle and SPI facade; {@code Router} places published spores
+ * into mailboxes, {@code ConsumerSlot} drains one mailbox for one consumer, {@code Deliveries}
+ * hands entries to consumers and settles, retries or dead-letters them, {@code SettleSignal} lets
+ * close wait for unsettled deliveries.
  *
  * <p>Thread-safety: thread-safe. Lifecycle: {@link #start(BackendListener)} once (the owning reef
  * does it), then {@link #close(Duration)}; spores waiting in the hub's mailboxes stay there for
