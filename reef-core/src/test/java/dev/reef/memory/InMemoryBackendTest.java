@@ -324,6 +324,45 @@ class InMemoryBackendTest {
   }
 
   @Test
+  void closeReturnsAsSoonAsTheLastHandlerSettlesNotAtTheDrainTimeout() throws Exception {
+    InMemoryBackend backend = start(InMemoryBackend.create());
+    CompletableFuture<Void> sync = new CompletableFuture<>();
+    CompletableFuture<Void> async = new CompletableFuture<>();
+    CountDownLatch inSync = new CountDownLatch(1);
+    backend.consume(
+        "c",
+        "bob",
+        (s, n) -> {
+          inSync.countDown();
+          sync.join(); // a synchronous handler still running at close
+          return CompletableFuture.completedFuture(null);
+        });
+    backend.consume("c", "carol", (s, n) -> async); // an asynchronous one, still open
+    backend.publish("c", spore("bob", 5, 1)).join();
+    backend.publish("c", spore("carol", 5, 2)).join();
+    assertThat(inSync.await(10, TimeUnit.SECONDS)).isTrue();
+    await().atMost(WAIT).until(() -> backend.backlog() == 2);
+
+    CompletableFuture<Long> closed =
+        CompletableFuture.supplyAsync(
+            () -> {
+              long t0 = System.nanoTime();
+              backend.close(Duration.ofSeconds(30));
+              return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            });
+    // Once the backend refuses publishes, close is draining (or about to): settle the handlers.
+    await()
+        .atMost(WAIT)
+        .until(() -> backend.publish("c", spore("bob", 5, 3)).isCompletedExceptionally());
+    sync.complete(null);
+    async.complete(null);
+
+    assertThat(closed.get(10, TimeUnit.SECONDS)).isLessThan(10_000);
+    assertThat(backend.hub().mailboxDepth("c", "bob")).isZero();
+    assertThat(backend.hub().mailboxDepth("c", "carol")).isZero();
+  }
+
+  @Test
   void bufferedSporesReturnToTheMailboxInOrderOnClose() throws Exception {
     InMemoryHub hub = InMemoryHub.create();
     InMemoryBackend setup = start(InMemoryBackend.builder().hub(hub).build());
