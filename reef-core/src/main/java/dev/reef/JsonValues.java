@@ -152,8 +152,6 @@ final class JsonValues {
 
   private static boolean isNumber(Object v) {
     return v instanceof Integer
-        || v instanceof Boolean
-        || v instanceof Integer
         || v instanceof Long
         || v instanceof Short
         || v instanceof Byte

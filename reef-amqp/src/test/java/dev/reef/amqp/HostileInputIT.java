@@ -52,7 +52,8 @@ class HostileInputIT {
   }
 
   @Test
-  void emojiKnowledgeAtTheLimitIsAcceptedByTheSenderAndTheReceiver(TestBroker broker) {
+  void emojiKnowledgeAtTheLimitIsAcceptedByTheSenderAndTheReceiver(TestBroker broker)
+      throws Exception {
     String channel = TestBroker.unique("hostile");
     broker.deleteExchangeAfter("reef." + channel);
     String dlq = broker.deleteQueueAfter(TestBroker.unique("reef.dead"));
