@@ -46,13 +46,15 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li><b>Depth</b>: objects and arrays nest at most {@value #MAX_NESTING_DEPTH} levels in the
  *       knowledge and in the metadata (the field's own object is level 1), checked before going
  *       deeper, so a deep or cyclic map is a {@link SporeValidationException}, never a {@link
- *       StackOverflowError}. That is Jackson's default and the depth Python's {@code json} reads.
+ *       StackOverflowError}. That is Jackson's default, so nothing the AMQP backend read before is
+ *       refused now.
  *   <li><b>Tokens</b>: the knowledge and the metadata each hold at most {@value
  *       #MAX_KNOWLEDGE_TOKENS} JSON tokens, counted as a streaming parser counts them (the start
  *       and the end of each object and array, each field name, each scalar). The size limit bounds
  *       the bytes of a message, the token limit the heap its decoded form takes: a token costs up
- *       to ~100 bytes of heap decoded (a small key is a String and a map entry), so 10 MiB of
- *       one-byte keys would decode to ~1 GiB; see docs/reliability.md, "Hostile input".
+ *       to ~100 bytes of heap decoded (a small key is a String and a map entry), so the million
+ *       small keys that fit in a 9 MB body would take over 100 MiB; see docs/reliability.md,
+ *       "Hostile input".
  *   <li><b>Numbers</b> have at most {@value #MAX_NUMBER_LENGTH} characters (Jackson's default;
  *       longer ones cost quadratic time to parse).
  * </ul>

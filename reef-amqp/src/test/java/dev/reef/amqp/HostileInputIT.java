@@ -12,17 +12,13 @@ import dev.reef.SporeType;
 import dev.reef.SporeValidationException;
 import dev.reef.amqp.test.RabbitMqBroker;
 import dev.reef.amqp.test.TestBroker;
+import dev.reef.codec.HostileJson;
 import dev.reef.spi.MailboxSubscription;
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,20 +112,6 @@ class HostileInputIT {
         .build();
   }
 
-  /** {@code {"0000":1,"0001":1,...}}: a million keys, 9 bytes and 2 tokens each, ~9 MB. */
-  private static byte[] millionKeys() {
-    int keys = 1_000_000;
-    StringBuilder sb = new StringBuilder(9 * keys + 2).append('{');
-    for (int i = 0; i < keys; i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      String key = Integer.toString(i, 36);
-      sb.append('"').append("0".repeat(4 - key.length())).append(key).append("\":1");
-    }
-    return sb.append('}').toString().getBytes(StandardCharsets.UTF_8);
-  }
-
   @Test
   void millionKeyBodiesOnA128MibConsumerAreDeadLetteredAndTheConsumerLives(TestBroker broker)
       throws Exception {
@@ -139,10 +121,16 @@ class HostileInputIT {
     String dlq = broker.deleteQueueAfter(TestBroker.unique("reef.dead"));
     String dlx = broker.deleteExchangeAfter(TestBroker.unique("reef.dlx"));
     Path log = Path.of("target", "hostile-input-consumer.log");
-    Consumer consumer = Consumer.launch(channel, dlx, dlq, log.toFile());
+    // -XX:+ExitOnOutOfMemoryError: an OOM on any thread ends the process, which the test sees
+    ChildJvm consumer =
+        ChildJvm.launch(
+            List.of("-Xmx128m", "-XX:+ExitOnOutOfMemoryError"),
+            HostileInputAgent.class,
+            List.of(channel, dlx, dlq),
+            log.toFile());
     try {
       await().atMost(WAIT).until(() -> consumer.printed("READY"));
-      byte[] body = millionKeys();
+      byte[] body = HostileJson.smallKeys(1_000_000);
       assertThat(body.length).isBetween(9_000_000, 9_500_000);
 
       try (Channel raw = broker.connection().createChannel()) {
@@ -188,64 +176,5 @@ class HostileInputIT {
             .headers(new HashMap<>(Map.of("from_agent", "mallory")))
             .build(),
         body);
-  }
-
-  /** The consumer JVM ({@link HostileInputAgent}) with a 128 MiB heap, and the lines it printed. */
-  private static final class Consumer {
-    final Process process;
-    final List<String> lines = new CopyOnWriteArrayList<>();
-
-    private Consumer(Process process) {
-      this.process = process;
-      Thread t =
-          new Thread(
-              () -> {
-                try (BufferedReader r =
-                    new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                  String line;
-                  while ((line = r.readLine()) != null) {
-                    lines.add(line);
-                  }
-                } catch (IOException e) {
-                  // process ended
-                }
-              },
-              "hostile-consumer-stdout");
-      t.setDaemon(true);
-      t.start();
-    }
-
-    static Consumer launch(String channel, String dlx, String dlq, File log) throws IOException {
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      List<String> command = new ArrayList<>();
-      command.add(java);
-      command.add("-Xmx128m");
-      command.add("-XX:+ExitOnOutOfMemoryError"); // an OOM anywhere ends the process: detectable
-      command.add("-XX:TieredStopAtLevel=1");
-      command.add("-cp");
-      command.add(System.getProperty("java.class.path"));
-      command.add(HostileInputAgent.class.getName());
-      command.add(channel);
-      command.add(dlx);
-      command.add(dlq);
-      ProcessBuilder pb = new ProcessBuilder(command).redirectError(log);
-      pb.environment().put("REEF_AMQP_URI", RabbitMqBroker.uri());
-      return new Consumer(pb.start());
-    }
-
-    void tell(String line) throws IOException {
-      OutputStream out = process.getOutputStream();
-      out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-      out.flush();
-    }
-
-    boolean printed(String prefix) {
-      return lines.stream().anyMatch(l -> l.startsWith(prefix));
-    }
-
-    List<String> starting(String prefix) {
-      return lines.stream().filter(l -> l.startsWith(prefix)).toList();
-    }
   }
 }

@@ -93,10 +93,11 @@ import java.util.Objects;
  * Spore#MAX_NUMBER_LENGTH} characters, nesting at most {@link Spore#MAX_NESTING_DEPTH} + 2 levels
  * (the document's own object and an envelope around the knowledge) and at most {@link
  * #MAX_DOCUMENT_TOKENS} tokens (a knowledge, its Praval {@code payload} copy and the metadata, plus
- * room for the other fields). Decoded, a token costs at most ~100 bytes of heap (a small key is a
- * String and a map entry), so the largest document the parser reads costs at most ~80 MiB while
- * being read; the largest spore that builds ({@link Spore#MAX_KNOWLEDGE_TOKENS} tokens of
- * knowledge) ~25 MiB. See docs/reliability.md, "Hostile input".
+ * room for the other fields). Measured (SporeLimitsTest): decoding and building the largest spore
+ * that builds ({@link Spore#MAX_KNOWLEDGE_TOKENS} tokens of small keys) allocates ~35 MiB; refusing
+ * a body of a million small keys at the token limit allocates ~82 MiB in all, of which the ~400,000
+ * entries read before the limit (~40 MiB) are live at once. See docs/reliability.md, "Hostile
+ * input".
  *
  * <p>Thread-safety: immutable and thread-safe; share one instance.
  */

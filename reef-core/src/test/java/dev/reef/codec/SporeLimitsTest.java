@@ -232,22 +232,9 @@ class SporeLimitsTest {
 
   // ------------------------------------------------------------- item 4: the decoding budget
 
-  /** {@code {"0000":1,"0001":1,...}}: {@code keys} entries of 9 bytes (base-36 keys), 2 tokens. */
-  static byte[] smallKeys(int keys) {
-    StringBuilder sb = new StringBuilder(9 * keys + 2).append('{');
-    for (int i = 0; i < keys; i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      String key = Integer.toString(i, 36);
-      sb.append('"').append("0".repeat(4 - key.length())).append(key).append("\":1");
-    }
-    return sb.append('}').toString().getBytes(StandardCharsets.UTF_8);
-  }
-
   @Test
   void aMillionSmallKeysIsOverTheDecodingBudget() {
-    byte[] body = smallKeys(1_000_000);
+    byte[] body = HostileJson.smallKeys(1_000_000);
     assertThat(body.length).isBetween(9_000_000, (int) Spore.DEFAULT_MAX_KNOWLEDGE_BYTES);
 
     long before = allocatedBytes();
