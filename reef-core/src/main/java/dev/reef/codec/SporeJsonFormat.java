@@ -241,7 +241,10 @@ final class SporeJsonFormat {
           if (extensions == null) {
             extensions = new LinkedHashMap<>();
           }
-          extensions.put(name, JsonValueReader.readValue(p, t));
+          extensions.put(
+              name,
+              JsonValueReader.readValue(
+                  p, t, new JsonValueReader.Scope(name, Spore.MAX_NESTING_DEPTH)));
           break;
       }
     }
@@ -337,7 +340,8 @@ final class SporeJsonFormat {
   private static Map<String, Object> objectOrNull(JsonParser p, JsonToken t, String field)
       throws IOException {
     if (t == JsonToken.START_OBJECT) {
-      return JsonValueReader.readObjectBody(p);
+      return JsonValueReader.readObjectBody(
+          p, new JsonValueReader.Scope(field, Spore.MAX_NESTING_DEPTH), 1);
     }
     if (t == JsonToken.VALUE_NULL) {
       return null;
