@@ -12,14 +12,16 @@
 # node owns lives under its directory, D/NAME (D: --dir, else $REEF_RABBIT_NODES_DIR, else
 # /tmp/reef-rabbit-nodes): rabbitmq.conf, an env file of its own (so the machine's
 # /etc/rabbitmq/rabbitmq-env.conf and its NODENAME never apply), enabled_plugins (none), mnesia/,
-# log/, the pid file, and tls/ (copies of D's ca.pem, server.pem, server.key). Ports: the AMQP
+# log/, the pid file, and tls/ (copies of --tls-dir's ca.pem, server.pem, server.key). Ports: AMQP
 # listener on 127.0.0.1:--port; the Erlang distribution port --dist-port (default port + 20000,
 # e.g. 5673 -> 25673; the machine's node uses 25672); TLS on 127.0.0.1:--tls-port if given.
 #
 # start is idempotent (a running node is left as it is), keeps the node's data across restarts
-# (unless --fresh), and waits until the node has booted (rabbitmqctl await_startup). stop is
-# idempotent and makes sure nothing of the node is left running: `rabbitmqctl stop`, then SIGTERM
-# and SIGKILL of exactly the pid in the node's pid file, checked to be that node's beam first.
+# (--fresh: stops a running node of that name and wipes its data first), and waits until the node
+# has booted (its log's "Server startup complete"; rabbitmqctl await_startup as the fallback).
+# stop is idempotent and makes sure nothing of the node is left running: `rabbitmqctl stop`, then
+# SIGTERM and SIGKILL of exactly the node's beam pid (its pid file, checked against the process's
+# environment: this node's name and data folder).
 #
 # The node runs as the user the machine's RabbitMQ runs as (`rabbitmq` when this script runs as
 # root and that user exists; else the current user), and rabbitmqctl is run as that same user with
@@ -120,7 +122,7 @@ ctl() {
 # Whether a process is this node's beam: started by this script with this node's name and data.
 is_node_process() {
   local env
-  env=$(tr '\0' '\n' <"/proc/$1/environ" 2>/dev/null) || return 1
+  env=$(tr '\0' '\n' 2>/dev/null <"/proc/$1/environ") || return 1
   grep -qxF "RABBITMQ_NODENAME=$NODE" <<<"$env" && grep -qxF "RABBITMQ_MNESIA_BASE=$DIR/mnesia" <<<"$env"
 }
 
@@ -228,12 +230,15 @@ do_start() {
   [[ -n $DIST_PORT ]] || DIST_PORT=$((PORT + 20000))
   if [[ -n $TLS_PORT || -n $TLS_DIR ]]; then
     [[ -n $TLS_PORT && -n $TLS_DIR ]] || die "--tls-port and --tls-dir go together"
-    for f in ca.pem server.pem server.key; do
-      [[ -r $TLS_DIR/$f ]] || die "no $TLS_DIR/$f"
-    done
+    # RabbitMQ reads these only at the first TLS handshake: check them now.
+    grep -qs "BEGIN CERTIFICATE" "$TLS_DIR/ca.pem" || die "$TLS_DIR/ca.pem is no PEM certificate"
+    grep -qs "BEGIN CERTIFICATE" "$TLS_DIR/server.pem" || die "$TLS_DIR/server.pem is no PEM certificate"
+    grep -qs "PRIVATE KEY" "$TLS_DIR/server.key" || die "$TLS_DIR/server.key is no PEM private key"
   fi
   local pid
-  if pid=$(node_pid); then
+  if $FRESH; then
+    do_stop # a node left running by an earlier (killed) run: --fresh means a new node
+  elif pid=$(node_pid); then
     log "$NODE already runs (pid $pid)"
     return 0
   fi
