@@ -1,16 +1,70 @@
 package dev.reef.amqp;
 
 import com.rabbitmq.client.AMQP;
+import dev.reef.ReefNames;
 import dev.reef.Spore;
 import dev.reef.amqp.internal.MalformedWireException;
 import dev.reef.amqp.internal.SporeWireMapper;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * The backend's view of the spore ↔ AMQP mapping ({@link SporeWireMapper}, in the internal
- * package): the same encoder, and a reader that reports unreadable messages as {@link
- * MalformedMessageException}. Thread-safe (stateless).
+ * package): the same encoder, with the Praval hosts' zone of each Praval channel, and a reader that
+ * reports unreadable messages as {@link MalformedMessageException}. Thread-safe (immutable).
  */
 final class AmqpSporeMapper extends SporeWireMapper {
+  private final Map<String, ZoneId> pravalZones;
+
+  /** A mapper writing the Praval layout's naive times in UTC on every channel. */
+  AmqpSporeMapper() {
+    this(Map.of());
+  }
+
+  /**
+   * A mapper writing the Praval layout's naive times, on the given channels, as wall-clock times in
+   * their Praval hosts' zone (UTC on the others).
+   *
+   * @param pravalZones the zone of each channel's Praval hosts, by channel name
+   */
+  AmqpSporeMapper(Map<String, ZoneId> pravalZones) {
+    Map<String, ZoneId> copy = new LinkedHashMap<>();
+    pravalZones.forEach(
+        (channel, zone) ->
+            copy.put(ReefNames.requireChannel(channel), Objects.requireNonNull(zone, "zone")));
+    this.pravalZones = Map.copyOf(copy);
+  }
+
+  /**
+   * The zone whose wall clock a channel's Praval layout writes.
+   *
+   * @param channel the channel
+   * @return its Praval hosts' zone, UTC by default
+   */
+  ZoneId pravalZone(String channel) {
+    return pravalZones.getOrDefault(channel, ZoneOffset.UTC);
+  }
+
+  /**
+   * Encodes a spore for a channel (its Praval zone applies to the Praval layout).
+   *
+   * @param channel the channel it is published on
+   * @return the message
+   */
+  Outgoing encode(
+      String channel,
+      Spore spore,
+      HeaderLayout layout,
+      boolean persistent,
+      Instant now,
+      long expiryGraceMillis) {
+    return encode(spore, layout, pravalZone(channel), persistent, now, expiryGraceMillis);
+  }
+
   /**
    * Reads a message of either layout.
    *
