@@ -1,6 +1,7 @@
 package dev.reef.amqp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.AMQP;
@@ -20,9 +21,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -62,15 +60,16 @@ class AgentNamesIT {
       assertThat(got).allMatch(s -> s.toAgent().equals(receiver));
 
       String tooLong = receiver + "r";
-      assertRejected(() -> ch.subscribe(tooLong, got::add));
-      assertRejected(() -> ch.send(sender, tooLong, Map.of()));
-      assertRejected(() -> ch.send(tooLong, receiver, Map.of()));
-      assertRejected(
-          () -> {
-            ch.declareMailbox(tooLong);
-            return null;
-          });
-      assertRejected(() -> reef.channel(channel + "c"));
+      assertThatThrownBy(() -> ch.subscribe(tooLong, got::add))
+          .isInstanceOf(SporeValidationException.class);
+      assertThatThrownBy(() -> ch.send(sender, tooLong, Map.of()))
+          .isInstanceOf(SporeValidationException.class);
+      assertThatThrownBy(() -> ch.send(tooLong, receiver, Map.of()))
+          .isInstanceOf(SporeValidationException.class);
+      assertThatThrownBy(() -> ch.declareMailbox(tooLong))
+          .isInstanceOf(SporeValidationException.class);
+      assertThatThrownBy(() -> reef.channel(channel + "c"))
+          .isInstanceOf(SporeValidationException.class);
       // the refused names left nothing behind; the valid mailbox is there
       assertThat(broker.messageCount(backend.mailboxQueueFor(channel, receiver))).isZero();
     }
@@ -141,22 +140,5 @@ class AgentNamesIT {
 
   private static String pad(String prefix, int length, char fill) {
     return prefix + String.valueOf(fill).repeat(length - prefix.length());
-  }
-
-  private static void assertRejected(Callable<?> call) {
-    Throwable thrown;
-    try {
-      Object r = call.call();
-      thrown =
-          r instanceof CompletableFuture
-              ? ((CompletableFuture<?>) r).handle((v, e) -> e).join()
-              : null;
-    } catch (Exception e) {
-      thrown = e;
-    }
-    if (thrown instanceof CompletionException) {
-      thrown = thrown.getCause();
-    }
-    assertThat(thrown).isInstanceOf(SporeValidationException.class);
   }
 }
