@@ -53,7 +53,7 @@ class DefaultReefTest {
     assertThatThrownBy(() -> reef.channel("a.b"))
         .isInstanceOf(SporeValidationException.class)
         .hasMessageContaining("channel");
-    assertThatThrownBy(() -> reef.send("al.ice", "bob", null))
+    assertThatThrownBy(() -> reef.send("al..ice", "bob", null))
         .isInstanceOf(SporeValidationException.class)
         .extracting(e -> ((SporeValidationException) e).field())
         .isEqualTo("from_agent");

@@ -415,6 +415,7 @@ class AmqpBackendIT {
             .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().toString()));
     assertThat(h)
         .containsOnlyKeys(
+            "spore_type",
             "from_agent",
             "to_agent",
             "created_at",

@@ -94,6 +94,7 @@ class AmqpSporeMapperTest {
         mapper.encode(full(), HeaderLayout.REEF, true, NOW).properties().getHeaders();
     assertThat(h)
         .containsOnlyKeys(
+            "spore_type",
             "from_agent",
             "to_agent",
             "created_at",
@@ -113,7 +114,7 @@ class AmqpSporeMapperTest {
 
     Map<String, Object> lean =
         mapper.encode(minimal(), HeaderLayout.REEF, true, NOW).properties().getHeaders();
-    assertThat(lean).containsOnlyKeys("from_agent", "created_at", "version");
+    assertThat(lean).containsOnlyKeys("spore_type", "from_agent", "created_at", "version");
   }
 
   @Test
@@ -222,7 +223,7 @@ class AmqpSporeMapperTest {
     assertMalformed(
         props(Map.of("from_agent", "a", "created_at", "yesterday")), "{}", "created_at");
     assertMalformed(props(Map.of("from_agent", "a", "spore_type", "REQUEST")), "{}", "spore type");
-    assertMalformed(props(Map.of("from_agent", "bad.name")), "{}", "from_agent");
+    assertMalformed(props(Map.of("from_agent", "bad name")), "{}", "from_agent");
     AMQP.BasicProperties noId =
         new AMQP.BasicProperties.Builder()
             .type("knowledge")
