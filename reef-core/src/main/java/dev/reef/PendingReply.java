@@ -66,6 +66,9 @@ abstract class PendingReply {
   /** Ends at the deadline. */
   abstract void expire();
 
+  /** The future the caller of the ask or gather holds. */
+  abstract CompletableFuture<?> future();
+
   /** Fails, for example on close or when the request could not be published. */
   abstract void fail(Throwable error);
 
@@ -80,6 +83,11 @@ abstract class PendingReply {
     Ask(String channel, String asker, String requestId, Duration timeout) {
       super(channel, asker, requestId);
       this.timeout = timeout;
+    }
+
+    @Override
+    CompletableFuture<Spore> future() {
+      return future;
     }
 
     @Override
@@ -123,6 +131,11 @@ abstract class PendingReply {
       super(channel, asker, requestId);
       this.expected = expected;
       this.firstN = firstN;
+    }
+
+    @Override
+    CompletableFuture<GatherResult> future() {
+      return future;
     }
 
     synchronized void published(Spore request) {
