@@ -2,6 +2,7 @@ package dev.reef;
 
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxSubscription;
+import dev.reef.spi.support.Failures;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -154,7 +155,7 @@ final class AgentDispatcher implements MailboxConsumer {
               idle.end();
               Throwable f = syncFailure;
               if (t != null) {
-                Throwable cause = t.getCause() != null ? t.getCause() : t;
+                Throwable cause = Failures.unwrap(t);
                 if (f == null) {
                   f = cause;
                 } else {

@@ -1,5 +1,6 @@
 package dev.reef;
 
+import dev.reef.spi.support.DaemonThreads;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -25,14 +26,7 @@ final class Deadlines {
   private final ConcurrentHashMap<Long, Set<PendingReply>> ticks = new ConcurrentHashMap<>();
 
   Deadlines() {
-    timer =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread th = new Thread(r, "reef-timer");
-              th.setDaemon(true);
-              return th;
-            });
+    timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("reef-timer"));
   }
 
   /**

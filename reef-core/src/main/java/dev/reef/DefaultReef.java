@@ -2,13 +2,13 @@ package dev.reef;
 
 import dev.reef.spi.BackendListener;
 import dev.reef.spi.ReefBackend;
+import dev.reef.spi.support.Failures;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -188,7 +188,7 @@ final class DefaultReef implements Reef {
         .whenComplete(
             (r, t) -> {
               if (t != null) {
-                p.fail(t instanceof CompletionException && t.getCause() != null ? t.getCause() : t);
+                p.fail(Failures.unwrap(t));
               } else {
                 p.published(first);
               }

@@ -1,10 +1,10 @@
 package dev.reef;
 
 import dev.reef.spi.ReefBackend;
+import dev.reef.spi.support.Failures;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -168,7 +168,7 @@ final class SporePublisher {
   }
 
   private void sendFailed(String channel, Spore spore, Throwable t) {
-    Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    Throwable cause = Failures.unwrap(t);
     stats.count(SporeEvent.SEND_FAILED, channel, spore.fromAgent());
     long suppressed =
         sendFailureLog.admit(channel + ' ' + cause.getClass().getName(), System.nanoTime());
