@@ -54,6 +54,9 @@ final class AgentDispatcher implements MailboxConsumer {
   /** A consume or detach under way, completed when it is over; null if none. */
   CompletableFuture<Void> transition;
 
+  /** The thread running the {@link #transition}, which must never wait for it itself. */
+  Thread transitionOwner;
+
   /** Whether this dispatcher has left the registry (its mailbox is being, or was, detached). */
   boolean retired;
 

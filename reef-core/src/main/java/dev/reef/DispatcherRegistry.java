@@ -119,6 +119,15 @@ final class DispatcherRegistry {
           use.accept(d);
           return d;
         }
+        if (d.transitionOwner == Thread.currentThread()) {
+          throw new IllegalStateException(
+              "the mailbox of '"
+                  + agent
+                  + "' on '"
+                  + channel
+                  + "' is being detached by this thread (the backend called back while closing"
+                  + " its subscription)");
+        }
         detaching = d.transition;
       }
       detaching.join(); // never fails; then the registry holds a new one (or none)
@@ -131,11 +140,12 @@ final class DispatcherRegistry {
       CompletableFuture<Void> transition;
       boolean mine = false;
       synchronized (d) {
-        if (d.subscription != null) {
-          return;
+        if (d.subscription != null || d.transitionOwner == Thread.currentThread()) {
+          return; // consumed, or being consumed by this thread's outer call (a re-entrant call)
         }
         if (d.transition == null) {
           d.transition = new CompletableFuture<>();
+          d.transitionOwner = Thread.currentThread();
           mine = true;
         }
         transition = d.transition;
@@ -151,6 +161,7 @@ final class DispatcherRegistry {
         synchronized (d) {
           d.subscription = s;
           d.transition = null;
+          d.transitionOwner = null;
         }
         transition.complete(null);
         // Its users may have left meanwhile (an unsubscribe while the consume was under way).
@@ -174,6 +185,7 @@ final class DispatcherRegistry {
       d.subscription = null;
       detaching = new CompletableFuture<>();
       d.transition = detaching;
+      d.transitionOwner = Thread.currentThread();
     }
     try {
       if (s != null) {

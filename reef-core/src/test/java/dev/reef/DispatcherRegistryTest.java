@@ -137,6 +137,25 @@ class DispatcherRegistryTest {
     assertThat(backend.consumes).hasSize(2);
   }
 
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aBackendThatCallsBackDuringTheConsumeDoesNotDeadlockTheRegistry() {
+    AtomicInteger nested = new AtomicInteger();
+    backend.duringConsume =
+        () -> {
+          // As if the backend delivered synchronously, and a handler asked as the same agent.
+          backend.duringConsume = null;
+          registry.openAsk("main", "alice");
+          nested.incrementAndGet();
+        };
+
+    AgentDispatcher d = registry.openAsk("main", "alice");
+
+    assertThat(nested).hasValue(1);
+    assertThat(d.openAsks).isEqualTo(2);
+    assertThat(backend.consumes).containsExactly("main/alice");
+  }
+
   /** A backend whose consume and subscription close can be held at a latch. */
   private static final class ScriptedBackend implements ReefBackend {
     final List<String> consumes = new CopyOnWriteArrayList<>();
@@ -148,6 +167,7 @@ class DispatcherRegistryTest {
     private volatile String blockConsumeOf;
     private volatile boolean blockClose;
     private final AtomicInteger failures = new AtomicInteger();
+    volatile Runnable duringConsume;
 
     void blockConsume() {
       blockConsumeOf = "*";
@@ -189,6 +209,10 @@ class DispatcherRegistryTest {
     @Override
     public MailboxSubscription consume(String channel, String agent, MailboxConsumer consumer) {
       consumes.add(channel + "/" + agent);
+      Runnable callback = duringConsume;
+      if (callback != null) {
+        callback.run();
+      }
       String block = blockConsumeOf;
       if (block != null && (block.equals("*") || block.equals(agent))) {
         consumeStarted.countDown();
