@@ -145,6 +145,36 @@ class DefaultReefTest {
   }
 
   @Test
+  void concurrentAsksOfOneAgentEachGetTheirOwnAnswerAndLeaveNothingOpen() throws Exception {
+    reef.subscribe("bob", s -> reef.reply(s, "bob", Map.of("echo", s.knowledge().get("n"))));
+    int asks = 200;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<CompletableFuture<Spore>> answers = new java.util.ArrayList<>();
+      for (int i = 0; i < asks; i++) {
+        int n = i;
+        answers.add(
+            CompletableFuture.supplyAsync(
+                    () -> reef.ask("alice", "bob", Map.of("n", n), WAIT), pool)
+                .thenCompose(f -> f));
+      }
+      for (int i = 0; i < asks; i++) {
+        assertThat(
+                ((Number) answers.get(i).get(10, TimeUnit.SECONDS).knowledge().get("echo"))
+                    .intValue())
+            .isEqualTo(i);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    await().atMost(WAIT).until(() -> reef.stats().pendingAsks() == 0);
+    assertThat(reef.stats().agent(reef.name(), "alice", SporeEvent.HANDLED))
+        .as("alice has no handler: every answer went to its ask")
+        .isEqualTo(asks);
+  }
+
+  @Test
   void handlerMayAskAnotherAgentOfTheSameReefAndWaitForTheAnswer() {
     reef.subscribe("carol", s -> reef.reply(s, "carol", Map.of("fact", 7)));
     reef.subscribe(
