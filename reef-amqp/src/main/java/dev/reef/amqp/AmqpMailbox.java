@@ -18,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -42,7 +41,7 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
   private static final Logger log = LoggerFactory.getLogger(AmqpMailbox.class);
   private static final Duration RESUBSCRIBE_DELAY = Duration.ofSeconds(1);
 
-  private final AmqpBackend backend;
+  private final MailboxContext backend;
   private final String channelName;
   private final String agent;
   private final String queue;
@@ -52,7 +51,7 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
   private volatile String consumerTag;
 
   AmqpMailbox(
-      AmqpBackend backend,
+      MailboxContext backend,
       Channel channel,
       String channelName,
       String agent,
@@ -362,16 +361,6 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
     if (!sig.isInitiatedByApplication()) {
       log.debug("channel of mailbox {} shut down: {}", queue, sig.getMessage());
     }
-  }
-
-  boolean awaitIdle(long deadlineNanos) throws InterruptedException {
-    while (inflight.get() > 0) {
-      if (System.nanoTime() >= deadlineNanos) {
-        return false;
-      }
-      TimeUnit.MILLISECONDS.sleep(10);
-    }
-    return true;
   }
 
   private static Throwable unwrap(Throwable t) {

@@ -413,6 +413,15 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
     return channel;
   }
 
+  /** Closes the channel of a publisher that was never used (another thread's replaced it). */
+  void abort() {
+    try {
+      channel.abort();
+    } catch (IOException | RuntimeException e) {
+      // closing an unused channel: nothing outstanding to fail
+    }
+  }
+
   private static PublishException lost(ShutdownSignalException cause) {
     String why = cause == null || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")";
     return new PublishException(
