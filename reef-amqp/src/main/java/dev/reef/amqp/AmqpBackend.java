@@ -16,7 +16,6 @@ import dev.reef.spi.MailboxSubscription;
 import dev.reef.spi.ReefBackend;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -435,8 +434,8 @@ public final class AmqpBackend implements ReefBackend {
     private int prefetch = DEFAULT_PREFETCH;
     private boolean persistent = true;
     private int confirmWindow = DEFAULT_CONFIRM_WINDOW;
-    private Duration publishTimeout = Duration.ofSeconds(10);
-    private Duration confirmTimeout = Duration.ofSeconds(30);
+    private Duration publishTimeout = AmqpSettings.DEFAULT_PUBLISH_TIMEOUT;
+    private Duration confirmTimeout = AmqpSettings.DEFAULT_CONFIRM_TIMEOUT;
     private RetryPolicy retryPolicy = RetryPolicy.ofDefaults();
     private String deadLetterExchange = DEFAULT_DEAD_LETTER_EXCHANGE;
     private String deadLetterQueue = DEFAULT_DEAD_LETTER_QUEUE;
@@ -446,8 +445,8 @@ public final class AmqpBackend implements ReefBackend {
     private boolean quorumMailboxes;
     private long maxBodyBytes = Spore.DEFAULT_MAX_KNOWLEDGE_BYTES;
     private int publisherChannels = DEFAULT_PUBLISHER_CHANNELS;
-    private String connectionName = "reef";
-    private Duration recoveryInterval = Duration.ofSeconds(2);
+    private String connectionName = AmqpSettings.DEFAULT_CONNECTION_NAME;
+    private Duration recoveryInterval = AmqpSettings.DEFAULT_RECOVERY_INTERVAL;
     private Duration expiryGrace = Duration.ZERO;
     private boolean directReplies = true;
 
@@ -544,10 +543,7 @@ public final class AmqpBackend implements ReefBackend {
      * @return this builder
      */
     public Builder prefetch(int prefetch) {
-      if (prefetch < 1 || prefetch > 65535) {
-        throw new IllegalArgumentException("prefetch must be 1..65535, was " + prefetch);
-      }
-      this.prefetch = prefetch;
+      this.prefetch = AmqpSettings.inRange("prefetch", prefetch, 1, AmqpSettings.MAX_PREFETCH);
       return this;
     }
 
@@ -573,10 +569,8 @@ public final class AmqpBackend implements ReefBackend {
      * @return this builder
      */
     public Builder confirmWindow(int window) {
-      if (window < 1 || window > 1_000_000) {
-        throw new IllegalArgumentException("confirmWindow must be 1..1000000, was " + window);
-      }
-      this.confirmWindow = window;
+      this.confirmWindow =
+          AmqpSettings.inRange("confirmWindow", window, 1, AmqpSettings.MAX_CONFIRM_WINDOW);
       return this;
     }
 
@@ -602,7 +596,7 @@ public final class AmqpBackend implements ReefBackend {
      * @return this builder
      */
     public Builder confirmTimeout(Duration timeout) {
-      if (timeout == null || timeout.toMillis() < 100) {
+      if (timeout == null || timeout.compareTo(AmqpSettings.MIN_CONFIRM_TIMEOUT) < 0) {
         throw new IllegalArgumentException("confirmTimeout must be >= 100 ms, was " + timeout);
       }
       this.confirmTimeout = timeout;
@@ -631,7 +625,7 @@ public final class AmqpBackend implements ReefBackend {
      * @return this builder
      */
     public Builder deadLetterExchange(String exchange) {
-      this.deadLetterExchange = amqpName("deadLetterExchange", exchange);
+      this.deadLetterExchange = AmqpSettings.amqpName("deadLetterExchange", exchange);
       return this;
     }
 
@@ -643,7 +637,7 @@ public final class AmqpBackend implements ReefBackend {
      * @return this builder
      */
     public Builder deadLetterQueue(String queue) {
-      this.deadLetterQueue = amqpName("deadLetterQueue", queue);
+      this.deadLetterQueue = AmqpSettings.amqpName("deadLetterQueue", queue);
       return this;
     }
 
@@ -656,7 +650,7 @@ public final class AmqpBackend implements ReefBackend {
      * @return this builder
      */
     public Builder exchange(String channel, String exchange) {
-      exchanges.put(ReefNames.requireChannel(channel), amqpName("exchange", exchange));
+      exchanges.put(ReefNames.requireChannel(channel), AmqpSettings.amqpName("exchange", exchange));
       return this;
     }
 
@@ -718,7 +712,7 @@ public final class AmqpBackend implements ReefBackend {
      * @return this builder
      */
     public Builder maxBodyBytes(long bytes) {
-      if (bytes < 2) {
+      if (bytes < AmqpSettings.MIN_BODY_BYTES) {
         throw new IllegalArgumentException("maxBodyBytes must be >= 2, was " + bytes);
       }
       this.maxBodyBytes = bytes;
@@ -733,10 +727,9 @@ public final class AmqpBackend implements ReefBackend {
      * @return this builder
      */
     public Builder publisherChannels(int channels) {
-      if (channels < 1 || channels > 64) {
-        throw new IllegalArgumentException("publisherChannels must be 1..64, was " + channels);
-      }
-      this.publisherChannels = channels;
+      this.publisherChannels =
+          AmqpSettings.inRange(
+              "publisherChannels", channels, 1, AmqpSettings.MAX_PUBLISHER_CHANNELS);
       return this;
     }
 
@@ -761,7 +754,7 @@ public final class AmqpBackend implements ReefBackend {
      * @return this builder
      */
     public Builder recoveryInterval(Duration interval) {
-      if (interval == null || interval.toMillis() < 10) {
+      if (interval == null || interval.compareTo(AmqpSettings.MIN_RECOVERY_INTERVAL) < 0) {
         throw new IllegalArgumentException("recoveryInterval must be >= 10 ms, was " + interval);
       }
       this.recoveryInterval = interval;
@@ -782,7 +775,9 @@ public final class AmqpBackend implements ReefBackend {
      * @return this builder
      */
     public Builder expiryGrace(Duration grace) {
-      if (grace == null || grace.isNegative() || grace.compareTo(Duration.ofDays(1)) > 0) {
+      if (grace == null
+          || grace.isNegative()
+          || grace.compareTo(AmqpSettings.MAX_EXPIRY_GRACE) > 0) {
         throw new IllegalArgumentException("expiryGrace must be 0..1 day, was " + grace);
       }
       this.expiryGrace = grace;
@@ -836,16 +831,6 @@ public final class AmqpBackend implements ReefBackend {
               recoveryInterval,
               expiryGrace,
               directReplies));
-    }
-
-    private static String amqpName(String what, String name) {
-      if (name == null || name.isBlank()) {
-        throw new IllegalArgumentException(what + " must not be blank");
-      }
-      if (name.getBytes(StandardCharsets.UTF_8).length > 255) {
-        throw new IllegalArgumentException(what + " must be at most 255 UTF-8 bytes");
-      }
-      return name;
     }
   }
 }

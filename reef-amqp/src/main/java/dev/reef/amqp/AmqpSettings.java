@@ -4,6 +4,7 @@ import com.rabbitmq.client.Address;
 import dev.reef.ReefNames;
 import dev.reef.RetryPolicy;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,10 +40,76 @@ record AmqpSettings(
     Duration expiryGrace,
     boolean directReplies) {
 
+  /** The default publish timeout (waiting for room in the confirm window). */
+  static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(10);
+
+  /** The default confirm timeout. */
+  static final Duration DEFAULT_CONFIRM_TIMEOUT = Duration.ofSeconds(30);
+
+  /** The default pause between recovery attempts. */
+  static final Duration DEFAULT_RECOVERY_INTERVAL = Duration.ofSeconds(2);
+
+  /** The default client-provided connection name. */
+  static final String DEFAULT_CONNECTION_NAME = "reef";
+
+  /** The largest prefetch AMQP can express (an unsigned short). */
+  static final int MAX_PREFETCH = 65535;
+
+  /** The largest confirm window. */
+  static final int MAX_CONFIRM_WINDOW = 1_000_000;
+
+  /** The most publishing channels. */
+  static final int MAX_PUBLISHER_CHANNELS = 64;
+
+  /** The shortest confirm timeout. */
+  static final Duration MIN_CONFIRM_TIMEOUT = Duration.ofMillis(100);
+
+  /** The shortest recovery interval. */
+  static final Duration MIN_RECOVERY_INTERVAL = Duration.ofMillis(10);
+
+  /** The longest expiry grace. */
+  static final Duration MAX_EXPIRY_GRACE = Duration.ofDays(1);
+
+  /** The smallest body limit: the shortest JSON document, {@code {}}. */
+  static final long MIN_BODY_BYTES = 2;
+
+  /** The longest exchange or queue name AMQP allows, in UTF-8 bytes. */
+  static final int MAX_NAME_BYTES = 255;
+
   AmqpSettings {
     addresses = List.copyOf(addresses);
     exchanges = Map.copyOf(exchanges);
     layouts = Map.copyOf(layouts);
+  }
+
+  /**
+   * Checks an integer option.
+   *
+   * @return the value
+   * @throws IllegalArgumentException if it is outside {@code min..max}
+   */
+  static int inRange(String what, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(what + " must be " + min + ".." + max + ", was " + value);
+    }
+    return value;
+  }
+
+  /**
+   * Checks an exchange or queue name.
+   *
+   * @return the name
+   * @throws IllegalArgumentException if it is blank or too long
+   */
+  static String amqpName(String what, String name) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException(what + " must not be blank");
+    }
+    if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+      throw new IllegalArgumentException(
+          what + " must be at most " + MAX_NAME_BYTES + " UTF-8 bytes");
+    }
+    return name;
   }
 
   /** The exchange a channel is published to: its mapping, or {@code reef.<channel>}. */
