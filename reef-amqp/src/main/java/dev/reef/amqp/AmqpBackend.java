@@ -407,6 +407,11 @@ public final class AmqpBackend implements ReefBackend {
     return AmqpSettings.mask(u);
   }
 
+  /** The options. */
+  AmqpSettings settings() {
+    return settings;
+  }
+
   /** The broker (password masked) and the main options. */
   @Override
   public String toString() {
