@@ -14,6 +14,7 @@ import dev.reef.spi.BackendListener;
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxSubscription;
 import dev.reef.spi.ReefBackend;
+import dev.reef.spi.support.Failures;
 import java.io.IOException;
 import java.net.URI;
 import java.security.GeneralSecurityException;

@@ -1,14 +1,13 @@
 package dev.reef.amqp;
 
+import dev.reef.spi.support.DaemonThreads;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,15 +30,15 @@ final class BackendThreads {
   static final int DISPATCH_THREADS_PER_CPU = 2;
 
   private final ScheduledExecutorService scheduler =
-      Executors.newSingleThreadScheduledExecutor(daemon("reef-amqp-scheduler"));
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("reef-amqp-scheduler"));
   private final ExecutorService callbacks =
-      Executors.newFixedThreadPool(CALLBACK_THREADS, daemon("reef-amqp-callback"));
+      Executors.newFixedThreadPool(CALLBACK_THREADS, DaemonThreads.named("reef-amqp-callback"));
   private final CountingExecutor dispatch =
       new CountingExecutor(
           Math.max(
               MIN_DISPATCH_THREADS,
               DISPATCH_THREADS_PER_CPU * Runtime.getRuntime().availableProcessors()),
-          daemon("reef-amqp-consumer"));
+          DaemonThreads.named("reef-amqp-consumer"));
 
   /** The connection's consumer dispatch pool. */
   CountingExecutor dispatch() {
@@ -74,14 +73,5 @@ final class BackendThreads {
     scheduler.shutdownNow();
     callbacks.shutdown();
     dispatch.shutdown();
-  }
-
-  static ThreadFactory daemon(String name) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

@@ -6,6 +6,7 @@ import dev.reef.PublishException;
 import dev.reef.ReefClosedException;
 import dev.reef.Spore;
 import dev.reef.SporeType;
+import dev.reef.spi.support.Failures;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.HashMap;

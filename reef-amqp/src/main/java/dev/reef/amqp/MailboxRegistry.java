@@ -10,10 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,9 +28,6 @@ final class MailboxRegistry {
   private final Map<String, AmqpMailbox> mailboxes = new ConcurrentHashMap<>();
   private final Set<String> claimed = ConcurrentHashMap.newKeySet();
   private final AtomicLong inflight = new AtomicLong();
-  private final ReentrantLock idleLock = new ReentrantLock();
-  private final Condition idle = idleLock.newCondition();
-  private volatile boolean draining;
 
   MailboxRegistry(AmqpSettings settings, AmqpConnection connection, Topology topology) {
     this.settings = settings;
@@ -121,14 +115,7 @@ final class MailboxRegistry {
   }
 
   void inflightChanged(int delta) {
-    if (inflight.addAndGet(delta) == 0 && draining) {
-      idleLock.lock();
-      try {
-        idle.signalAll();
-      } finally {
-        idleLock.unlock();
-      }
-    }
+    inflight.addAndGet(delta);
   }
 
   /** Deliveries received and not yet settled, in every mailbox. */
@@ -146,32 +133,13 @@ final class MailboxRegistry {
     for (AmqpMailbox m : open) {
       m.close();
     }
-    if (!awaitIdle(deadlineNanos)) {
-      for (AmqpMailbox m : open) {
-        if (m.inflight() > 0) {
-          log.warn(
-              "mailbox {} still had {} unsettled deliveries at close; the broker requeues them",
-              m.queue(),
-              m.inflight());
-        }
+    for (AmqpMailbox m : open) {
+      if (!m.awaitIdle(deadlineNanos)) {
+        log.warn(
+            "mailbox {} still had {} unsettled deliveries at close; the broker requeues them",
+            m.queue(),
+            m.inflight());
       }
-    }
-  }
-
-  private boolean awaitIdle(long deadlineNanos) throws InterruptedException {
-    draining = true;
-    idleLock.lock();
-    try {
-      while (inflight.get() > 0) {
-        long left = deadlineNanos - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        idle.await(left, TimeUnit.NANOSECONDS);
-      }
-      return true;
-    } finally {
-      idleLock.unlock();
     }
   }
 }

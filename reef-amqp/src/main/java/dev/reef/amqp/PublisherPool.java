@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import dev.reef.PublishException;
 import dev.reef.ReefClosedException;
+import dev.reef.spi.support.Failures;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -6,8 +6,10 @@ import dev.reef.ReefException;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
 import dev.reef.UnknownAgentException;
+import dev.reef.spi.DeadLetterReason;
+import dev.reef.spi.support.DeadLetterHeaders;
+import dev.reef.spi.support.Failures;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -115,12 +117,15 @@ final class SporePublisher {
         null);
     AmqpSporeMapper.Outgoing out =
         mapper.encode(spore, settings.layoutFor(channel), settings.persistent(), now);
-    Map<String, Object> headers = new HashMap<>(out.properties().getHeaders());
-    headers.put(AmqpSporeMapper.H_DEAD_REASON, "expired");
-    headers.put(AmqpSporeMapper.H_ERROR, "expired at " + spore.expiresAt() + " before publishing");
-    headers.put(AmqpSporeMapper.H_ATTEMPTS, 0);
-    headers.put(AmqpSporeMapper.H_DEAD_EXCHANGE, settings.exchangeFor(channel));
-    headers.put(AmqpSporeMapper.H_DEAD_ROUTING_KEY, out.routingKey());
+    Map<String, Object> headers =
+        DeadLetterHeaders.of(
+            out.properties().getHeaders(),
+            DeadLetterReason.EXPIRED,
+            "expired at " + spore.expiresAt() + " before publishing",
+            0,
+            null,
+            settings.exchangeFor(channel),
+            out.routingKey());
     AMQP.BasicProperties props =
         out.properties().builder().headers(headers).expiration(null).build();
     return pool.publish(settings.deadLetterExchange(), out.routingKey(), props, out.body())

@@ -13,6 +13,10 @@ import dev.reef.spi.BackendListener;
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxSubscription;
 import dev.reef.spi.ReefBackend;
+import dev.reef.spi.support.ConsumerCalls;
+import dev.reef.spi.support.DaemonThreads;
+import dev.reef.spi.support.Failures;
+import dev.reef.spi.support.RedeliveryDecision;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,16 +27,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,6 +80,20 @@ public final class InMemoryBackend implements ReefBackend {
   /** Default {@link Builder#prefetch(int)}: {@value}. */
   public static final int DEFAULT_PREFETCH = 64;
 
+  /** The largest {@link Builder#prefetch(int)}: {@value}. */
+  static final int MAX_PREFETCH = 10_000;
+
+  /** The most {@link Builder#workerThreads(int)}: {@value}. */
+  static final int MAX_WORKER_THREADS = 1024;
+
+  /** The fewest worker threads by default, and the default's threads per processor. */
+  private static final int MIN_DEFAULT_WORKERS = 8;
+
+  private static final int DEFAULT_WORKERS_PER_PROCESSOR = 4;
+
+  /** How long an idle worker thread lives: {@value} seconds. */
+  private static final long WORKER_KEEP_ALIVE_SECONDS = 30;
+
   private final InMemoryHub hub;
   private final boolean privateHub;
   private final RetryPolicy retryPolicy;
@@ -90,6 +107,12 @@ public final class InMemoryBackend implements ReefBackend {
   private volatile boolean accepting;
   private ThreadPoolExecutor workers;
   private ScheduledThreadPoolExecutor scheduler;
+
+  /** Signalled, while {@link #draining}, whenever a delivery stops being unsettled. */
+  private final ReentrantLock drainLock = new ReentrantLock();
+
+  private final Condition settledSignal = drainLock.newCondition();
+  private volatile boolean draining;
 
   private InMemoryBackend(Builder b) {
     this.hub = b.hub != null ? b.hub : b.hubBuilder.build();
@@ -157,13 +180,13 @@ public final class InMemoryBackend implements ReefBackend {
         new ThreadPoolExecutor(
             workerThreads,
             workerThreads,
-            30,
+            WORKER_KEEP_ALIVE_SECONDS,
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
-            daemonThreads("reef-mem-" + id + "-worker-"));
+            DaemonThreads.named("reef-mem-" + id + "-worker"));
     pool.allowCoreThreadTimeOut(true);
     ScheduledThreadPoolExecutor timer =
-        new ScheduledThreadPoolExecutor(1, daemonThreads("reef-mem-" + id + "-retry-"));
+        new ScheduledThreadPoolExecutor(1, DaemonThreads.named("reef-mem-" + id + "-retry"));
     timer.setRemoveOnCancelPolicy(true);
     this.workers = pool;
     this.scheduler = timer;
@@ -274,10 +297,7 @@ public final class InMemoryBackend implements ReefBackend {
       slot.mailbox.detach(slot);
       slot.returnBuffered();
     }
-    long deadline = System.nanoTime() + drainTimeout.toNanos();
-    while (anyInFlight(all) && System.nanoTime() - deadline < 0) {
-      LockSupport.parkNanos(1_000_000);
-    }
+    awaitSettled(all, drainTimeout);
     for (ConsumerSlot slot : all) {
       List<Object> unsettled = new ArrayList<>();
       Object entry = slot.current.getAndSet(null);
@@ -315,6 +335,41 @@ public final class InMemoryBackend implements ReefBackend {
             "closing the in-memory backend with {} undelivered spore(s) in its private hub;"
                 + " they are discarded (share an InMemoryHub to keep them)",
             left);
+      }
+    }
+  }
+
+  /**
+   * Waits until no slot has an unsettled delivery, or the timeout passed; woken by {@link
+   * #settledOne()}. An interrupt ends the wait early (the flag is kept).
+   */
+  private void awaitSettled(List<ConsumerSlot> all, Duration timeout) {
+    draining = true;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    drainLock.lock();
+    try {
+      while (anyInFlight(all)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        settledSignal.awaitNanos(left);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      drainLock.unlock();
+    }
+  }
+
+  /** A delivery stopped being unsettled: wakes a closing drain. */
+  private void settledOne() {
+    if (draining) {
+      drainLock.lock();
+      try {
+        settledSignal.signalAll();
+      } finally {
+        drainLock.unlock();
       }
     }
   }
@@ -369,20 +424,13 @@ public final class InMemoryBackend implements ReefBackend {
     if (spore.expiresAt() != null && spore.isExpired()) {
       emit(SporeEvent.EXPIRED, mb.channelName, mb.agent, spore, null);
       hub.deadLetter(mb, spore, DeadLetter.REASON_EXPIRED, null, attempt - 1);
-      slot.current.compareAndSet(entry, null);
+      if (slot.current.compareAndSet(entry, null)) {
+        settledOne();
+      }
       return true;
     }
     emit(SporeEvent.DELIVERED, mb.channelName, mb.agent, spore, null);
-    CompletionStage<?> stage;
-    try {
-      stage = slot.consumer.deliver(spore, attempt);
-      if (stage == null) {
-        throw new NullPointerException("the consumer returned a null stage");
-      }
-    } catch (Throwable t) {
-      settle(slot, entry, spore, attempt, t, null);
-      return true;
-    }
+    CompletionStage<?> stage = ConsumerCalls.deliver(slot.consumer, spore, attempt);
     if (stage instanceof CompletableFuture) {
       CompletableFuture<?> cf = (CompletableFuture<?>) stage;
       if (cf.isDone()) {
@@ -433,20 +481,21 @@ public final class InMemoryBackend implements ReefBackend {
       release(slot, entry, p);
       return;
     }
-    Throwable cause = unwrap(error);
-    String text = describe(cause);
-    if (retryPolicy.shouldRetry(attempt)) {
+    Throwable cause = Failures.unwrap(error);
+    String text = Failures.describe(cause);
+    RedeliveryDecision decision = RedeliveryDecision.afterFailure(retryPolicy, attempt);
+    if (decision.retry()) {
       mb.retryScheduled();
       if (!release(slot, entry, p)) {
         mb.retryCancelled();
         return;
       }
       emit(SporeEvent.RETRIED, mb.channelName, mb.agent, spore, cause);
-      Redelivery next = new Redelivery(spore, attempt + 1, text);
-      Duration backoff = retryPolicy.backoff(attempt);
+      Redelivery next = new Redelivery(spore, decision.nextAttempt(), text);
       try {
         pendingRetries.put(next, mb);
-        scheduler.schedule(() -> retryDue(next), backoff.toNanos(), TimeUnit.NANOSECONDS);
+        scheduler.schedule(
+            () -> retryDue(next), decision.backoff().toNanos(), TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
         retryDue(next); // closing: keep it in the mailbox for other consumers
       }
@@ -458,14 +507,24 @@ public final class InMemoryBackend implements ReefBackend {
           mb.channelName,
           attempt,
           text);
-      emit(SporeEvent.DEAD_LETTERED, mb.channelName, mb.agent, spore, cause);
+      emit(
+          SporeEvent.DEAD_LETTERED,
+          mb.channelName,
+          mb.agent,
+          spore,
+          decision.deadLetterError(cause));
       hub.deadLetter(mb, spore, DeadLetter.REASON_HANDLER_FAILED, text, attempt);
       release(slot, entry, p);
     }
   }
 
-  private static boolean release(ConsumerSlot slot, Object entry, Pending p) {
-    return p == null ? slot.current.compareAndSet(entry, null) : slot.pending.remove(p);
+  /** Ends a delivery's unsettled state; false if close already gave it back to the mailbox. */
+  private boolean release(ConsumerSlot slot, Object entry, Pending p) {
+    boolean released = p == null ? slot.current.compareAndSet(entry, null) : slot.pending.remove(p);
+    if (released) {
+      settledOne();
+    }
+    return released;
   }
 
   private void retryDue(Redelivery next) {
@@ -498,28 +557,6 @@ public final class InMemoryBackend implements ReefBackend {
     } catch (RuntimeException e) {
       return e; // CancellationException
     }
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
-  private static String describe(Throwable t) {
-    String msg = t.getMessage();
-    return msg == null ? t.getClass().getName() : t.getClass().getName() + ": " + msg;
-  }
-
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   /** Builds an {@link InMemoryBackend}; not thread-safe. */
@@ -636,17 +673,21 @@ public final class InMemoryBackend implements ReefBackend {
         throw new IllegalArgumentException(
             "mailbox settings belong to the shared hub: set them on InMemoryHub.builder()");
       }
-      if (prefetch < 1 || prefetch > 10_000) {
-        throw new IllegalArgumentException("prefetch must be 1..10000, was " + prefetch);
+      if (prefetch < 1 || prefetch > MAX_PREFETCH) {
+        throw new IllegalArgumentException(
+            "prefetch must be 1.." + MAX_PREFETCH + ", was " + prefetch);
       }
-      if (workerThreads < 1 || workerThreads > 1024) {
-        throw new IllegalArgumentException("workerThreads must be 1..1024, was " + workerThreads);
+      if (workerThreads < 1 || workerThreads > MAX_WORKER_THREADS) {
+        throw new IllegalArgumentException(
+            "workerThreads must be 1.." + MAX_WORKER_THREADS + ", was " + workerThreads);
       }
       return new InMemoryBackend(this);
     }
 
     private static int defaultWorkerThreads() {
-      return Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+      return Math.max(
+          MIN_DEFAULT_WORKERS,
+          DEFAULT_WORKERS_PER_PROCESSOR * Runtime.getRuntime().availableProcessors());
     }
   }
 }

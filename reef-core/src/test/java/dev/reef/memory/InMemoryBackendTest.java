@@ -12,6 +12,7 @@ import dev.reef.RetryPolicy;
 import dev.reef.Spore;
 import dev.reef.SporeType;
 import dev.reef.spi.BackendListener;
+import dev.reef.spi.DeadLetterReason;
 import dev.reef.spi.MailboxSubscription;
 import java.time.Duration;
 import java.time.Instant;
@@ -133,9 +134,19 @@ class InMemoryBackendTest {
       assertThat(dead.agent()).isEqualTo("bob");
       assertThat(dead.spore()).isEqualTo(sent);
       assertThat(dead.reason()).isEqualTo(DeadLetter.REASON_HANDLER_FAILED);
+      assertThat(dead.deadLetterReason()).contains(DeadLetterReason.HANDLER_FAILED);
       assertThat(dead.error()).isEqualTo("java.lang.IllegalStateException: cannot digest");
       assertThat(dead.attempts()).isEqualTo(2);
     }
+  }
+
+  @Test
+  void deadLetterReasonsAreTheSpisWireNames() {
+    assertThat(DeadLetter.REASON_HANDLER_FAILED)
+        .isEqualTo(DeadLetterReason.HANDLER_FAILED.wireName());
+    assertThat(DeadLetter.REASON_EXPIRED).isEqualTo(DeadLetterReason.EXPIRED.wireName());
+    assertThat(DeadLetter.REASON_DROPPED_OLDEST)
+        .isEqualTo(DeadLetterReason.DROPPED_OLDEST.wireName());
   }
 
   @Test
