@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * UnknownAgentException}, while an undirected spore nobody else listens to is simply accepted.
  * Consumers acknowledge manually once the {@link MailboxConsumer}'s stage completes; failures are
  * redelivered under the {@link RetryPolicy} and then dead-lettered to {@code reef.dlx} / {@code
- * reef.dead} with {@code x-reef-dead-reason} ({@code failed}, {@code expired} or {@code
+ * reef.dead} with {@code x-reef-dead-reason} ({@code handler_failed}, {@code expired} or {@code
  * malformed}), {@code x-reef-error} and {@code x-reef-attempts}. A sender never receives its own
  * undirected spore: the copy the {@code broadcast.*} binding brings back to the sender's own
  * mailbox is acknowledged and skipped without an event.

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +48,7 @@ final class PublisherPool {
   private final Runnable onChannelError;
   private final Executor completions;
   private final AtomicReferenceArray<ConfirmingPublisher> publishers;
-  private final List<PublisherSource> extra = new ArrayList<>();
+  private final List<PublisherSource> extra = new CopyOnWriteArrayList<>();
 
   private PublisherPool(
       AmqpSettings settings,
@@ -163,9 +164,7 @@ final class PublisherPool {
    * confirm sweep and {@link #failAll}.
    */
   void track(PublisherSource current) {
-    synchronized (extra) {
-      extra.add(current);
-    }
+    extra.add(current);
   }
 
   /** Every publisher: the pool's and the tracked ones in use. */
@@ -177,11 +176,7 @@ final class PublisherPool {
         all.add(p);
       }
     }
-    List<PublisherSource> sources;
-    synchronized (extra) {
-      sources = List.copyOf(extra);
-    }
-    for (PublisherSource s : sources) {
+    for (PublisherSource s : extra) {
       try {
         ConfirmingPublisher p = s.get();
         if (p != null) {
