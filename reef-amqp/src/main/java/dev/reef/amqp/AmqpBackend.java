@@ -225,9 +225,7 @@ public final class AmqpBackend implements ReefBackend {
     SporePublisher publisher =
         new SporePublisher(settings, mapper, topology, pool, replies, events);
     BacklogProbe probe = new BacklogProbe(pool, registry, threads.dispatch(), channels);
-    parts =
-        new Parts(
-            threads, connection, channels, topology, pool, registry, services, publisher, probe);
+    parts = new Parts(threads, connection, topology, pool, registry, services, publisher, probe);
     threads.every(pool.sweepPeriod(), pool::sweep);
     log.info(
         "connected to {} ({} publishing channels)",
@@ -371,7 +369,6 @@ public final class AmqpBackend implements ReefBackend {
       Thread.currentThread().interrupt();
     }
     p.pool().failAll(closedBeforeConfirm());
-    p.channels().close();
     shutdown(p.connection(), p.pool(), p.threads());
     log.info("closed the connection to {}", settings.maskedUri());
   }
@@ -423,7 +420,6 @@ public final class AmqpBackend implements ReefBackend {
   private record Parts(
       BackendThreads threads,
       AmqpConnection connection,
-      ChannelPool channels,
       Topology topology,
       PublisherPool pool,
       MailboxRegistry registry,

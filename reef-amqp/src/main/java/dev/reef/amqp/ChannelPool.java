@@ -3,18 +3,15 @@ package dev.reef.amqp;
 import com.rabbitmq.client.Channel;
 import java.io.IOException;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Idle channels for short broker calls (declarations, queue depths): a caller borrows one, or a new
- * one when none is idle, and gives it back; a channel a failed call closed is dropped. No lock is
- * held during a call, and concurrent callers never share a channel, so one caller's channel error
- * (a declaration the broker refuses closes its channel) cannot fail another's call. Thread-safe.
+ * one when none is idle, and gives it back; a channel a failed call closed is dropped, and the
+ * connection's close closes the rest. No lock is held during a call, and concurrent callers never
+ * share a channel, so one caller's channel error (a declaration the broker refuses closes its
+ * channel) cannot fail another's call. Thread-safe.
  */
 final class ChannelPool {
-  private static final Logger log = LoggerFactory.getLogger(ChannelPool.class);
-
   /** A broker call on a borrowed channel. */
   @FunctionalInterface
   interface ChannelCall<T> {
@@ -47,16 +44,5 @@ final class ChannelPool {
       }
     }
     return connection.openChannel();
-  }
-
-  /** Closes the idle channels (the connection's close would close them too). */
-  void close() {
-    for (Channel ch; (ch = idle.poll()) != null; ) {
-      try {
-        ch.abort();
-      } catch (IOException | RuntimeException e) {
-        log.debug("closing an idle channel failed: {}", e.toString());
-      }
-    }
   }
 }
