@@ -48,7 +48,7 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
   /** How long to wait before requeueing a message whose dead-letter copy was not accepted. */
   private static final Duration DEAD_LETTER_RETRY_DELAY = Duration.ofSeconds(1);
 
-  private final AmqpBackend backend;
+  private final MailboxContext backend;
   private final String channelName;
   private final String agent;
   private final String queue;
@@ -63,7 +63,7 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
   private volatile boolean idleWaiter;
 
   AmqpMailbox(
-      AmqpBackend backend,
+      MailboxContext backend,
       Channel channel,
       String channelName,
       String agent,
