@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,7 +100,7 @@ public final class AmqpBackend implements ReefBackend {
   public static final int MAX_PRIORITY = 10;
 
   private final AmqpSettings settings;
-  private final AmqpSporeMapper mapper = new AmqpSporeMapper();
+  private final AmqpSporeMapper mapper;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -108,6 +109,7 @@ public final class AmqpBackend implements ReefBackend {
 
   private AmqpBackend(AmqpSettings settings) {
     this.settings = settings;
+    this.mapper = new AmqpSporeMapper(settings.pravalZones());
   }
 
   /**
@@ -444,6 +446,7 @@ public final class AmqpBackend implements ReefBackend {
     private final Map<String, String> exchanges = new LinkedHashMap<>();
     private HeaderLayout headerLayout = HeaderLayout.REEF;
     private final Map<String, HeaderLayout> layouts = new LinkedHashMap<>();
+    private final Map<String, ZoneId> pravalZones = new LinkedHashMap<>();
     private boolean quorumMailboxes;
     private long maxBodyBytes = Spore.DEFAULT_MAX_KNOWLEDGE_BYTES;
     private int publisherChannels = DEFAULT_PUBLISHER_CHANNELS;
@@ -694,6 +697,21 @@ public final class AmqpBackend implements ReefBackend {
     }
 
     /**
+     * {@link #pravalChannel(String, String)} for Praval hosts whose clocks are not on UTC: the
+     * channel writes its naive Praval times as wall-clock times in {@code zone} (reading infers
+     * each sender's offset by itself, from the message's {@code timestamp} property).
+     *
+     * @param channel a valid channel name
+     * @param exchange Praval's exchange, for example {@code praval.spores}
+     * @param zone the Praval hosts' time zone, for example {@code ZoneId.of("America/New_York")}
+     * @return this builder
+     */
+    public Builder pravalChannel(String channel, String exchange, ZoneId zone) {
+      pravalZones.put(ReefNames.requireChannel(channel), Objects.requireNonNull(zone, "zone"));
+      return pravalChannel(channel, exchange);
+    }
+
+    /**
      * Declares new mailboxes as quorum queues (replicated across a cluster) instead of classic
      * queues. Trade-off: RabbitMQ before 4.0 has no priorities on quorum queues, so {@code
      * x-max-priority} is not set and a backlog is served in arrival order. Default false.
@@ -826,6 +844,7 @@ public final class AmqpBackend implements ReefBackend {
               exchanges,
               headerLayout,
               layouts,
+              pravalZones,
               quorumMailboxes,
               maxBodyBytes,
               publisherChannels,

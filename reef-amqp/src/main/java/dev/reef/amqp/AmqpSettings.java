@@ -32,6 +32,7 @@ record AmqpSettings(
     Map<String, String> exchanges,
     HeaderLayout defaultLayout,
     Map<String, HeaderLayout> layouts,
+    Map<String, java.time.ZoneId> pravalZones,
     boolean quorumMailboxes,
     long maxBodyBytes,
     int publisherChannels,
@@ -80,6 +81,7 @@ record AmqpSettings(
     addresses = List.copyOf(addresses);
     exchanges = Map.copyOf(exchanges);
     layouts = Map.copyOf(layouts);
+    pravalZones = Map.copyOf(pravalZones);
   }
 
   /**

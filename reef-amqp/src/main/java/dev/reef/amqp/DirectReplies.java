@@ -192,7 +192,8 @@ final class DirectReplies {
   CompletableFuture<Spore> reply(
       String channel, Spore spore, DirectReplyRoutes.Route route, Instant now) {
     AmqpSporeMapper.Outgoing out =
-        mapper.encode(spore, settings.layoutFor(channel), false, now, settings.expiryGraceMillis());
+        mapper.encode(
+            channel, spore, settings.layoutFor(channel), false, now, settings.expiryGraceMillis());
     Map<String, Object> headers = new HashMap<>(out.properties().getHeaders());
     headers.put(DirectReplyConsumer.H_CHANNEL, channel);
     AMQP.BasicProperties props = out.properties().builder().headers(headers).build();

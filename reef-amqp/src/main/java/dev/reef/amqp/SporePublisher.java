@@ -72,6 +72,7 @@ final class SporePublisher {
     // in vain; and a persistent publish costs the broker a disk write before its confirm.
     AmqpSporeMapper.Outgoing out =
         mapper.encode(
+            channel,
             spore,
             settings.layoutFor(channel),
             settings.persistent() && !askDirect,
@@ -116,7 +117,7 @@ final class SporePublisher {
         spore,
         null);
     AmqpSporeMapper.Outgoing out =
-        mapper.encode(spore, settings.layoutFor(channel), settings.persistent(), now);
+        mapper.encode(channel, spore, settings.layoutFor(channel), settings.persistent(), now, 0);
     Map<String, Object> headers =
         DeadLetterHeaders.of(
             out.properties().getHeaders(),
