@@ -321,7 +321,7 @@ class DefaultReefTest {
    * A backend with a direct reply path on every channel but {@code plain}: an in-memory backend
    * that records the requests of asks and lets the test play the responses that come back.
    */
-  private static final class DirectReplyBackend extends dev.reef.conformance.ForwardingBackend {
+  private static final class DirectReplyBackend extends dev.reef.spi.ForwardingBackend {
     final List<Spore> requests = new CopyOnWriteArrayList<>();
     volatile dev.reef.spi.BackendListener listener;
 

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -341,8 +340,7 @@ class AmqpSporeMapperTest {
     }
     JsonNode p = f.get("properties");
     Map<String, Object> headers = new HashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = f.get("headers").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : f.get("headers").properties()) {
       headers.put(e.getKey(), e.getValue().asText());
     }
     AMQP.BasicProperties.Builder b = new AMQP.BasicProperties.Builder().headers(headers);

@@ -195,7 +195,7 @@ final class PravalWireFixture {
 
   private static Frame frame(String base64) throws IOException {
     byte[] bytes = Base64.getDecoder().decode(base64);
-    return Frame.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)), 1 << 20);
+    return Frame.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)), () -> 1 << 20);
   }
 
   /** Exchange and routing key of a Basic.Deliver method frame. */
