@@ -3,9 +3,9 @@ package dev.reef;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The rules for ids, agent names and channel names (DESIGN §2), one rule for every backend, so that
- * a name valid in memory is valid on AMQP. Names become AMQP routing keys and queue names (at most
- * 255 bytes each), so their limits are what those leave:
+ * The rules for ids, agent names and channel names (docs/design.md#limits), one rule for every
+ * backend, so that a name valid in memory is valid on AMQP. Names become AMQP routing keys and
+ * queue names (at most 255 bytes each), so their limits are what those leave:
  *
  * <ul>
  *   <li><b>Channel names</b>: {@code [A-Za-z0-9_:-]+}, at most {@value #MAX_CHANNEL_BYTES} bytes

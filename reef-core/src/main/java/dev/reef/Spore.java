@@ -14,8 +14,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * An immutable knowledge message exchanged between agents.
  *
- * <p>Fields and their JSON names (DESIGN §2, the Python Praval format): {@code id}, {@code
- * spore_type}, {@code from_agent}, {@code to_agent} (null = everyone on the channel but the
+ * <p>Fields and their JSON names (docs/design.md#fields, the Python Praval format): {@code id},
+ * {@code spore_type}, {@code from_agent}, {@code to_agent} (null = everyone on the channel but the
  * sender), {@code knowledge} (a JSON object or null), {@code created_at}, {@code expires_at} (null
  * = never), {@code priority} (1–10, default {@value #DEFAULT_PRIORITY}, higher is more urgent),
  * {@code reply_to} (the id of the spore this one answers), {@code metadata}, {@code

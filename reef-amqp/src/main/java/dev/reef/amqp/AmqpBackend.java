@@ -42,13 +42,13 @@ import org.slf4j.LoggerFactory;
  * The RabbitMQ (AMQP 0-9-1) backend: agents in separate JVMs share channels through one broker or
  * cluster.
  *
- * <p>Mapping (DESIGN §4): each channel is a durable topic exchange ({@code reef.<channel>} unless
- * mapped with {@link Builder#exchange(String, String)}); a directed spore is published with the
- * routing key {@code agent.<to>.<type>}, an undirected one with {@code broadcast.<type>}; the
- * mailbox of an agent is the durable queue {@code reef.<channel>.<agent>}, bound with {@code
- * agent.<agent>.*} and {@code broadcast.*}, with {@code x-max-priority 10} and the dead-letter
- * exchange. Spores are persistent, published {@code mandatory} with asynchronous publisher
- * confirms; a directed spore the broker returns (no such mailbox) fails with {@link
+ * <p>Mapping (docs/design.md#topology): each channel is a durable topic exchange ({@code
+ * reef.<channel>} unless mapped with {@link Builder#exchange(String, String)}); a directed spore is
+ * published with the routing key {@code agent.<to>.<type>}, an undirected one with {@code
+ * broadcast.<type>}; the mailbox of an agent is the durable queue {@code reef.<channel>.<agent>},
+ * bound with {@code agent.<agent>.*} and {@code broadcast.*}, with {@code x-max-priority 10} and
+ * the dead-letter exchange. Spores are persistent, published {@code mandatory} with asynchronous
+ * publisher confirms; a directed spore the broker returns (no such mailbox) fails with {@link
  * UnknownAgentException}, while an undirected spore nobody else listens to is simply accepted.
  * Consumers acknowledge manually once the {@link MailboxConsumer}'s stage completes; failures are
  * redelivered under the {@link RetryPolicy} and then dead-lettered to {@code reef.dlx} / {@code

@@ -23,8 +23,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Reads and writes spores as JSON, in the format of DESIGN §2 that the Python Praval reef also
- * speaks ({@code Spore.to_json} / {@code from_json}).
+ * Reads and writes spores as JSON, in the format of docs/design.md#wire-format that the Python
+ * Praval reef also speaks ({@code Spore.to_json} / {@code from_json}).
  *
  * <h2>Document</h2>
  *

@@ -16,9 +16,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The spore's JSON document (DESIGN §2, the Python Praval {@code Spore.to_json} layout): field
- * names, order, null handling and the Praval-only fields kept in metadata. See {@link SporeCodec}
- * for the documented rules.
+ * The spore's JSON document (docs/design.md#wire-format, the Python Praval {@code Spore.to_json}
+ * layout): field names, order, null handling and the Praval-only fields kept in metadata. See
+ * {@link SporeCodec} for the documented rules.
  */
 final class SporeJsonFormat {
   /** Every top-level field the Reef spore models. Anything else is an extension field. */

@@ -38,19 +38,19 @@ import org.slf4j.LoggerFactory;
  * Reef two = Reef.create(InMemoryBackend.builder().hub(hub).retryPolicy(RetryPolicy.noRetries()).build());
  * }</pre>
  *
- * <p>Semantics (DESIGN §3): bounded mailboxes per (channel, agent) with an {@link OverflowPolicy};
- * a backlog is served by priority, higher first, and in publish order within a priority (so per
- * sender), except that, like an AMQP consumer's prefetch, a consumer takes up to 32 spores at a
- * time (within its prefetch room) and delivers that batch before a higher-priority spore arriving
- * later; expired spores are never delivered (checked at publish and at delivery, counted as {@link
- * SporeEvent#EXPIRED} and dead-lettered with reason {@code expired}; a spore already expired at
- * publish is accepted, counted and dead-lettered without entering a mailbox); a failed delivery (a
- * failed stage, an exception, or a {@code null} stage from the consumer) is retried after the
- * {@link RetryPolicy}'s backoff and then dead-lettered into the hub's bounded dead-letter list with
- * reason {@code handler_failed}; undirected spores go to every mailbox on the channel but the
- * sender's; a directed spore to an agent without a mailbox fails with {@link
- * UnknownAgentException}. A mailbox exists once declared or consumed and keeps its spores while
- * nobody consumes it.
+ * <p>Semantics (docs/design.md#delivery-semantics): bounded mailboxes per (channel, agent) with an
+ * {@link OverflowPolicy}; a backlog is served by priority, higher first, and in publish order
+ * within a priority (so per sender), except that, like an AMQP consumer's prefetch, a consumer
+ * takes up to 32 spores at a time (within its prefetch room) and delivers that batch before a
+ * higher-priority spore arriving later; expired spores are never delivered (checked at publish and
+ * at delivery, counted as {@link SporeEvent#EXPIRED} and dead-lettered with reason {@code expired};
+ * a spore already expired at publish is accepted, counted and dead-lettered without entering a
+ * mailbox); a failed delivery (a failed stage, an exception, or a {@code null} stage from the
+ * consumer) is retried after the {@link RetryPolicy}'s backoff and then dead-lettered into the
+ * hub's bounded dead-letter list with reason {@code handler_failed}; undirected spores go to every
+ * mailbox on the channel but the sender's; a directed spore to an agent without a mailbox fails
+ * with {@link UnknownAgentException}. A mailbox exists once declared or consumed and keeps its
+ * spores while nobody consumes it.
  *
  * <p>Threads: each backend drains the mailboxes it consumes on its own bounded worker pool ({@link
  * Builder#workerThreads(int)}), one handler call at a time per mailbox, so one slow or failing

@@ -9,8 +9,8 @@ import java.util.concurrent.CompletableFuture;
  * A transport for spores. Implementations: {@code dev.reef.memory.InMemoryBackend} (embedded) and
  * {@code dev.reef.amqp.AmqpBackend} (RabbitMQ).
  *
- * <p>Routing rules every backend follows (DESIGN §3): a directed spore ({@code to_agent} set) goes
- * to that agent's mailbox on the channel only, and fails with {@link
+ * <p>Routing rules every backend follows (docs/design.md#routing): a directed spore ({@code
+ * to_agent} set) goes to that agent's mailbox on the channel only, and fails with {@link
  * dev.reef.UnknownAgentException} when there is none; an undirected spore goes to every mailbox on
  * the channel except the sender's, once each. Within a mailbox a backlog is served by priority,
  * higher first, and in publish order for one sender at one priority. An expired spore is never

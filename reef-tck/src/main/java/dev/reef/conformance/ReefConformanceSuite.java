@@ -51,7 +51,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The delivery semantics of DESIGN §3, as tests every {@link ReefBackend} must pass unchanged.
+ * The delivery semantics of docs/design.md#delivery-semantics, as tests every {@link ReefBackend} must pass unchanged.
  *
  * <p>A backend module runs it by extending this class and implementing {@link
  * #newBackend(RetryPolicy)}. Every backend created during one test must share one transport (one

@@ -23,10 +23,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The whole spore ↔ AMQP message mapping of DESIGN §4, testable without a broker: routing keys,
- * properties, the two header layouts (the Praval one in {@link PravalLayout}), the body, and one
- * reader that accepts both layouts. <b>Internal, not API</b> (public for reef-amqp's package and
- * the benchmarks). Thread-safe (stateless).
+ * The whole spore ↔ AMQP message mapping of docs/design.md#amqp-mapping, testable without a broker:
+ * routing keys, properties, the two header layouts (the Praval one in {@link PravalLayout}), the
+ * body, and one reader that accepts both layouts. <b>Internal, not API</b> (public for reef-amqp's
+ * package and the benchmarks). Thread-safe (stateless).
  */
 public class SporeWireMapper {
   public static final String CONTENT_TYPE = "application/json";
