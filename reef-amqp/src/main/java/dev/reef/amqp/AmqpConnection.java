@@ -111,10 +111,15 @@ final class AmqpConnection {
       if (settings.uri().getPort() == -1) {
         f.setPort(ConnectionFactory.DEFAULT_AMQP_OVER_SSL_PORT);
       }
-      SSLContext ssl = settings.sslContext();
-      f.useSslProtocol(ssl != null ? ssl : SSLContext.getDefault());
+      SSLContext ssl =
+          settings.sslContext() != null ? settings.sslContext() : SSLContext.getDefault();
       if (settings.hostnameVerification()) {
+        f.useSslProtocol(ssl);
         f.enableHostnameVerification();
+      } else {
+        // amqp-client 5.37's useSslProtocol(SSLContext) and setSslContextFactory both turn host
+        // name verification on; the TLS socket factory alone makes the connection TLS without it.
+        f.setSocketFactory(ssl.getSocketFactory());
       }
     }
     f.setAutomaticRecoveryEnabled(true);
