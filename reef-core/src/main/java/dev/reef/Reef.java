@@ -126,7 +126,7 @@ public interface Reef extends ReefChannel, AutoCloseable {
   /**
    * A channel of this reef. Channels need no declaration.
    *
-   * @param name a channel name ({@code [A-Za-z0-9_:-]+})
+   * @param name a channel name ({@code [A-Za-z0-9_:-]+}, see {@link ReefNames})
    * @return the channel
    * @throws SporeValidationException if the name is invalid
    */

@@ -307,10 +307,10 @@ public final class ReefOptions {
      * @throws IllegalArgumentException if a value is out of range
      */
     public ReefOptions build() {
-      if (!ReefNames.isValidWord(defaultChannel)) {
+      if (!ReefNames.isValidChannel(defaultChannel)) {
         throw new IllegalArgumentException("defaultChannel is not a valid channel name");
       }
-      if (!ReefNames.isValidWord(systemAgent)) {
+      if (!ReefNames.isValidAgent(systemAgent)) {
         throw new IllegalArgumentException("systemAgent is not a valid agent name");
       }
       requirePositive("defaultRequestExpiry", defaultRequestExpiry);

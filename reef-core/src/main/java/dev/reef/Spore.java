@@ -675,7 +675,8 @@ public final class Spore {
     /**
      * The sender; required.
      *
-     * @param fromAgent an agent name ({@code [A-Za-z0-9_:-]+})
+     * @param fromAgent an agent name (dot-separated words of {@code [A-Za-z0-9_:-]}, see {@link
+     *     ReefNames})
      * @return this builder
      */
     public Builder fromAgent(String fromAgent) {
