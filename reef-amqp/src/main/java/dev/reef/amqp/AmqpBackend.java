@@ -10,6 +10,7 @@ import dev.reef.RetryPolicy;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
 import dev.reef.UnknownAgentException;
+import dev.reef.codec.SporeCodec;
 import dev.reef.spi.BackendListener;
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxSubscription;
@@ -448,7 +449,7 @@ public final class AmqpBackend implements ReefBackend {
     private final Map<String, HeaderLayout> layouts = new LinkedHashMap<>();
     private final Map<String, ZoneId> pravalZones = new LinkedHashMap<>();
     private boolean quorumMailboxes;
-    private long maxBodyBytes = Spore.DEFAULT_MAX_KNOWLEDGE_BYTES;
+    private long maxBodyBytes = SporeCodec.maxBodyBytes(Spore.DEFAULT_MAX_KNOWLEDGE_BYTES);
     private int publisherChannels = DEFAULT_PUBLISHER_CHANNELS;
     private String connectionName = AmqpSettings.DEFAULT_CONNECTION_NAME;
     private Duration recoveryInterval = AmqpSettings.DEFAULT_RECOVERY_INTERVAL;
@@ -726,7 +727,9 @@ public final class AmqpBackend implements ReefBackend {
 
     /**
      * The largest message body a consumer accepts; larger ones are dead-lettered as {@code
-     * malformed}. Default 10 MiB.
+     * malformed}. Default {@code SporeCodec.maxBodyBytes(Spore.DEFAULT_MAX_KNOWLEDGE_BYTES)} (21
+     * MiB): a Praval envelope holds the knowledge twice, so a spore whose knowledge is at the
+     * default 10 MiB limit arrives in either layout.
      *
      * @param bytes at least 2
      * @return this builder

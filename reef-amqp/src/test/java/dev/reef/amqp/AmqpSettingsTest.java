@@ -29,6 +29,12 @@ class AmqpSettingsTest {
     assertThat(s.persistent()).isTrue();
     assertThat(s.directReplies()).isTrue();
     assertThat(s.defaultLayout()).isEqualTo(HeaderLayout.REEF);
+    // A Praval envelope holds the knowledge twice: the default body limit lets a spore whose
+    // knowledge is at the default knowledge limit arrive in either layout.
+    assertThat(s.maxBodyBytes())
+        .isEqualTo(
+            dev.reef.codec.SporeCodec.maxBodyBytes(dev.reef.Spore.DEFAULT_MAX_KNOWLEDGE_BYTES))
+        .isGreaterThan(2 * dev.reef.Spore.DEFAULT_MAX_KNOWLEDGE_BYTES);
   }
 
   @Test
