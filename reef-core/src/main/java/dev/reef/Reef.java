@@ -95,6 +95,46 @@ public interface Reef extends ReefChannel, AutoCloseable {
   }
 
   /**
+   * A reef on the backend a URI names, in one line: {@code amqp://user:pass@host:5672/vhost} or
+   * {@code amqps://...} (needs {@code reef-amqp} on the class path), or {@code memory:local} (any
+   * name after {@code memory:}) for the in-memory backend. Default options.
+   *
+   * @param uri the backend URI; its credentials never appear in logs or exception messages
+   * @return the reef, its backend started
+   * @throws ReefException if the text is not a URI (the message never quotes it), no backend on the
+   *     class path supports it, or the backend cannot start (for example the broker is not
+   *     reachable)
+   */
+  static Reef connect(String uri) {
+    return connect(uri, ReefOptions.ofDefaults());
+  }
+
+  /**
+   * {@link #connect(String)} with options.
+   *
+   * @param uri the backend URI
+   * @param options the options
+   * @return the reef
+   */
+  static Reef connect(String uri, ReefOptions options) {
+    java.util.Objects.requireNonNull(uri, "uri");
+    return connect(BackendUris.parse("the backend URI", uri), options);
+  }
+
+  /**
+   * {@link #connect(String)} with a parsed URI and options.
+   *
+   * @param uri the backend URI
+   * @param options the options
+   * @return the reef
+   */
+  static Reef connect(URI uri, ReefOptions options) {
+    java.util.Objects.requireNonNull(uri, "uri");
+    java.util.Objects.requireNonNull(options, "options");
+    return create(backendFor(uri), options);
+  }
+
+  /**
    * Creates a backend for a URI with the first {@link ReefBackendProvider} on the class path that
    * supports it.
    *
