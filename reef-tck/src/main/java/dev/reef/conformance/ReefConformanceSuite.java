@@ -22,6 +22,7 @@ import dev.reef.RequestTimeoutException;
 import dev.reef.RetryPolicy;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
+import dev.reef.SporeHandler;
 import dev.reef.SporeType;
 import dev.reef.SubscribeMode;
 import dev.reef.Subscription;
@@ -1433,19 +1434,22 @@ public abstract class ReefConformanceSuite {
           .maxBackoff(Duration.ofMillis(50))
           .build();
 
+  /** A handler that throws while {@code failing} is set, then hands spores to {@code inbox}. */
+  private static SporeHandler failingWhile(AtomicBoolean failing, String error, Inbox inbox) {
+    return s -> {
+      if (failing.get()) {
+        throw new IllegalStateException(error);
+      }
+      inbox.handle(s);
+    };
+  }
+
   @Test
   void deadLettersAreListedCountedReplayedAndPurgedThroughTheReef() throws Exception {
     Reef reef = newReef();
     AtomicBoolean failing = new AtomicBoolean(true);
     Inbox b = new Inbox();
-    reef.subscribe(
-        "bob",
-        s -> {
-          if (failing.get()) {
-            throw new IllegalStateException("bob is down");
-          }
-          b.handle(s);
-        });
+    reef.subscribe("bob", failingWhile(failing, "bob is down", b));
     Spore first = join(reef.send("alice", "bob", k("n", 1)));
     Spore second = join(reef.send("alice", "bob", k("n", 2)));
     DeadLetters dead = reef.deadLetters();
@@ -1486,14 +1490,7 @@ public abstract class ReefConformanceSuite {
     Reef reef = newReef();
     AtomicBoolean failing = new AtomicBoolean(true);
     Inbox b = new Inbox();
-    reef.subscribe(
-        "bob",
-        s -> {
-          if (failing.get()) {
-            throw new IllegalStateException("bob is down");
-          }
-          b.handle(s);
-        });
+    reef.subscribe("bob", failingWhile(failing, "bob is down", b));
     for (int i = 0; i < 3; i++) {
       join(reef.send("alice", "bob", k("n", i)));
     }
@@ -1548,14 +1545,7 @@ public abstract class ReefConformanceSuite {
     AtomicBoolean failing = new AtomicBoolean(true);
     Inbox b = new Inbox();
     Inbox c = new Inbox();
-    reef.subscribe(
-        "bob",
-        s -> {
-          if (failing.get()) {
-            throw new IllegalStateException("not yet");
-          }
-          b.handle(s);
-        });
+    reef.subscribe("bob", failingWhile(failing, "not yet", b));
     reef.subscribe("carol", c);
     Spore news = join(reef.broadcast("alice", k("news", "x")));
     awaitSize(c, 1);
