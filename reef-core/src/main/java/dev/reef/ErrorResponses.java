@@ -75,10 +75,11 @@ public final class ErrorResponses {
    * @return the failure, or empty if the spore is not an error response
    */
   public static Optional<RemoteFailureException> failureOf(Spore response) {
-    if (response.type() != SporeType.RESPONSE || response.knowledge().size() != 1) {
+    Map<String, Object> knowledge = response.knowledge();
+    if (response.type() != SporeType.RESPONSE || knowledge == null || knowledge.size() != 1) {
       return Optional.empty();
     }
-    Object error = response.knowledge().get(ERROR);
+    Object error = knowledge.get(ERROR);
     if (!(error instanceof Map)) {
       return Optional.empty();
     }

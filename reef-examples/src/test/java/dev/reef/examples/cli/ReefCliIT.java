@@ -228,8 +228,7 @@ class ReefCliIT {
       throws Exception {
     String channel = channel(broker, "cli-own");
     String worker = mailbox(broker, channel, "worker");
-    String dlq = broker.deleteQueueAfter("reef-dlq." + channel);
-    broker.deleteExchangeAfter("reef-dlx." + channel);
+    String dlq = "reef-dlq." + channel; // deleted after the test by channel(...)
     List<Spore> handled = new CopyOnWriteArrayList<>();
     try (Reef reef = reef(broker, null)) {
       var ch = reef.channel(channel);
@@ -263,6 +262,8 @@ class ReefCliIT {
   private static String channel(TestBroker broker, String prefix) {
     String channel = TestBroker.unique(prefix);
     broker.deleteExchangeAfter("reef." + channel);
+    broker.deleteExchangeAfter("reef-dlx." + channel);
+    broker.deleteQueueAfter("reef-dlq." + channel);
     return channel;
   }
 
