@@ -136,6 +136,11 @@ final class AmqpDeadLetters implements DeadLetterStore {
       exchange = text(headers, DeadLetterHeaders.EXCHANGE);
       routingKey = text(headers, DeadLetterHeaders.ROUTING_KEY);
       if (exchange == null || routingKey == null) {
+        // Expired by the broker out of a mailbox: a retry copy still names its first route.
+        exchange = text(headers, DeadLetterHeaders.ORIGINAL_EXCHANGE);
+        routingKey = text(headers, DeadLetterHeaders.ORIGINAL_ROUTING_KEY);
+      }
+      if (exchange == null || routingKey == null) {
         exchange = "";
         routingKey = queue;
       }
