@@ -2,8 +2,11 @@ package dev.reef;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -96,7 +99,10 @@ abstract class PendingReply {
         return false;
       }
       end();
-      return future.complete(response);
+      Optional<RemoteFailureException> failure = ErrorResponses.failureOf(response);
+      return failure.isPresent()
+          ? future.completeExceptionally(failure.get())
+          : future.complete(response);
     }
 
     @Override
@@ -123,6 +129,7 @@ abstract class PendingReply {
     private final int firstN;
     private final List<Spore> replies = new ArrayList<>();
     private final Set<String> answered = new LinkedHashSet<>();
+    private final Map<String, RemoteFailureException> failures = new LinkedHashMap<>();
     private Spore request;
     private boolean published;
     private boolean expiredEarly;
@@ -159,7 +166,12 @@ abstract class PendingReply {
         if (!answered.add(response.fromAgent())) {
           return false;
         }
-        replies.add(response);
+        Optional<RemoteFailureException> failure = ErrorResponses.failureOf(response);
+        if (failure.isPresent()) {
+          failures.put(response.fromAgent(), failure.get());
+        } else {
+          replies.add(response);
+        }
         done = resultIfReady();
       }
       complete(done);
@@ -204,7 +216,7 @@ abstract class PendingReply {
       finished = true;
       Set<String> missing = new LinkedHashSet<>(expected);
       missing.removeAll(answered);
-      return new GatherResult(request, replies, missing, timedOut);
+      return new GatherResult(request, replies, missing, timedOut, failures);
     }
 
     /**

@@ -173,6 +173,26 @@ public interface Reef extends ReefChannel, AutoCloseable {
   ReefChannel channel(String name);
 
   /**
+   * The dead letters of a channel: list, count, replay and purge them, on any backend (see {@link
+   * DeadLetters}).
+   *
+   * @param channel a valid channel name
+   * @return a view of the channel's dead letters
+   * @throws UnsupportedOperationException from its methods, if the backend keeps no dead letters
+   *     Reef can reach
+   */
+  DeadLetters deadLetters(String channel);
+
+  /**
+   * The dead letters of the default channel.
+   *
+   * @return {@code deadLetters(options().defaultChannel())}
+   */
+  default DeadLetters deadLetters() {
+    return deadLetters(options().defaultChannel());
+  }
+
+  /**
    * The options.
    *
    * @return the options
