@@ -25,6 +25,11 @@ final class DefaultChannel implements ReefChannel {
     return name;
   }
 
+  @Override
+  public KnowledgeMapper knowledgeMapper() {
+    return reef.options.knowledgeMapper();
+  }
+
   private Spore.Builder spore(SporeType type, String from, String to, Map<String, ?> knowledge) {
     return Spore.builder()
         .type(type)

@@ -325,6 +325,56 @@ public interface Reef extends ReefChannel, AutoCloseable {
     return defaultChannel().agents();
   }
 
+  /**
+   * The mapper of typed knowledge: {@link ReefOptions#knowledgeMapper()}.
+   *
+   * @return the mapper
+   */
+  default KnowledgeMapper knowledgeMapper() {
+    return options().knowledgeMapper();
+  }
+
+  /** {@link ReefChannel#sendTyped}, on the default channel. */
+  default CompletableFuture<Spore> sendTyped(String from, String to, Object knowledge) {
+    return defaultChannel().sendTyped(from, to, knowledge);
+  }
+
+  /** {@link ReefChannel#broadcastTyped}, on the default channel. */
+  default CompletableFuture<Spore> broadcastTyped(String from, Object knowledge) {
+    return defaultChannel().broadcastTyped(from, knowledge);
+  }
+
+  /** {@link ReefChannel#requestTyped}, on the default channel. */
+  default CompletableFuture<Spore> requestTyped(String from, String to, Object knowledge) {
+    return defaultChannel().requestTyped(from, to, knowledge);
+  }
+
+  /** {@link ReefChannel#replyTyped}, on the default channel. */
+  default CompletableFuture<Spore> replyTyped(Spore request, String from, Object knowledge) {
+    return defaultChannel().replyTyped(request, from, knowledge);
+  }
+
+  /**
+   * {@link ReefChannel#askTyped(String, String, Object, Class, Duration)}, on the default channel.
+   */
+  default <R> CompletableFuture<R> askTyped(
+      String from, String to, Object knowledge, Class<R> replyType, Duration timeout) {
+    return defaultChannel().askTyped(from, to, knowledge, replyType, timeout);
+  }
+
+  /**
+   * {@link ReefChannel#askTyped(String, String, Object,
+   * com.fasterxml.jackson.core.type.TypeReference, Duration)}, on the default channel.
+   */
+  default <R> CompletableFuture<R> askTyped(
+      String from,
+      String to,
+      Object knowledge,
+      com.fasterxml.jackson.core.type.TypeReference<R> replyType,
+      Duration timeout) {
+    return defaultChannel().askTyped(from, to, knowledge, replyType, timeout);
+  }
+
   private ReefChannel defaultChannel() {
     return channel(options().defaultChannel());
   }

@@ -193,4 +193,109 @@ public interface ReefChannel {
    * @return an immutable snapshot
    */
   Set<String> agents();
+
+  // ---- typed knowledge: records and POJOs through the reef's KnowledgeMapper ----
+
+  /**
+   * The mapper of typed knowledge on this channel: the reef's {@link
+   * ReefOptions#knowledgeMapper()}.
+   *
+   * @return the mapper
+   */
+  default KnowledgeMapper knowledgeMapper() {
+    return KnowledgeMapper.defaults();
+  }
+
+  /**
+   * {@link #send} with a record or POJO as knowledge, converted by {@link #knowledgeMapper()}.
+   *
+   * @param from the sender
+   * @param to the recipient
+   * @param knowledge a value that serializes to a JSON object
+   * @return the acceptance future
+   * @throws KnowledgeMappingException if the value does not serialize to a JSON object
+   */
+  default CompletableFuture<Spore> sendTyped(String from, String to, Object knowledge) {
+    return send(from, to, knowledgeMapper().toKnowledge(knowledge));
+  }
+
+  /**
+   * {@link #broadcast} with a record or POJO as knowledge.
+   *
+   * @param from the sender
+   * @param knowledge a value that serializes to a JSON object
+   * @return the acceptance future
+   * @throws KnowledgeMappingException if the value does not serialize to a JSON object
+   */
+  default CompletableFuture<Spore> broadcastTyped(String from, Object knowledge) {
+    return broadcast(from, knowledgeMapper().toKnowledge(knowledge));
+  }
+
+  /**
+   * {@link #request} with a record or POJO as knowledge.
+   *
+   * @param from the requester
+   * @param to the agent asked
+   * @param knowledge a value that serializes to a JSON object
+   * @return the acceptance future
+   * @throws KnowledgeMappingException if the value does not serialize to a JSON object
+   */
+  default CompletableFuture<Spore> requestTyped(String from, String to, Object knowledge) {
+    return request(from, to, knowledgeMapper().toKnowledge(knowledge));
+  }
+
+  /**
+   * {@link #reply} with a record or POJO as knowledge.
+   *
+   * @param request the request answered
+   * @param from the replying agent
+   * @param knowledge a value that serializes to a JSON object
+   * @return the acceptance future
+   * @throws KnowledgeMappingException if the value does not serialize to a JSON object
+   */
+  default CompletableFuture<Spore> replyTyped(Spore request, String from, Object knowledge) {
+    return reply(request, from, knowledgeMapper().toKnowledge(knowledge));
+  }
+
+  /**
+   * {@link #ask} with a record or POJO as knowledge, completing with the reply's knowledge read as
+   * {@code replyType}; a reply that does not map completes the future with a {@link
+   * KnowledgeMappingException}.
+   *
+   * @param from the requester
+   * @param to the agent asked
+   * @param knowledge a value that serializes to a JSON object
+   * @param replyType the type of the reply's knowledge
+   * @param timeout how long to wait for the reply
+   * @param <R> the reply type
+   * @return the future reply
+   */
+  default <R> CompletableFuture<R> askTyped(
+      String from, String to, Object knowledge, Class<R> replyType, Duration timeout) {
+    KnowledgeMapper mapper = knowledgeMapper();
+    return ask(from, to, mapper.toKnowledge(knowledge), timeout)
+        .thenApply(reply -> reply.knowledgeAs(replyType, mapper));
+  }
+
+  /**
+   * {@link #askTyped(String, String, Object, Class, Duration)} for a generic reply type.
+   *
+   * @param from the requester
+   * @param to the agent asked
+   * @param knowledge a value that serializes to a JSON object
+   * @param replyType the type of the reply's knowledge
+   * @param timeout how long to wait for the reply
+   * @param <R> the reply type
+   * @return the future reply
+   */
+  default <R> CompletableFuture<R> askTyped(
+      String from,
+      String to,
+      Object knowledge,
+      com.fasterxml.jackson.core.type.TypeReference<R> replyType,
+      Duration timeout) {
+    KnowledgeMapper mapper = knowledgeMapper();
+    return ask(from, to, mapper.toKnowledge(knowledge), timeout)
+        .thenApply(reply -> mapper.fromKnowledge(reply.knowledge(), replyType));
+  }
 }

@@ -55,6 +55,7 @@ public final class ReefOptions {
   private final RateLimit broadcastRateLimit;
   private final long maxKnowledgeBytes;
   private final int deduplicationWindow;
+  private final KnowledgeMapper knowledgeMapper;
 
   private ReefOptions(Builder b) {
     this.defaultChannel = b.defaultChannel;
@@ -66,6 +67,7 @@ public final class ReefOptions {
     this.broadcastRateLimit = b.broadcastRateLimit;
     this.maxKnowledgeBytes = b.maxKnowledgeBytes;
     this.deduplicationWindow = b.deduplicationWindow;
+    this.knowledgeMapper = b.knowledgeMapper;
   }
 
   /**
@@ -101,7 +103,18 @@ public final class ReefOptions {
         .authorizer(authorizer)
         .broadcastRateLimit(broadcastRateLimit)
         .maxKnowledgeBytes(maxKnowledgeBytes)
-        .deduplicationWindow(deduplicationWindow);
+        .deduplicationWindow(deduplicationWindow)
+        .knowledgeMapper(knowledgeMapper);
+  }
+
+  /**
+   * The mapper of typed knowledge (records and POJOs as knowledge, {@link Reef#knowledgeMapper()}).
+   * Default {@link KnowledgeMapper#defaults()}.
+   *
+   * @return the mapper
+   */
+  public KnowledgeMapper knowledgeMapper() {
+    return knowledgeMapper;
   }
 
   /**
@@ -197,8 +210,31 @@ public final class ReefOptions {
     private RateLimit broadcastRateLimit;
     private long maxKnowledgeBytes = Spore.DEFAULT_MAX_KNOWLEDGE_BYTES;
     private int deduplicationWindow;
+    private KnowledgeMapper knowledgeMapper = KnowledgeMapper.defaults();
 
     private Builder() {}
+
+    /**
+     * The mapper of typed knowledge; default {@link KnowledgeMapper#defaults()}.
+     *
+     * @param mapper the mapper, or null for the default
+     * @return this builder
+     */
+    public Builder knowledgeMapper(KnowledgeMapper mapper) {
+      this.knowledgeMapper = mapper == null ? KnowledgeMapper.defaults() : mapper;
+      return this;
+    }
+
+    /**
+     * Typed knowledge through this Jackson mapper ({@link KnowledgeMapper#of}); start from {@link
+     * KnowledgeMapper#defaultObjectMapper()} to keep the Java time and {@code Optional} support.
+     *
+     * @param objectMapper the Jackson mapper
+     * @return this builder
+     */
+    public Builder objectMapper(com.fasterxml.jackson.databind.ObjectMapper objectMapper) {
+      return knowledgeMapper(KnowledgeMapper.of(objectMapper));
+    }
 
     /**
      * The default channel; default {@value ReefOptions#DEFAULT_CHANNEL}.

@@ -376,6 +376,45 @@ public final class Spore {
   }
 
   /**
+   * The knowledge read as a type (a record or POJO) with {@link KnowledgeMapper#defaults()}. Use
+   * {@link #knowledgeAs(Class, KnowledgeMapper)} with {@link Reef#knowledgeMapper()} when the reef
+   * has a customised mapper.
+   *
+   * @param type the target type
+   * @param <T> the target type
+   * @return the value, or null when the knowledge is null
+   * @throws KnowledgeMappingException if the knowledge does not map, naming the JSON path
+   */
+  public <T> T knowledgeAs(Class<T> type) {
+    return KnowledgeMapper.defaults().fromKnowledge(knowledge, type);
+  }
+
+  /**
+   * The knowledge read as a generic type with {@link KnowledgeMapper#defaults()}.
+   *
+   * @param type the target type, for example {@code new TypeReference<Page<Order>>() {}}
+   * @param <T> the target type
+   * @return the value, or null when the knowledge is null
+   * @throws KnowledgeMappingException if the knowledge does not map, naming the JSON path
+   */
+  public <T> T knowledgeAs(com.fasterxml.jackson.core.type.TypeReference<T> type) {
+    return KnowledgeMapper.defaults().fromKnowledge(knowledge, type);
+  }
+
+  /**
+   * The knowledge read as a type with the given mapper (a reef's {@link Reef#knowledgeMapper()}).
+   *
+   * @param type the target type
+   * @param mapper the mapper
+   * @param <T> the target type
+   * @return the value, or null when the knowledge is null
+   * @throws KnowledgeMappingException if the knowledge does not map, naming the JSON path
+   */
+  public <T> T knowledgeAs(Class<T> type, KnowledgeMapper mapper) {
+    return mapper.fromKnowledge(knowledge, type);
+  }
+
+  /**
    * The size in bytes of the knowledge as the codec writes it (compact UTF-8 JSON, a character
    * outside the Basic Multilingual Plane as two escapes; see "Limits" above), as measured when the
    * spore was built: exactly the length of {@code SporeCodec.encodeKnowledge(knowledge())}.

@@ -445,6 +445,17 @@ public final class AmqpBackend implements ReefBackend {
     return new PublishException("the backend closed before the broker confirmed");
   }
 
+  /**
+   * Whether the backend is started, not closed, and its connection to the broker is open (false
+   * while the connection is being recovered). For health checks.
+   *
+   * @return true if connected
+   */
+  public boolean isConnected() {
+    Parts p = parts;
+    return !closed.get() && p != null && p.connection().isOpen();
+  }
+
   private Parts requireOpen() {
     Parts p = parts;
     if (closed.get() || p == null || !p.connection().isOpen()) {
