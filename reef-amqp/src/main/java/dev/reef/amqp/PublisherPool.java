@@ -15,6 +15,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,7 @@ final class PublisherPool {
   private final Executor completions;
   private final AtomicReferenceArray<ConfirmingPublisher> publishers;
   private final List<PublisherSource> extra = new CopyOnWriteArrayList<>();
+  private final LongAdder published = new LongAdder();
 
   private PublisherPool(
       AmqpSettings settings,
@@ -111,6 +113,7 @@ final class PublisherPool {
       String routingKey,
       AMQP.BasicProperties props,
       byte[] body) {
+    published.increment();
     if (!connection.isOpen()) {
       return CompletableFuture.failedFuture(new ReefClosedException("the AMQP backend is closed"));
     }
@@ -187,6 +190,11 @@ final class PublisherPool {
       }
     }
     return all;
+  }
+
+  /** Publishes begun so far (only grows; see {@link BacklogProbe}). */
+  long published() {
+    return published.sum();
   }
 
   /** Publishes not yet confirmed. */
