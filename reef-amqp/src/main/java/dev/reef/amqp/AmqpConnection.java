@@ -1,5 +1,6 @@
 package dev.reef.amqp;
 
+import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -111,8 +112,11 @@ final class AmqpConnection {
       if (settings.uri().getPort() == -1) {
         f.setPort(ConnectionFactory.DEFAULT_AMQP_OVER_SSL_PORT);
       }
-      SSLContext ssl = settings.sslContext();
-      f.useSslProtocol(ssl != null ? ssl : SSLContext.getDefault());
+      SSLContext ssl =
+          settings.sslContext() != null ? settings.sslContext() : SSLContext.getDefault();
+      // Neither useSslProtocol(SSLContext) nor setSslContextFactory: amqp-client 5.37 turns
+      // hostname verification on in both, which would make hostnameVerification(false) void.
+      f.setSocketFactory(ssl.getSocketFactory());
       if (settings.hostnameVerification()) {
         f.enableHostnameVerification();
       }
@@ -134,6 +138,17 @@ final class AmqpConnection {
     f.setChannelRpcTimeout((int) CHANNEL_RPC_TIMEOUT.toMillis());
     f.setExceptionHandler(new QuietExceptionHandler());
     return f;
+  }
+
+  /**
+   * Hears the broker's {@code connection.blocked} and {@code connection.unblocked} (flow control);
+   * kept across connection recoveries.
+   */
+  void addBlockedListener(BlockedListener listener) {
+    Connection c = connection;
+    if (c != null) {
+      c.addBlockedListener(listener);
+    }
   }
 
   /** Whether the connection is not yet closed by {@link #close()}. */

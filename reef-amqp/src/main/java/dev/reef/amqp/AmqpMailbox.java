@@ -432,9 +432,7 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
     if (closed.get()) {
       return;
     }
-    log.warn(
-        "the broker cancelled the consumer of mailbox {} (queue deleted?); declaring it again",
-        queue);
+    backend.mailboxDeleted(channelName, agent, queue);
     backend.schedule(this::resubscribe, RESUBSCRIBE_DELAY);
   }
 

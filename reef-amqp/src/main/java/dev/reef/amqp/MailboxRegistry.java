@@ -71,7 +71,7 @@ final class MailboxRegistry {
           m = attach(channel, agent, queue, consumer, context);
         }
       } catch (IOException | RuntimeException e) {
-        throw new ReefException("cannot consume the mailbox queue '" + queue + "': " + e, e);
+        throw BrokerErrors.map("cannot consume the mailbox queue '" + queue + "'", e);
       }
       attached = true;
       return m;

@@ -18,6 +18,8 @@ final class MailboxServices implements MailboxContext {
   private final DirectReplies directReplies;
   private final MailboxRegistry registry;
 
+  private final BrokerNotices notices;
+
   MailboxServices(
       AmqpSettings settings,
       AmqpSporeMapper mapper,
@@ -26,7 +28,9 @@ final class MailboxServices implements MailboxContext {
       PublisherPool pool,
       Topology topology,
       DirectReplies directReplies,
-      MailboxRegistry registry) {
+      MailboxRegistry registry,
+      BrokerNotices notices) {
+    this.notices = notices;
     this.settings = settings;
     this.mapper = mapper;
     this.events = events;
@@ -65,6 +69,11 @@ final class MailboxServices implements MailboxContext {
   @Override
   public void event(SporeEvent event, String channel, String agent, Spore spore, Throwable error) {
     events.event(event, channel, agent, spore, error);
+  }
+
+  @Override
+  public void mailboxDeleted(String channel, String agent, String queue) {
+    notices.mailboxDeleted(channel, agent, queue);
   }
 
   @Override

@@ -51,12 +51,15 @@ final class PublisherPool {
   private final AtomicReferenceArray<ConfirmingPublisher> publishers;
   private final List<PublisherSource> extra = new CopyOnWriteArrayList<>();
   private final LongAdder published = new LongAdder();
+  private final BrokerNotices broker;
 
   private PublisherPool(
       AmqpSettings settings,
       AmqpConnection connection,
       Runnable onChannelError,
-      Executor completions) {
+      Executor completions,
+      BrokerNotices broker) {
+    this.broker = broker;
     this.settings = settings;
     this.connection = connection;
     this.window = new Semaphore(settings.confirmWindow());
@@ -70,14 +73,17 @@ final class PublisherPool {
    *
    * @param onChannelError run when a channel error closes a publishing channel
    * @param completions completes the publishes' futures
+   * @param broker tells whether the broker blocks publishes
    */
   static PublisherPool open(
       AmqpSettings settings,
       AmqpConnection connection,
       Runnable onChannelError,
-      Executor completions)
+      Executor completions,
+      BrokerNotices broker)
       throws IOException {
-    PublisherPool pool = new PublisherPool(settings, connection, onChannelError, completions);
+    PublisherPool pool =
+        new PublisherPool(settings, connection, onChannelError, completions, broker);
     for (int i = 0; i < pool.publishers.length(); i++) {
       pool.publishers.set(i, pool.newPublisher(connection.openChannel(), false));
     }
@@ -105,7 +111,9 @@ final class PublisherPool {
 
   /**
    * Publishes with a confirm, mandatory, on the given source's publisher, once the confirm window
-   * has room (waiting at most the publish timeout).
+   * has room (waiting at most the publish timeout). While the broker blocks publishes (flow
+   * control), fails at once with {@link BrokerBlockedException}: the message would only wait in a
+   * blocked socket, holding its caller and a place in the window.
    */
   CompletableFuture<Boolean> publish(
       PublisherSource source,
@@ -116,6 +124,14 @@ final class PublisherPool {
     published.increment();
     if (!connection.isOpen()) {
       return CompletableFuture.failedFuture(new ReefClosedException("the AMQP backend is closed"));
+    }
+    String blocked = broker.blockedReason();
+    if (blocked != null) {
+      return CompletableFuture.failedFuture(
+          new BrokerBlockedException(
+              "the broker blocks publishes ("
+                  + blocked
+                  + "); the message was not sent (send it again once the broker unblocks)"));
     }
     Duration timeout = settings.publishTimeout();
     try {
@@ -217,8 +233,15 @@ final class PublisherPool {
 
   /** Fails publishes that waited longer than the confirm timeout for their confirm. */
   void sweep() {
+    String blocked = broker.blockedReason();
+    String note =
+        blocked == null
+            ? ""
+            : " (the broker blocks publishes: "
+                + blocked
+                + "; it may still take the message once it unblocks)";
     for (ConfirmingPublisher p : all()) {
-      p.expireOlderThan(settings.confirmTimeout());
+      p.expireOlderThan(settings.confirmTimeout(), note);
     }
   }
 
