@@ -39,28 +39,30 @@ final class BrokerErrors {
     return null;
   }
 
+  /** The reply code and text of a channel or connection close. */
+  private record Reply(int code, String text) {
+    static final Reply NONE = new Reply(0, null);
+
+    static Reply of(Throwable t) {
+      Method m = closeReason(t);
+      if (m instanceof AMQP.Channel.Close c) {
+        return new Reply(c.getReplyCode(), c.getReplyText());
+      }
+      if (m instanceof AMQP.Connection.Close c) {
+        return new Reply(c.getReplyCode(), c.getReplyText());
+      }
+      return NONE;
+    }
+  }
+
   /** The reply code of the broker's close reason in the chain, or 0 if none. */
   static int replyCode(Throwable t) {
-    Method m = closeReason(t);
-    if (m instanceof AMQP.Channel.Close) {
-      return ((AMQP.Channel.Close) m).getReplyCode();
-    }
-    if (m instanceof AMQP.Connection.Close) {
-      return ((AMQP.Connection.Close) m).getReplyCode();
-    }
-    return 0;
+    return Reply.of(t).code();
   }
 
   /** The broker's reply text (for example {@code ACCESS_REFUSED - access to ...}), or null. */
   static String replyText(Throwable t) {
-    Method m = closeReason(t);
-    if (m instanceof AMQP.Channel.Close) {
-      return ((AMQP.Channel.Close) m).getReplyText();
-    }
-    if (m instanceof AMQP.Connection.Close) {
-      return ((AMQP.Connection.Close) m).getReplyText();
-    }
-    return null;
+    return Reply.of(t).text();
   }
 
   /** Whether the broker refused access (reply code 403). */
