@@ -42,6 +42,15 @@ import org.slf4j.LoggerFactory;
  * (see {@link MailboxConsumer}). The original stays unacknowledged until its successor is safely in
  * the broker, so a crash at any point redelivers rather than loses (at-least-once), and the backoff
  * holds only one prefetch slot, not the queue.
+ *
+ * <p>A delivery the consumer refuses with {@link NoHandlerException} (its last handler was just
+ * unsubscribed), or one that arrives after {@link #close()} began, is no attempt: it is parked
+ * until the consumer is cancelled and then returned to the queue (nack with requeue), never
+ * retried or dead-lettered; the next consumer handles it.
+ *
+ * <p>Over 450 lines because every way a delivery is settled (ack, retry copy, dead letter, requeue,
+ * parked) shares one delivery tag, one in-flight count and one channel lock, which splitting would
+ * spread over classes that then must agree on all three.
  */
 final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
   private static final Logger log = LoggerFactory.getLogger(AmqpMailbox.class);

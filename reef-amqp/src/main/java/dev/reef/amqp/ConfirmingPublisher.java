@@ -33,6 +33,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The futures of confirmed, nacked or lost publishes are completed on the completion executor
  * given at construction (one task per confirm frame), never on the connection's I/O thread; a
  * publish that fails at once completes on the caller's thread.
+ *
+ * <p>Over 450 lines because the outstanding map, the confirm window permits and the channel's
+ * sequence numbers form one state: every path that settles a publish (ack, nack, return, timeout,
+ * refusal, shutdown, client error) must update all three together.
  */
 final class ConfirmingPublisher implements ConfirmListener, ReturnListener, ShutdownListener {
   /** Headers estimated below frame_max divided by this are not measured exactly. */

@@ -89,7 +89,7 @@ final class MailboxServices implements MailboxContext {
   @Override
   public CompletableFuture<Boolean> publishRaw(
       String exchange, String routingKey, AMQP.BasicProperties props, byte[] body) {
-    return pool.publish(exchange, routingKey, props, body);
+    return pool.publishSettling(exchange, routingKey, props, body);
   }
 
   @Override

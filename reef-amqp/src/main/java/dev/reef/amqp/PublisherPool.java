@@ -121,11 +121,33 @@ final class PublisherPool {
       String routingKey,
       AMQP.BasicProperties props,
       byte[] body) {
+    return publish(source, exchange, routingKey, props, body, true);
+  }
+
+  /**
+   * Like {@link #publish(String, String, AMQP.BasicProperties, byte[])}, but while the broker
+   * blocks publishes it waits for room in the window like any publish instead of failing at once:
+   * for the copies a mailbox publishes to settle a delivery (a retry, a dead letter), whose failure
+   * would only requeue the delivery and run its handler again at once, over and over while the
+   * broker blocks.
+   */
+  CompletableFuture<Boolean> publishSettling(
+      String exchange, String routingKey, AMQP.BasicProperties props, byte[] body) {
+    return publish(this::threadPublisher, exchange, routingKey, props, body, false);
+  }
+
+  private CompletableFuture<Boolean> publish(
+      PublisherSource source,
+      String exchange,
+      String routingKey,
+      AMQP.BasicProperties props,
+      byte[] body,
+      boolean failWhenBlocked) {
     published.increment();
     if (!connection.isOpen()) {
       return CompletableFuture.failedFuture(new ReefClosedException("the AMQP backend is closed"));
     }
-    String blocked = broker.blockedReason();
+    String blocked = failWhenBlocked ? broker.blockedReason() : null;
     if (blocked != null) {
       return CompletableFuture.failedFuture(
           new BrokerBlockedException(
