@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A delivery the consumer refuses with {@link NoHandlerException} (its last handler was just
  * unsubscribed), or one that arrives after {@link #close()} began, is no attempt: it is parked
- * until the consumer is cancelled and then returned to the queue (nack with requeue), never
- * retried or dead-lettered; the next consumer handles it.
+ * until the consumer is cancelled and then returned to the queue (nack with requeue), never retried
+ * or dead-lettered; the next consumer handles it.
  *
  * <p>Over 450 lines because every way a delivery is settled (ack, retry copy, dead letter, requeue,
  * parked) shares one delivery tag, one in-flight count and one channel lock, which splitting would
