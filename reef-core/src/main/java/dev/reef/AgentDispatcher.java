@@ -2,6 +2,7 @@ package dev.reef;
 
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxSubscription;
+import dev.reef.spi.NoHandlerException;
 import dev.reef.spi.support.Failures;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -128,7 +129,7 @@ final class AgentDispatcher implements MailboxConsumer {
     Handler[] hs = handlers;
     if (hs.length == 0) {
       return CompletableFuture.failedFuture(
-          new ReefException(
+          new NoHandlerException(
               "agent '" + agent + "' on channel '" + channel + "' has no handler subscribed"));
     }
     idle.begin();

@@ -22,6 +22,7 @@ final class IdleTracker {
   static final long BACKLOG_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
   private final LongAdder running = new LongAdder();
+  private final LongAdder started = new LongAdder();
   private final AtomicInteger waiters = new AtomicInteger();
   private final AtomicLong signals = new AtomicLong();
   private final ReentrantLock lock = new ReentrantLock();
@@ -29,6 +30,7 @@ final class IdleTracker {
 
   /** A handler started. */
   void begin() {
+    started.increment();
     running.increment();
   }
 
@@ -53,6 +55,19 @@ final class IdleTracker {
   }
 
   /**
+   * Whether no handler runs, before and after the backlog was read, none started meanwhile, and the
+   * backlog is zero: a handler that starts (its delivery leaving the backlog) or ends (its sends
+   * joining it) while the backlog is read is never taken for idleness.
+   */
+  private boolean idleNow(LongSupplier backlog) {
+    long starts = started.sum();
+    return running.sum() == 0
+        && backlog.getAsLong() == 0
+        && running.sum() == 0
+        && started.sum() == starts;
+  }
+
+  /**
    * Waits until no handler runs and the backlog is zero. The backlog is read without the lock (it
    * may ask the broker).
    *
@@ -66,7 +81,7 @@ final class IdleTracker {
     try {
       while (true) {
         long seen = signals.get();
-        if (running.sum() == 0 && backlog.getAsLong() == 0) {
+        if (idleNow(backlog)) {
           return true;
         }
         long remaining = deadline - System.nanoTime();

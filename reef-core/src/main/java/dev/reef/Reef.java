@@ -147,6 +147,7 @@ public interface Reef extends ReefChannel, AutoCloseable {
     // sees the in-memory provider.
     ClassLoader context = Thread.currentThread().getContextClassLoader();
     ClassLoader own = Reef.class.getClassLoader();
+    java.util.Set<String> schemes = new java.util.TreeSet<>();
     for (ClassLoader loader :
         context == null || context == own
             ? new ClassLoader[] {own}
@@ -155,12 +156,10 @@ public interface Reef extends ReefChannel, AutoCloseable {
         if (provider.supports(uri)) {
           return provider.create(uri);
         }
+        schemes.addAll(provider.schemes());
       }
     }
-    throw new ReefException(
-        "no Reef backend on the class path supports scheme '"
-            + uri.getScheme()
-            + "' (add reef-amqp for amqp:// and amqps://)");
+    throw BackendUris.unsupported(uri, schemes);
   }
 
   /**

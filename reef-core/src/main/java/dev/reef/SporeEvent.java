@@ -34,5 +34,17 @@ public enum SporeEvent {
   /** A redelivered or repeated spore was recognised and not handed to handlers again. */
   DUPLICATE,
   /** The authorization hook or the broadcast rate limit refused an action. */
-  DENIED
+  DENIED,
+  /**
+   * Not about one spore: the broker started blocking this reef's publishes (flow control under a
+   * memory or disk alarm); counted once per blocked period, with no channel or agent. Publishes
+   * fail meanwhile (see the backend). Backends without flow control never count it.
+   */
+  BROKER_BLOCKED,
+  /**
+   * Not about one spore: a mailbox this reef consumes was deleted under its consumer (by an
+   * operator or another application); the backend declares and consumes it again. The spores that
+   * waited in it are gone with it.
+   */
+  MAILBOX_DELETED
 }

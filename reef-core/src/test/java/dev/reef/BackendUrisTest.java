@@ -20,4 +20,21 @@ class BackendUrisTest {
         .hasNoCause()
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t"));
   }
+
+  @Test
+  void aMistypedSchemeIsCalledUnknownWithTheSupportedOnesListed() {
+    assertThatThrownBy(() -> Reef.backendFor(java.net.URI.create("amqpp://u:s3cr3t@host/")))
+        .isInstanceOf(ReefException.class)
+        .hasMessageContaining("unknown backend URI scheme 'amqpp'")
+        .hasMessageContaining("supported schemes: memory")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t"));
+  }
+
+  @Test
+  void anAmqpSchemeWithoutReefAmqpSaysToAddIt() {
+    assertThatThrownBy(() -> Reef.backendFor(java.net.URI.create("amqp://u:s3cr3t@host/")))
+        .isInstanceOf(ReefException.class)
+        .hasMessageContaining("add reef-amqp")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t"));
+  }
 }

@@ -16,7 +16,6 @@ import dev.reef.spi.DeadLetterStore;
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxSubscription;
 import dev.reef.spi.ReefBackend;
-import dev.reef.spi.support.Failures;
 import java.io.IOException;
 import java.net.URI;
 import java.security.GeneralSecurityException;
@@ -246,14 +245,20 @@ public final class AmqpBackend implements ReefBackend {
     BackendEvents events = new BackendEvents(listener, threads.callbacks());
     AmqpConnection connection = null;
     PublisherPool pool = null;
+    BrokerNotices notices;
     ChannelPool channels;
     Topology topology;
     try {
       connection = AmqpConnection.open(settings, threads.dispatch());
+      notices =
+          new BrokerNotices(
+              events, settings.brokerListener(), threads.callbacks(), settings.maskedUri());
+      connection.addBlockedListener(notices);
       channels = new ChannelPool(connection);
       topology = new Topology(settings, channels);
       pool =
-          PublisherPool.open(settings, connection, topology::forgetExchanges, threads.callbacks());
+          PublisherPool.open(
+              settings, connection, topology::forgetExchanges, threads.callbacks(), notices);
       topology.declareDeadLetters();
     } catch (IOException | TimeoutException | GeneralSecurityException | RuntimeException e) {
       closed.set(true);
@@ -262,13 +267,18 @@ public final class AmqpBackend implements ReefBackend {
         throw (IllegalArgumentException) e;
       }
       throw new ReefException(
-          "cannot connect to the broker at " + settings.maskedUri() + ": " + Failures.describe(e),
+          "cannot connect to the broker at "
+              + settings.maskedUri()
+              + ": "
+              + BrokerErrors.describeConnect(
+                  e, settings.uri().getHost(), settings.hostnameVerification()),
           e);
     }
     DirectReplies replies = new DirectReplies(settings, mapper, connection, pool, events);
     MailboxRegistry registry = new MailboxRegistry(settings, connection, topology);
     MailboxServices services =
-        new MailboxServices(settings, mapper, events, threads, pool, topology, replies, registry);
+        new MailboxServices(
+            settings, mapper, events, threads, pool, topology, replies, registry, notices);
     SporePublisher publisher =
         new SporePublisher(settings, mapper, topology, pool, replies, events);
     BacklogProbe probe = new BacklogProbe(pool, registry, threads.dispatch(), channels);
@@ -518,8 +528,9 @@ public final class AmqpBackend implements ReefBackend {
     private int publisherChannels = DEFAULT_PUBLISHER_CHANNELS;
     private String connectionName = AmqpSettings.DEFAULT_CONNECTION_NAME;
     private Duration recoveryInterval = AmqpSettings.DEFAULT_RECOVERY_INTERVAL;
-    private Duration expiryGrace = Duration.ZERO;
+    private Duration expiryGrace = AmqpSettings.DEFAULT_EXPIRY_GRACE;
     private boolean directReplies = true;
+    private BrokerListener brokerListener = BrokerListener.NONE;
 
     private Builder() {}
 
@@ -874,15 +885,15 @@ public final class AmqpBackend implements ReefBackend {
 
     /**
      * Extends the broker's TTL ({@code expiration} property) beyond the spore's remaining lifetime.
-     * With the default 0, the broker discards a spore that expires in a mailbox exactly at its
-     * {@code expires_at} and dead-letters it itself (to the dead-letter exchange, with the broker's
-     * {@code x-death} header, reason {@code expired}); no process counts it. With a grace period, a
-     * consumer that is online in that window finds the spore expired, counts it ({@link
-     * SporeEvent#EXPIRED}) and dead-letters it with {@code x-reef-dead-reason: expired}; the broker
-     * TTL stays a backstop for mailboxes nobody reads. Consumers never hand an expired spore to a
-     * handler either way.
+     * With a grace period (default 10 s), a consumer that is online in that window, or comes back
+     * in it, finds the spore expired, counts it ({@link SporeEvent#EXPIRED}) and dead-letters it
+     * with {@code x-reef-dead-reason: expired}; the broker TTL stays a backstop for mailboxes
+     * nobody reads that long: the broker then dead-letters the spore itself (to the dead-letter
+     * exchange, with the broker's {@code x-death} header, reason {@code expired}) and no process
+     * counts it. With 0, the broker does so exactly at {@code expires_at}, so spores expiring in a
+     * mailbox are never counted. Consumers never hand an expired spore to a handler either way.
      *
-     * @param grace zero or positive, at most one day
+     * @param grace zero or positive, at most one day; default 10 s
      * @return this builder
      */
     public Builder expiryGrace(Duration grace) {
@@ -909,6 +920,20 @@ public final class AmqpBackend implements ReefBackend {
      */
     public Builder directReplies(boolean direct) {
       this.directReplies = direct;
+      return this;
+    }
+
+    /**
+     * Who hears of the broker's notices that are not about one spore: flow control (the broker
+     * blocks publishes under a memory or disk alarm, and unblocks) and a consumed mailbox deleted.
+     * They are logged and counted either way ({@link SporeEvent#BROKER_BLOCKED}, {@link
+     * SporeEvent#MAILBOX_DELETED}). Default {@link BrokerListener#NONE}.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder brokerListener(BrokerListener listener) {
+      this.brokerListener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 
@@ -942,7 +967,8 @@ public final class AmqpBackend implements ReefBackend {
               connectionName,
               recoveryInterval,
               expiryGrace,
-              directReplies));
+              directReplies,
+              brokerListener));
     }
   }
 }

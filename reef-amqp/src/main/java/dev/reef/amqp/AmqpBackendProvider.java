@@ -25,6 +25,16 @@ public final class AmqpBackendProvider implements ReefBackendProvider {
   }
 
   /**
+   * The AMQP schemes.
+   *
+   * @return {@code amqp} and {@code amqps}
+   */
+  @Override
+  public java.util.Set<String> schemes() {
+    return java.util.Set.of("amqp", "amqps");
+  }
+
+  /**
    * A backend with default options for the broker.
    *
    * @param uri the broker URI, credentials included

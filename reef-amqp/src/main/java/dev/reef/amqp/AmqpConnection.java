@@ -1,5 +1,6 @@
 package dev.reef.amqp;
 
+import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -139,6 +140,17 @@ final class AmqpConnection {
     f.setChannelRpcTimeout((int) CHANNEL_RPC_TIMEOUT.toMillis());
     f.setExceptionHandler(new QuietExceptionHandler());
     return f;
+  }
+
+  /**
+   * Hears the broker's {@code connection.blocked} and {@code connection.unblocked} (flow control);
+   * kept across connection recoveries.
+   */
+  void addBlockedListener(BlockedListener listener) {
+    Connection c = connection;
+    if (c != null) {
+      c.addBlockedListener(listener);
+    }
   }
 
   /** Whether the connection is not yet closed by {@link #close()}. */

@@ -10,6 +10,7 @@ import dev.reef.SporeEvent;
 import dev.reef.spi.DeadLetterReason;
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxSubscription;
+import dev.reef.spi.NoHandlerException;
 import dev.reef.spi.support.ConsumerCalls;
 import dev.reef.spi.support.DeadLetterHeaders;
 import dev.reef.spi.support.Failures;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,6 +45,15 @@ import org.slf4j.LoggerFactory;
  * The original stays unacknowledged until its successor is safely in the broker, so a crash at any
  * point redelivers rather than loses (at-least-once), and the backoff holds only one prefetch slot,
  * not the queue.
+ *
+ * <p>A delivery the consumer refuses with {@link NoHandlerException} (its last handler was just
+ * unsubscribed), or one that arrives after {@link #close()} began, is no attempt: it is parked
+ * until the consumer is cancelled and then returned to the queue (nack with requeue), never retried
+ * or dead-lettered; the next consumer handles it.
+ *
+ * <p>Over 450 lines because every way a delivery is settled (ack, retry copy, dead letter, requeue,
+ * parked) shares one delivery tag, one in-flight count and one channel lock, which splitting would
+ * spread over classes that then must agree on all three.
  */
 final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
   private static final Logger log = LoggerFactory.getLogger(AmqpMailbox.class);
@@ -50,6 +61,13 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
 
   /** How long to wait before requeueing a message whose dead-letter copy was not accepted. */
   private static final Duration DEAD_LETTER_RETRY_DELAY = Duration.ofSeconds(1);
+
+  /**
+   * How long a delivery the consumer refused for want of a handler waits for this subscription's
+   * close (an unsubscribe removes the handlers first, then closes the consumption) before it is
+   * taken for a failed attempt: a mailbox consumed only for an ask's responses has no handler.
+   */
+  static final Duration NO_HANDLER_GRACE = Duration.ofSeconds(1);
 
   private final MailboxContext backend;
   private final String channelName;
@@ -59,6 +77,17 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
   private final AtomicInteger inflight = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile String consumerTag;
+
+  /** Set once {@link #close()} has cancelled the consumer (or tried to): parked tags go back. */
+  private volatile boolean cancelled;
+
+  /**
+   * Deliveries not handled and not settled, by delivery tag: received after {@link #close()} began,
+   * or refused by the consumer with {@link NoHandlerException}. Each goes back to the queue (nack
+   * with requeue) once the consumer is cancelled, or runs its fallback if no close comes within
+   * {@link #NO_HANDLER_GRACE}. Whoever removes a tag settles it.
+   */
+  private final Map<Long, Runnable> parked = new ConcurrentHashMap<>();
 
   /** Notified, while {@link #idleWaiter} is set, when the last in-flight delivery settles. */
   private final Object idleLock = new Object();
@@ -112,6 +141,11 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
     inflight.incrementAndGet();
     backend.inflightChanged(1);
     long deliveryTag = envelope.getDeliveryTag();
+    if (closed.get()) {
+      // Intake stopped: never handled here, it goes back to the queue once the cancel is done.
+      park(deliveryTag, () -> requeue(deliveryTag));
+      return;
+    }
     int attempt = AmqpSporeMapper.attempts(props);
     Spore spore;
     try {
@@ -144,6 +178,14 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
           if (err == null) {
             backend.event(SporeEvent.HANDLED, channelName, agent, spore, null);
             settle(deliveryTag, true);
+          } else if (Failures.unwrap(err) instanceof NoHandlerException) {
+            // Not an attempt: the handlers left (an unsubscribe); the close returns it.
+            Runnable fallback =
+                () ->
+                    failed(
+                        deliveryTag, envelope, props, body, spore, attempt, Failures.unwrap(err));
+            park(deliveryTag, fallback);
+            backend.schedule(() -> unpark(deliveryTag), NO_HANDLER_GRACE);
           } else {
             failed(deliveryTag, envelope, props, body, spore, attempt, Failures.unwrap(err));
           }
@@ -290,6 +332,31 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
             });
   }
 
+  /** Holds an unhandled delivery until the cancel; returns it at once if that is done. */
+  private void park(long deliveryTag, Runnable fallback) {
+    parked.put(deliveryTag, fallback);
+    if (cancelled) {
+      requeueParked();
+    }
+  }
+
+  /** Runs a parked delivery's fallback, unless the close took it back already. */
+  private void unpark(long deliveryTag) {
+    Runnable fallback = parked.remove(deliveryTag);
+    if (fallback != null) {
+      fallback.run();
+    }
+  }
+
+  /** Returns every parked delivery to the queue (the consumer is cancelled: it goes elsewhere). */
+  private void requeueParked() {
+    for (Long tag : parked.keySet()) {
+      if (parked.remove(tag) != null) {
+        requeue(tag);
+      }
+    }
+  }
+
   private void requeue(long deliveryTag) {
     Channel ch = getChannel();
     synchronized (this) {
@@ -349,6 +416,9 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
     } catch (IOException | RuntimeException e) {
       log.debug("cancel of the consumer on {} failed: {}", queue, e.toString());
     }
+    // Cancelled first, so the broker does not hand them straight back to this consumer.
+    cancelled = true;
+    requeueParked();
     if (inflight.get() == 0) {
       closeChannel();
     }
@@ -365,14 +435,29 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
     }
   }
 
+  /**
+   * A round trip on this mailbox's channel (a {@code basic.qos} with the same prefetch, which never
+   * fails for want of a queue): deliveries the broker wrote on the channel before its answer have
+   * been read when it returns.
+   */
+  void flush(int prefetch) {
+    Channel ch = getChannel();
+    if (closed.get() || !ch.isOpen()) {
+      return;
+    }
+    try {
+      ch.basicQos(prefetch);
+    } catch (IOException | RuntimeException e) {
+      log.debug("round trip on the channel of {} failed: {}", queue, e.toString());
+    }
+  }
+
   @Override
   public void handleCancel(String tag) {
     if (closed.get()) {
       return;
     }
-    log.warn(
-        "the broker cancelled the consumer of mailbox {} (queue deleted?); declaring it again",
-        queue);
+    backend.mailboxDeleted(channelName, agent, queue);
     backend.schedule(this::resubscribe, RESUBSCRIBE_DELAY);
   }
 

@@ -39,7 +39,8 @@ record AmqpSettings(
     String connectionName,
     Duration recoveryInterval,
     Duration expiryGrace,
-    boolean directReplies) {
+    boolean directReplies,
+    BrokerListener brokerListener) {
 
   /** The default publish timeout (waiting for room in the confirm window). */
   static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(10);
@@ -70,6 +71,16 @@ record AmqpSettings(
 
   /** The longest expiry grace. */
   static final Duration MAX_EXPIRY_GRACE = Duration.ofDays(1);
+
+  /**
+   * The default expiry grace: how long the broker keeps a spore past its expiry, so that the
+   * mailbox's consumer, if it is online or comes back in that time, sees it expired, counts it and
+   * dead-letters it with a reason. 10 s covers a connection recovery at the default 2 s recovery
+   * interval with two failed attempts to spare (a recovery takes about one interval plus under a
+   * second to reconnect and consume again), at the cost of an expired spore's bytes staying in the
+   * queue 10 s longer.
+   */
+  static final Duration DEFAULT_EXPIRY_GRACE = Duration.ofSeconds(10);
 
   /** The smallest body limit: the shortest JSON document, {@code {}}. */
   static final long MIN_BODY_BYTES = 2;

@@ -7,12 +7,22 @@ import org.slf4j.LoggerFactory;
 /**
  * Measures what the backend still has to do, as far as it can tell: its publishes not yet
  * confirmed, the spores ready in the mailboxes it consumes (asked from the broker, one round trip
- * per mailbox, only when nothing local is pending), deliveries read but not yet dispatched, and
- * deliveries in handlers or waiting for a retry. Read upstream first, so that a spore moving along
- * is never missed. Thread-safe.
+ * per mailbox, only when nothing local is pending), deliveries on their way from the broker,
+ * deliveries read but not yet dispatched, and deliveries in handlers or waiting for a retry.
+ *
+ * <p>A spore moves while it is measured (a handler publishes and settles, a confirm arrives, the
+ * broker hands a delivery out), so one look can miss it between two stages. Zero is therefore
+ * answered only after two full looks, each reading the queues' depth first, then making one round
+ * trip on every consuming channel (so a delivery the broker handed out before it is read by then),
+ * then the local counts; and only if no publish began and no delivery arrived from the start of the
+ * first look to the end of the second. A spore that stands still is seen at whichever stage it
+ * stands; one that moves changes a counter. Thread-safe.
  */
 final class BacklogProbe {
   private static final Logger log = LoggerFactory.getLogger(BacklogProbe.class);
+
+  /** Full looks that must all read zero. */
+  static final int LOOKS = 2;
 
   private final PublisherPool pool;
   private final MailboxRegistry mailboxes;
@@ -31,12 +41,29 @@ final class BacklogProbe {
   }
 
   long backlog() {
-    long local = pool.outstanding();
+    long local = local();
     if (local > 0) {
       return local;
     }
-    long ready = readyInConsumedMailboxes();
-    return ready + dispatch.pending() + mailboxes.inflight();
+    long published = pool.published();
+    long delivered = mailboxes.deliveries();
+    for (int i = 0; i < LOOKS; i++) {
+      long ready = readyInConsumedMailboxes();
+      if (ready > 0) {
+        return ready;
+      }
+      mailboxes.flush();
+      local = local();
+      if (local > 0) {
+        return local;
+      }
+    }
+    // Something moved meanwhile: not idle yet (the caller looks again).
+    return pool.published() != published || mailboxes.deliveries() != delivered ? 1 : 0;
+  }
+
+  private long local() {
+    return pool.outstanding() + dispatch.pending() + mailboxes.inflight();
   }
 
   private long readyInConsumedMailboxes() {

@@ -33,6 +33,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The futures of confirmed, nacked or lost publishes are completed on the completion executor
  * given at construction (one task per confirm frame), never on the connection's I/O thread; a
  * publish that fails at once completes on the caller's thread.
+ *
+ * <p>Over 450 lines because the outstanding map, the confirm window permits and the channel's
+ * sequence numbers form one state: every path that settles a publish (ack, nack, return, timeout,
+ * refusal, shutdown, client error) must update all three together.
  */
 final class ConfirmingPublisher implements ConfirmListener, ReturnListener, ShutdownListener {
   /** Headers estimated below frame_max divided by this are not measured exactly. */
@@ -63,13 +67,18 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
   private static final class Pending {
     final CompletableFuture<Boolean> done = new CompletableFuture<>();
     final String messageId;
+    final String exchange;
     final long startNanos = System.nanoTime();
     final AtomicBoolean settled = new AtomicBoolean();
     final Semaphore window;
     volatile boolean returned;
 
-    Pending(String messageId, Semaphore window) {
+    /** Its future failed for want of a confirm; it still holds its place in the window. */
+    volatile boolean timedOut;
+
+    Pending(String messageId, String exchange, Semaphore window) {
       this.messageId = messageId;
+      this.exchange = exchange;
       this.window = window;
     }
 
@@ -209,7 +218,7 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
       boolean mandatory,
       AMQP.BasicProperties props,
       byte[] body) {
-    Pending p = new Pending(props.getMessageId(), window);
+    Pending p = new Pending(props.getMessageId(), exchange, window);
     PublishException tooLarge = checkHeaderFrame(props);
     if (tooLarge != null) {
       p.fail(tooLarge);
@@ -352,7 +361,50 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
     Epoch old = epoch;
     epoch = new Epoch();
     old.closed = true;
-    failAllOf(old.outstanding, lost(cause));
+    if (BrokerErrors.isAccessRefused(cause)) {
+      failRefused(old.outstanding, cause);
+    } else {
+      failAllOf(old.outstanding, lost(cause));
+    }
+  }
+
+  /**
+   * The broker closed the channel refusing access ({@code ACCESS_REFUSED}, typically no write
+   * permission on an exchange): the publishes to the exchange its reply text names were refused,
+   * not lost, and fail with {@link dev.reef.UnauthorizedException} carrying that text; the others
+   * fail as lost (the channel closed before their confirm).
+   */
+  private void failRefused(
+      ConcurrentNavigableMap<Long, Pending> outstanding, ShutdownSignalException cause) {
+    String text = BrokerErrors.replyText(cause);
+    String refused = quotedAfter(text, "exchange '");
+    List<Pending> denied = new ArrayList<>();
+    List<Pending> others = new ArrayList<>();
+    for (Long seq : outstanding.keySet()) {
+      Pending p = outstanding.remove(seq);
+      if (p != null && p.settle()) {
+        (refused == null || refused.equals(p.exchange) ? denied : others).add(p);
+      }
+    }
+    finishAll(
+        denied,
+        BrokerErrors.unauthorized(
+            "the broker refused the publish (it was not delivered): " + text, cause));
+    finishAll(others, lost(cause));
+  }
+
+  /** The text between {@code prefix} and the next {@code '}, or null. */
+  private static String quotedAfter(String text, String prefix) {
+    if (text == null) {
+      return null;
+    }
+    int i = text.indexOf(prefix);
+    if (i < 0) {
+      return null;
+    }
+    int start = i + prefix.length();
+    int end = text.indexOf('\'', start);
+    return end < 0 ? null : text.substring(start, end);
   }
 
   private void retire(Epoch e, RuntimeException cause) {
@@ -386,26 +438,45 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
     return dead;
   }
 
-  /** Fails publishes that waited longer than the timeout for their confirm. */
-  void expireOlderThan(Duration timeout) {
+  /**
+   * Fails the futures of publishes that waited longer than the timeout for their confirm. Each
+   * keeps its place in the confirm window (and in {@link #outstanding()}) until the broker settles
+   * it or the channel closes: the broker may still hold it (a blocked connection, for instance), so
+   * the window never lets more messages into the broker than it allows.
+   *
+   * @param note appended to the failure's message (for example why the broker is slow), or ""
+   */
+  void expireOlderThan(Duration timeout, String note) {
     long now = System.nanoTime();
     long limit = timeout.toNanos();
     Epoch e = epoch;
     List<Pending> expired = new ArrayList<>();
-    for (Map.Entry<Long, Pending> entry : e.outstanding.entrySet()) {
-      Pending p = entry.getValue();
-      if (now - p.startNanos > limit
-          && e.outstanding.remove(entry.getKey()) != null
-          && p.settle()) {
+    for (Pending p : e.outstanding.values()) {
+      if (!p.timedOut && now - p.startNanos > limit && !p.settled.get()) {
+        p.timedOut = true;
         expired.add(p);
       }
     }
-    finishAll(
-        expired,
+    if (expired.isEmpty()) {
+      return;
+    }
+    PublishException error =
         new PublishException(
             "no publisher confirm within "
                 + timeout.toMillis()
-                + " ms; the message may or may not have reached the broker"));
+                + " ms; the message may or may not have reached the broker"
+                + note);
+    Runnable task =
+        () -> {
+          for (Pending p : expired) {
+            p.done.completeExceptionally(error);
+          }
+        };
+    try {
+      completions.execute(task);
+    } catch (RejectedExecutionException ex) {
+      task.run();
+    }
   }
 
   /** Unconfirmed publishes. */

@@ -36,6 +36,9 @@ interface MailboxContext {
   /** Reports an event to the listener. */
   void event(SporeEvent event, String channel, String agent, Spore spore, Throwable error);
 
+  /** The broker cancelled a consumer because its mailbox queue was deleted: logs and counts it. */
+  void mailboxDeleted(String channel, String agent, String queue);
+
   /** Remembers the direct reply address of a delivered request. */
   void rememberReplyAddress(String channel, Spore spore, String replyTo);
 

@@ -28,6 +28,7 @@ final class MailboxRegistry {
   private final Map<String, AmqpMailbox> mailboxes = new ConcurrentHashMap<>();
   private final Set<String> claimed = ConcurrentHashMap.newKeySet();
   private final AtomicLong inflight = new AtomicLong();
+  private final AtomicLong deliveries = new AtomicLong();
 
   MailboxRegistry(AmqpSettings settings, AmqpConnection connection, Topology topology) {
     this.settings = settings;
@@ -70,7 +71,7 @@ final class MailboxRegistry {
           m = attach(channel, agent, queue, consumer, context);
         }
       } catch (IOException | RuntimeException e) {
-        throw new ReefException("cannot consume the mailbox queue '" + queue + "': " + e, e);
+        throw BrokerErrors.map("cannot consume the mailbox queue '" + queue + "'", e);
       }
       attached = true;
       return m;
@@ -115,7 +116,25 @@ final class MailboxRegistry {
   }
 
   void inflightChanged(int delta) {
+    if (delta > 0) {
+      deliveries.addAndGet(delta);
+    }
     inflight.addAndGet(delta);
+  }
+
+  /** Deliveries received so far, in every mailbox (only grows). */
+  long deliveries() {
+    return deliveries.get();
+  }
+
+  /**
+   * One round trip on every consumed mailbox's channel: whatever the broker handed those channels
+   * before has been read and queued for dispatch when it returns (see {@link BacklogProbe}).
+   */
+  void flush() {
+    for (AmqpMailbox m : mailboxes.values()) {
+      m.flush(settings.prefetch());
+    }
   }
 
   /** Deliveries received and not yet settled, in every mailbox. */

@@ -18,6 +18,8 @@ final class MailboxServices implements MailboxContext {
   private final DirectReplies directReplies;
   private final MailboxRegistry registry;
 
+  private final BrokerNotices notices;
+
   MailboxServices(
       AmqpSettings settings,
       AmqpSporeMapper mapper,
@@ -26,7 +28,9 @@ final class MailboxServices implements MailboxContext {
       PublisherPool pool,
       Topology topology,
       DirectReplies directReplies,
-      MailboxRegistry registry) {
+      MailboxRegistry registry,
+      BrokerNotices notices) {
+    this.notices = notices;
     this.settings = settings;
     this.mapper = mapper;
     this.events = events;
@@ -68,6 +72,11 @@ final class MailboxServices implements MailboxContext {
   }
 
   @Override
+  public void mailboxDeleted(String channel, String agent, String queue) {
+    notices.mailboxDeleted(channel, agent, queue);
+  }
+
+  @Override
   public void rememberReplyAddress(String channel, Spore spore, String replyTo) {
     directReplies.rememberReplyAddress(channel, spore, replyTo);
   }
@@ -80,7 +89,7 @@ final class MailboxServices implements MailboxContext {
   @Override
   public CompletableFuture<Boolean> publishRaw(
       String exchange, String routingKey, AMQP.BasicProperties props, byte[] body) {
-    return pool.publish(exchange, routingKey, props, body);
+    return pool.publishSettling(exchange, routingKey, props, body);
   }
 
   @Override

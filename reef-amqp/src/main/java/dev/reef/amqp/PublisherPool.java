@@ -15,6 +15,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,12 +50,16 @@ final class PublisherPool {
   private final Executor completions;
   private final AtomicReferenceArray<ConfirmingPublisher> publishers;
   private final List<PublisherSource> extra = new CopyOnWriteArrayList<>();
+  private final LongAdder published = new LongAdder();
+  private final BrokerNotices broker;
 
   private PublisherPool(
       AmqpSettings settings,
       AmqpConnection connection,
       Runnable onChannelError,
-      Executor completions) {
+      Executor completions,
+      BrokerNotices broker) {
+    this.broker = broker;
     this.settings = settings;
     this.connection = connection;
     this.window = new Semaphore(settings.confirmWindow());
@@ -68,14 +73,17 @@ final class PublisherPool {
    *
    * @param onChannelError run when a channel error closes a publishing channel
    * @param completions completes the publishes' futures
+   * @param broker tells whether the broker blocks publishes
    */
   static PublisherPool open(
       AmqpSettings settings,
       AmqpConnection connection,
       Runnable onChannelError,
-      Executor completions)
+      Executor completions,
+      BrokerNotices broker)
       throws IOException {
-    PublisherPool pool = new PublisherPool(settings, connection, onChannelError, completions);
+    PublisherPool pool =
+        new PublisherPool(settings, connection, onChannelError, completions, broker);
     for (int i = 0; i < pool.publishers.length(); i++) {
       pool.publishers.set(i, pool.newPublisher(connection.openChannel(), false));
     }
@@ -103,7 +111,9 @@ final class PublisherPool {
 
   /**
    * Publishes with a confirm, mandatory, on the given source's publisher, once the confirm window
-   * has room (waiting at most the publish timeout).
+   * has room (waiting at most the publish timeout). While the broker blocks publishes (flow
+   * control), fails at once with {@link BrokerBlockedException}: the message would only wait in a
+   * blocked socket, holding its caller and a place in the window.
    */
   CompletableFuture<Boolean> publish(
       PublisherSource source,
@@ -111,8 +121,39 @@ final class PublisherPool {
       String routingKey,
       AMQP.BasicProperties props,
       byte[] body) {
+    return publish(source, exchange, routingKey, props, body, true);
+  }
+
+  /**
+   * Like {@link #publish(String, String, AMQP.BasicProperties, byte[])}, but while the broker
+   * blocks publishes it waits for room in the window like any publish instead of failing at once:
+   * for the copies a mailbox publishes to settle a delivery (a retry, a dead letter), whose failure
+   * would only requeue the delivery and run its handler again at once, over and over while the
+   * broker blocks.
+   */
+  CompletableFuture<Boolean> publishSettling(
+      String exchange, String routingKey, AMQP.BasicProperties props, byte[] body) {
+    return publish(this::threadPublisher, exchange, routingKey, props, body, false);
+  }
+
+  private CompletableFuture<Boolean> publish(
+      PublisherSource source,
+      String exchange,
+      String routingKey,
+      AMQP.BasicProperties props,
+      byte[] body,
+      boolean failWhenBlocked) {
+    published.increment();
     if (!connection.isOpen()) {
       return CompletableFuture.failedFuture(new ReefClosedException("the AMQP backend is closed"));
+    }
+    String blocked = failWhenBlocked ? broker.blockedReason() : null;
+    if (blocked != null) {
+      return CompletableFuture.failedFuture(
+          new BrokerBlockedException(
+              "the broker blocks publishes ("
+                  + blocked
+                  + "); the message was not sent (send it again once the broker unblocks)"));
     }
     Duration timeout = settings.publishTimeout();
     try {
@@ -189,6 +230,11 @@ final class PublisherPool {
     return all;
   }
 
+  /** Publishes begun so far (only grows; see {@link BacklogProbe}). */
+  long published() {
+    return published.sum();
+  }
+
   /** Publishes not yet confirmed. */
   long outstanding() {
     long n = 0;
@@ -209,8 +255,15 @@ final class PublisherPool {
 
   /** Fails publishes that waited longer than the confirm timeout for their confirm. */
   void sweep() {
+    String blocked = broker.blockedReason();
+    String note =
+        blocked == null
+            ? ""
+            : " (the broker blocks publishes: "
+                + blocked
+                + "; it may still take the message once it unblocks)";
     for (ConfirmingPublisher p : all()) {
-      p.expireOlderThan(settings.confirmTimeout());
+      p.expireOlderThan(settings.confirmTimeout(), note);
     }
   }
 

@@ -87,7 +87,8 @@ final class Topology {
   /**
    * The channel's exchange, declared (topic, durable) unless this backend already did.
    *
-   * @throws ReefException if the broker refuses
+   * @throws ReefException if the broker refuses ({@link dev.reef.UnauthorizedException} with the
+   *     broker's reply text when it refused access)
    */
   String ensureExchange(String channel) {
     String exchange = settings.exchangeFor(channel);
@@ -98,9 +99,8 @@ final class Topology {
     try {
       channels.call(t -> t.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true));
     } catch (IOException | RuntimeException e) {
-      throw new ReefException(
-          "cannot declare the topic exchange '" + exchange + "' of channel '" + channel + "': " + e,
-          e);
+      throw BrokerErrors.map(
+          "cannot declare the topic exchange '" + exchange + "' of channel '" + channel + "'", e);
     }
     declaredExchanges.add(exchange);
     return exchange;
@@ -137,7 +137,7 @@ final class Topology {
             return null;
           });
     } catch (IOException | RuntimeException e) {
-      throw new ReefException("cannot declare the mailbox queue '" + queue + "': " + e, e);
+      throw BrokerErrors.map("cannot declare the mailbox queue '" + queue + "'", e);
     }
     declaredMailboxes.add(queue);
     knownAgents.computeIfAbsent(channel, k -> ConcurrentHashMap.newKeySet()).add(agent);

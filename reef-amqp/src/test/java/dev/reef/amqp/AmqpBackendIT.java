@@ -409,7 +409,9 @@ class AmqpBackendIT {
     assertThat(p.getTimestamp().toInstant())
         .isEqualTo(Instant.ofEpochSecond(created.getEpochSecond()));
     long expirationMs = Long.parseLong(p.getExpiration());
-    assertThat(expirationMs).isBetween(50_000L, 60_000L);
+    // The remaining lifetime (up to 60 s) plus the default expiry grace (10 s).
+    long grace = AmqpSettings.DEFAULT_EXPIRY_GRACE.toMillis();
+    assertThat(expirationMs).isBetween(50_000L + grace, 60_000L + grace);
     Map<String, String> h =
         p.getHeaders().entrySet().stream()
             .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().toString()));

@@ -131,10 +131,11 @@ class TlsIT {
     AmqpBackend backend =
         backend(LOCALHOST.amqpsUri("localhost"), b -> b.sslContext(trustsOtherCa));
 
-    // Today's text (the JDK's, behind Reef's "cannot connect"): it names the TLS handshake and the
-    // certification path, not in plain words that the broker's certificate is untrusted.
+    // Plain words first; the JDK's text stays in brackets and the handshake error is the cause.
     assertThat(refused(backend).getMessage())
-        .contains("SSLHandshakeException")
+        .contains(
+            "TLS handshake failed: the broker's certificate is not trusted by the configured"
+                + " SSLContext")
         .contains("unable to find valid certification path");
   }
 
@@ -144,7 +145,9 @@ class TlsIT {
     AmqpBackend backend = backend(OTHER_NAME.amqpsUri("localhost"), b -> b.sslContext(trustsCa));
 
     assertThat(refused(backend).getMessage())
-        .contains("SSLHandshakeException")
+        .contains(
+            "TLS handshake failed: the certificate does not name host localhost (hostname"
+                + " verification is on)")
         .contains("No subject alternative DNS name matching localhost");
   }
 

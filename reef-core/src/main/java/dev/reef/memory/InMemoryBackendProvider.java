@@ -29,6 +29,16 @@ public final class InMemoryBackendProvider implements ReefBackendProvider {
   }
 
   /**
+   * The in-memory backend's scheme.
+   *
+   * @return {@value #SCHEME}
+   */
+  @Override
+  public java.util.Set<String> schemes() {
+    return java.util.Set.of(SCHEME);
+  }
+
+  /**
    * A backend with default settings on a new private hub; the rest of the URI is ignored.
    *
    * @param uri a {@code memory:} URI

@@ -17,6 +17,15 @@ public interface ReefBackendProvider {
   boolean supports(URI uri);
 
   /**
+   * The URI schemes this provider supports, named in the error for a URI no provider supports.
+   *
+   * @return lower-case schemes; empty if not told (the default)
+   */
+  default java.util.Set<String> schemes() {
+    return java.util.Set.of();
+  }
+
+  /**
    * Creates a backend with default options for the URI.
    *
    * @param uri the backend URI, credentials included where the transport needs them

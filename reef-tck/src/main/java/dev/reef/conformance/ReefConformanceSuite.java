@@ -57,7 +57,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The delivery semantics of docs/design.md#delivery-semantics, as tests every {@link ReefBackend} must pass unchanged.
+ * The delivery semantics of docs/design.md#delivery-semantics, as tests every {@link ReefBackend}
+ * must pass unchanged.
  *
  * <p>A backend module runs it by extending this class and implementing {@link
  * #newBackend(RetryPolicy)}. Every backend created during one test must share one transport (one
@@ -1636,5 +1637,85 @@ public abstract class ReefConformanceSuite {
     assertThat(result.failures()).containsOnlyKeys("w2");
     assertThat(result.failures().get("w2").type()).isEqualTo("handler_failed");
     assertThat(result.failures().get("w2").errorMessage()).contains("w2 broke");
+  }
+
+  // ---------------------------------------------------------------- wave 2: consume paths
+
+  @Test
+  void unsubscribeWithPrefetchedSporesReturnsThemWithoutRetriesNoRetries() throws Exception {
+    unsubscribeWithBacklogReturnsSpores(RetryPolicy.noRetries());
+  }
+
+  @Test
+  void unsubscribeWithPrefetchedSporesReturnsThemWithoutRetriesDefaultPolicy() throws Exception {
+    unsubscribeWithBacklogReturnsSpores(RetryPolicy.ofDefaults());
+  }
+
+  /**
+   * An agent with 10 spores in flight unsubscribes while its handler holds the first: the others
+   * were never handled, so they stay in (or return to) the mailbox, are neither retried nor
+   * dead-lettered, and a later subscriber handles each exactly once.
+   */
+  private void unsubscribeWithBacklogReturnsSpores(RetryPolicy policy) throws Exception {
+    Reef reef = newReef(options().build(), policy);
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Inbox first = new Inbox();
+    reef.subscribe(
+        "bob",
+        s -> {
+          first.handle(s);
+          started.countDown();
+          release.await(30, TimeUnit.SECONDS);
+        });
+    for (int i = 0; i < 10; i++) {
+      join(reef.send("alice", "bob", k("n", i)));
+    }
+    assertThat(started.await(awaitTimeout().toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+    reef.unsubscribe("bob");
+    release.countDown();
+    settle(reef);
+
+    Reef later = newReef(options().build(), policy);
+    Inbox second = new Inbox();
+    later.subscribe("bob", second);
+    await().atMost(awaitTimeout()).until(() -> first.size() + second.size() >= 10);
+    settle(reef, later);
+    List<Object> all = new java.util.ArrayList<>(first.values("n"));
+    all.addAll(second.values("n"));
+    assertThat(all).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+    assertThat(total(SporeEvent.RETRIED)).as("retried").isZero();
+    assertThat(total(SporeEvent.DEAD_LETTERED)).as("dead-lettered").isZero();
+  }
+
+  @Test
+  @Timeout(120)
+  void awaitIdleWaitsForAChainOfSendsFromSynchronousHandlers() {
+    Reef reef = newReef();
+    int hops = 200;
+    AtomicInteger seen = new AtomicInteger();
+    SporeHandlerPair.pingPong(reef, "ping", "pong", hops, seen);
+    reef.send("ping", "pong", k("hop", 1));
+    assertThat(reef.awaitIdle(Duration.ofSeconds(60))).as("idle in the end").isTrue();
+    assertThat(seen.get()).as("hops done when awaitIdle returned true").isEqualTo(hops);
+  }
+
+  /** Two agents passing one spore back and forth with synchronous handlers, sends not joined. */
+  private static final class SporeHandlerPair {
+    static void pingPong(Reef reef, String a, String b, int hops, AtomicInteger seen) {
+      for (String[] pair : new String[][] {{a, b}, {b, a}}) {
+        String self = pair[0];
+        String other = pair[1];
+        reef.subscribe(
+            self,
+            s -> {
+              int hop = ((Number) s.knowledge().get("hop")).intValue();
+              seen.incrementAndGet();
+              if (hop < hops) {
+                reef.send(self, other, Map.of("hop", hop + 1));
+              }
+            });
+      }
+    }
   }
 }
