@@ -5,21 +5,36 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * What a {@code gather} collected: the replies in arrival order and the agents that were asked and
- * did not answer before the gather ended. Immutable; built by the reef only. Equal to another
- * result with equal components.
+ * What a {@code gather} collected: the replies in arrival order, the agents that were asked and
+ * waited for but did not answer before the gather ended ({@link #missing()}), and, when {@link
+ * GatherOptions.Builder#firstN(int)} ended it, the agents that were asked but no longer waited for
+ * ({@link #notCollected()}). Every agent asked is in exactly one of: the senders of {@link
+ * #replies()}, {@link #missing()}, {@link #notCollected()}. Immutable; built by the reef only.
+ * Equal to another result with equal components.
  */
 public final class GatherResult {
   private final Spore request;
   private final List<Spore> replies;
   private final Set<String> missing;
+  private final Set<String> notCollected;
   private final boolean timedOut;
 
   /** Copies the collections. */
   GatherResult(Spore request, List<Spore> replies, Set<String> missing, boolean timedOut) {
+    this(request, replies, missing, Set.of(), timedOut);
+  }
+
+  /** Copies the collections. */
+  GatherResult(
+      Spore request,
+      List<Spore> replies,
+      Set<String> missing,
+      Set<String> notCollected,
+      boolean timedOut) {
     this.request = request;
     this.replies = List.copyOf(replies);
     this.missing = Set.copyOf(missing);
+    this.notCollected = Set.copyOf(notCollected);
     this.timedOut = timedOut;
   }
 
@@ -42,12 +57,25 @@ public final class GatherResult {
   }
 
   /**
-   * The agents that did not answer.
+   * The agents that were waited for and did not answer: at the deadline, those that had not
+   * answered. Empty when every agent answered, and when {@link GatherOptions.Builder#firstN(int)}
+   * ended the gather (the others were then no longer waited for: see {@link #notCollected()}).
    *
    * @return the missing agents; unmodifiable
    */
   public Set<String> missing() {
     return missing;
+  }
+
+  /**
+   * The agents that were asked but not collected: {@link GatherOptions.Builder#firstN(int)} replies
+   * had arrived before they answered, so the gather ended without waiting for them (they may still
+   * be answering; their late responses are dropped). Empty unless {@code firstN} ended the gather.
+   *
+   * @return the agents not collected; unmodifiable
+   */
+  public Set<String> notCollected() {
+    return notCollected;
   }
 
   /**
@@ -71,12 +99,13 @@ public final class GatherResult {
     return timedOut == r.timedOut
         && Objects.equals(request, r.request)
         && replies.equals(r.replies)
-        && missing.equals(r.missing);
+        && missing.equals(r.missing)
+        && notCollected.equals(r.notCollected);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(request, replies, missing, timedOut);
+    return Objects.hash(request, replies, missing, notCollected, timedOut);
   }
 
   @Override
@@ -87,6 +116,8 @@ public final class GatherResult {
         + replies
         + ", missing="
         + missing
+        + ", notCollected="
+        + notCollected
         + ", timedOut="
         + timedOut
         + "]";

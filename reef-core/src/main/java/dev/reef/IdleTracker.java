@@ -27,6 +27,30 @@ final class IdleTracker {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
 
+  /** How many handler calls of this reef the current thread is inside (nested calls count). */
+  private final ThreadLocal<int[]> onThisThread = ThreadLocal.withInitial(() -> new int[1]);
+
+  /**
+   * The current thread enters a handler call of this reef (until {@link #leaveHandler()}); runs
+   * inside {@link #begin()}/{@link #end()}.
+   */
+  void enterHandler() {
+    onThisThread.get()[0]++;
+  }
+
+  /** The current thread left a handler call of this reef. */
+  void leaveHandler() {
+    onThisThread.get()[0]--;
+  }
+
+  /**
+   * How many handler calls of this reef the current thread is inside: 0 unless it is a handler (or
+   * something it called) that asks.
+   */
+  int handlersOnThisThread() {
+    return onThisThread.get()[0];
+  }
+
   /** A handler started. */
   void begin() {
     running.increment();
@@ -53,6 +77,16 @@ final class IdleTracker {
   }
 
   /**
+   * Waits until at most {@code count} handlers run (the caller's own, when a handler closes the
+   * reef).
+   *
+   * @return true if so; false if the timeout passed first or the thread was interrupted
+   */
+  boolean awaitRunningAtMost(int count, Duration timeout) {
+    return await(timeout, count, () -> 0);
+  }
+
+  /**
    * Waits until no handler runs and the backlog is zero. The backlog is read without the lock (it
    * may ask the broker).
    *
@@ -61,12 +95,16 @@ final class IdleTracker {
    * @return true if idle; false if the timeout passed first or the thread was interrupted
    */
   boolean await(Duration timeout, LongSupplier backlog) {
+    return await(timeout, 0, backlog);
+  }
+
+  private boolean await(Duration timeout, int handlers, LongSupplier backlog) {
     long deadline = System.nanoTime() + timeout.toNanos();
     waiters.incrementAndGet();
     try {
       while (true) {
         long seen = signals.get();
-        if (running.sum() == 0 && backlog.getAsLong() == 0) {
+        if (running.sum() <= handlers && backlog.getAsLong() == 0) {
           return true;
         }
         long remaining = deadline - System.nanoTime();

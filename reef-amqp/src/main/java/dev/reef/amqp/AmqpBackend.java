@@ -310,6 +310,16 @@ public final class AmqpBackend implements ReefBackend {
   }
 
   /**
+   * Deletes the agent's mailbox queue if it has no consumer and no message ({@code queue.delete}
+   * with if-unused and if-empty: the broker decides atomically); otherwise, or for a quorum
+   * mailbox, it stays.
+   */
+  @Override
+  public void removeMailboxIfIdle(String channel, String agent) {
+    requireOpen().topology().removeMailboxIfIdle(channel, agent);
+  }
+
+  /**
    * Declares the mailbox and consumes it on a channel of its own, with manual acknowledgement and
    * the configured prefetch. The consumer is called on the connection's consumer threads, one
    * delivery at a time per mailbox; asynchronous consumers may have up to the prefetch in flight.

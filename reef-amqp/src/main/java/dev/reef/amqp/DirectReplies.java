@@ -165,8 +165,8 @@ final class DirectReplies {
    * @param replyTo the delivery's AMQP {@code reply_to} property, or null
    */
   void rememberReplyAddress(String channel, Spore spore, String replyTo) {
-    if (replyTo != null && spore.type() == SporeType.REQUEST) {
-      routes.remember(spore.id(), channel, spore.fromAgent(), replyTo);
+    if (replyTo != null && spore.type() == SporeType.REQUEST && spore.isDirected()) {
+      routes.remember(spore.id(), channel, spore.fromAgent(), spore.toAgent(), replyTo);
     }
   }
 
@@ -176,7 +176,7 @@ final class DirectReplies {
    */
   DirectReplyRoutes.Route takeRoute(String channel, Spore spore) {
     if (spore.type() == SporeType.RESPONSE && spore.replyTo() != null && spore.isDirected()) {
-      return routes.take(spore.replyTo(), channel, spore.toAgent());
+      return routes.take(spore.replyTo(), channel, spore.toAgent(), spore.fromAgent());
     }
     return null;
   }

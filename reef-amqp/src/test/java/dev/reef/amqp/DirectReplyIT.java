@@ -148,6 +148,8 @@ class DirectReplyIT {
     mailboxOf("alice");
     mailboxOf("bob");
     String responses = spy("agent.alice.*");
+    // Only an asker with a mailbox can get such a response: a handler-less asker has none.
+    asker.subscribe("alice", s -> {});
     // bob's process hands the request to another process, which answers it.
     receiver.subscribe("bob", s -> other.reply(s, "bob", Map.of("from", "other")));
 
