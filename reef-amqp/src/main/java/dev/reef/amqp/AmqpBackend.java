@@ -221,13 +221,16 @@ public final class AmqpBackend implements ReefBackend {
           e);
     }
     DirectReplies replies = new DirectReplies(settings, mapper, connection, pool, events);
+    replies.openAskChannel(); // the first ask opens nothing (issue 12 item 8)
     MailboxRegistry registry = new MailboxRegistry(settings, connection, topology);
     MailboxServices services =
         new MailboxServices(settings, mapper, events, threads, pool, topology, replies, registry);
     SporePublisher publisher =
         new SporePublisher(settings, mapper, topology, pool, replies, events);
     BacklogProbe probe = new BacklogProbe(pool, registry, threads.dispatch(), channels);
-    parts = new Parts(threads, connection, topology, pool, registry, services, publisher, probe);
+    parts =
+        new Parts(
+            threads, connection, topology, pool, registry, services, publisher, probe, replies);
     threads.every(pool.sweepPeriod(), pool::sweep);
     log.info(
         "connected to {} ({} publishing channels)",
@@ -437,7 +440,14 @@ public final class AmqpBackend implements ReefBackend {
       MailboxRegistry registry,
       MailboxServices services,
       SporePublisher publisher,
-      BacklogProbe probe) {}
+      BacklogProbe probe,
+      DirectReplies replies) {}
+
+  /** Whether the direct reply channel is open (it opens at start; for tests). */
+  boolean directReplyChannelOpen() {
+    Parts p = parts;
+    return p != null && p.replies().askChannelOpen();
+  }
 
   /** Builds an {@link AmqpBackend}; values are validated by the setters. Not thread-safe. */
   public static final class Builder {

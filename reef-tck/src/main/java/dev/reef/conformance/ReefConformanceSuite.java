@@ -1533,30 +1533,6 @@ public abstract class ReefConformanceSuite {
   }
 
   @Test
-  void manyHandlersAskingAnotherReefAtOnceAllGetTheirAnswers() {
-    Reef other = newReef();
-    other.subscribeAsync("bob", s -> other.reply(s, "bob", k("n", s.knowledge().get("n"))));
-    Reef lead = newReef();
-    Set<Object> answered = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    int many = 64;
-    for (int i = 0; i < many; i++) {
-      String agent = "lead-" + i;
-      lead.subscribe(
-          agent,
-          s ->
-              answered.add(
-                  lead.ask(agent, "bob", s.knowledge(), Duration.ofSeconds(5))
-                      .join()
-                      .knowledge()
-                      .get("n")));
-    }
-    for (int i = 0; i < many; i++) {
-      join(lead.send("client", "lead-" + i, k("n", i)));
-    }
-    await().atMost(awaitTimeout()).until(() -> answered.size() == many);
-  }
-
-  @Test
   void closeFromAHandlerWaitsForTheOtherHandlersButNotForItself() throws Exception {
     Reef reef = newReef();
     CountDownLatch slowStarted = new CountDownLatch(1);
