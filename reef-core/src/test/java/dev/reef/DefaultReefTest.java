@@ -440,31 +440,4 @@ class DefaultReefTest {
     assertThat(plainAsk).isNotDone();
     plainAsk.cancel(true);
   }
-
-  @Test
-  void manyHandlersAskingAnotherReefOfTheHubAtOnceAllGetTheirAnswers() {
-    // More blocked handlers than the asking backend has workers: the answers come back on the
-    // hub's direct reply path, on the responder's threads, and need none of the asker's workers.
-    Reef responder = Reef.create(InMemoryBackend.builder().hub(backend.hub()).build());
-    try {
-      responder.subscribeAsync(
-          "bob", s -> responder.reply(s, "bob", Map.of("n", s.knowledge().get("n"))));
-      java.util.Set<Object> answered = java.util.concurrent.ConcurrentHashMap.newKeySet();
-      int many = 64;
-      for (int i = 0; i < many; i++) {
-        String agent = "lead-" + i;
-        reef.subscribe(
-            agent,
-            s ->
-                answered.add(
-                    reef.ask(agent, "bob", s.knowledge(), WAIT).join().knowledge().get("n")));
-      }
-      for (int i = 0; i < many; i++) {
-        reef.send("client", "lead-" + i, Map.of("n", i)).join();
-      }
-      await().atMost(WAIT).until(() -> answered.size() == many);
-    } finally {
-      responder.close();
-    }
-  }
 }

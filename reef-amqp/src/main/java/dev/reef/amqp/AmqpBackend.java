@@ -384,6 +384,7 @@ public final class AmqpBackend implements ReefBackend {
       Thread.currentThread().interrupt();
     }
     p.pool().failAll(closedBeforeConfirm());
+    p.replies().close();
     shutdown(p.connection(), p.pool(), p.threads());
     log.info("closed the connection to {}", settings.maskedUri());
   }

@@ -6,14 +6,19 @@ import dev.reef.PublishException;
 import dev.reef.ReefClosedException;
 import dev.reef.Spore;
 import dev.reef.SporeType;
+import dev.reef.spi.support.DaemonThreads;
 import dev.reef.spi.support.Failures;
 import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +51,16 @@ final class DirectReplies {
   /** Ask channels lost to a connection failure, closed when the next one is open. */
   private final ConcurrentLinkedQueue<Channel> staleAskChannels = new ConcurrentLinkedQueue<>();
 
+  /**
+   * The connection of the ask channel, with a consumer dispatch thread of its own, so that direct
+   * replies never wait for a dispatch thread that a handler blocked on an ask holds; the backend's
+   * connection if it could not be opened.
+   */
+  private volatile AmqpConnection askConnection;
+
+  private final ExecutorService replyDispatch =
+      Executors.newSingleThreadExecutor(DaemonThreads.named("reef-amqp-replies"));
+
   /** The channel direct replies are sent on (no confirms). */
   private final AtomicReference<Channel> replyChannel = new AtomicReference<>();
 
@@ -72,6 +87,13 @@ final class DirectReplies {
   void openAskChannel() {
     if (!settings.directReplies()) {
       return;
+    }
+    try {
+      askConnection = AmqpConnection.open(settings, replyDispatch);
+    } catch (IOException | TimeoutException | GeneralSecurityException | RuntimeException e) {
+      log.warn(
+          "no connection of its own for direct replies ({}); they share the backend's",
+          Failures.describe(e));
     }
     try {
       askPublisher();
@@ -139,7 +161,8 @@ final class DirectReplies {
 
   private ConfirmingPublisher openAskPublisher(CompletableFuture<ConfirmingPublisher> slot)
       throws IOException {
-    Channel ch = connection.openChannel();
+    AmqpConnection own = askConnection;
+    Channel ch = (own != null ? own : connection).openChannel();
     ch.basicConsume(
         DirectReplyRoutes.PSEUDO_QUEUE,
         true,
@@ -180,6 +203,15 @@ final class DirectReplies {
         log.debug("closing a lost ask channel failed: {}", e.toString());
       }
     }
+  }
+
+  /** Closes the ask channel's own connection, if any (the backend is closing). */
+  void close() {
+    AmqpConnection own = askConnection;
+    if (own != null) {
+      own.close();
+    }
+    replyDispatch.shutdown();
   }
 
   /**

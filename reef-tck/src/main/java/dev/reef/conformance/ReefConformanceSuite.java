@@ -1596,4 +1596,30 @@ public abstract class ReefConformanceSuite {
         .isInstanceOf(UnknownAgentException.class);
     join(responder.send("bob", "worker", k("n", 4))); // an agent with handlers keeps its mailbox
   }
+
+  @Test
+  void manyHandlersAskingAnotherReefAtOnceAllGetTheirAnswers() {
+    // More handlers blocked on asks at once than a backend has threads for handlers: the answers
+    // must not need one of those threads.
+    Reef other = newReef();
+    other.subscribeAsync("bob", s -> other.reply(s, "bob", k("n", s.knowledge().get("n"))));
+    Reef lead = newReef();
+    Set<Object> answered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    int many = 64;
+    for (int i = 0; i < many; i++) {
+      String agent = "lead-" + i;
+      lead.subscribe(
+          agent,
+          s ->
+              answered.add(
+                  lead.ask(agent, "bob", s.knowledge(), Duration.ofSeconds(5))
+                      .join()
+                      .knowledge()
+                      .get("n")));
+    }
+    for (int i = 0; i < many; i++) {
+      join(lead.send("client", "lead-" + i, k("n", i)));
+    }
+    await().atMost(awaitTimeout()).until(() -> answered.size() == many);
+  }
 }
