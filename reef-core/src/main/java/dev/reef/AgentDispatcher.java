@@ -61,6 +61,12 @@ final class AgentDispatcher implements MailboxConsumer {
   /** Whether this dispatcher has left the registry (its mailbox is being, or was, detached). */
   boolean retired;
 
+  /**
+   * Whether the mailbox was unknown to the backend when an ask opened it and no handler has joined
+   * since: the reef declared it only to receive responses, and removes it once unused.
+   */
+  boolean declaredForAsks;
+
   AgentDispatcher(
       String channel,
       String agent,
@@ -134,11 +140,14 @@ final class AgentDispatcher implements MailboxConsumer {
     }
     idle.begin();
     Run run;
+    idle.enterHandler();
     try {
       run = runHandlers(hs, spore);
     } catch (Error e) {
       idle.end(); // an Error is not a handler failure to retry: it propagates
       throw e;
+    } finally {
+      idle.leaveHandler();
     }
     if (run.pending == null) {
       idle.end();

@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
  * per tick that has deadlines, not one per ask. A deadline added later than every pending tick
  * never wakes the timer thread (a scheduled executor signals it only for a new earliest task), so a
  * steady stream of asks costs no thread hand-off for its timeouts; an ended ask leaves its tick at
- * once. A deadline fires at its time or up to one tick later, never earlier. Thread-safe.
+ * once. A deadline fires at its time or up to one tick later, never earlier; the timer thread
+ * starts with the reef and only completes futures (whatever an ended ask releases, such as the
+ * asker's mailbox, is released after its future completed). Thread-safe.
  */
 final class Deadlines {
   /** The granularity of deadlines: 10 ms. */
@@ -27,6 +29,9 @@ final class Deadlines {
 
   Deadlines() {
     timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("reef-timer"));
+    // Started with the reef, not by its first deadline: the first ask's timeout then costs no
+    // thread start (nor the loading of the timer's classes) on top of its tick.
+    timer.prestartAllCoreThreads();
   }
 
   /**
@@ -85,6 +90,11 @@ final class Deadlines {
       n += due.size();
     }
     return n;
+  }
+
+  /** Timer threads running (1 from construction until {@link #shutdown()}). */
+  int threads() {
+    return timer.getPoolSize();
   }
 
   /** Stops the timer; armed deadlines never fire. */

@@ -2,6 +2,7 @@ package dev.reef;
 
 import dev.reef.spi.BackendListener;
 import dev.reef.spi.ReefBackend;
+import dev.reef.spi.support.DaemonThreads;
 import dev.reef.spi.support.Failures;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,6 +98,20 @@ final class DefaultReef implements Reef {
       return;
     }
     replies.failAll(new ReefClosedException("the reef was closed"));
+    int own = idle.handlersOnThisThread();
+    if (own == 0) {
+      closeBackend(drainTimeout);
+      return;
+    }
+    // Called by a handler of this reef: the backend would wait for that very handler. Wait for the
+    // others here, then let the backend finish closing once the calling handler has returned.
+    if (!idle.awaitRunningAtMost(own, drainTimeout)) {
+      LOG.warn("closing from a handler: other handlers still run after {}", drainTimeout);
+    }
+    DaemonThreads.named("reef-close").newThread(() -> closeBackend(drainTimeout)).start();
+  }
+
+  private void closeBackend(Duration drainTimeout) {
     try {
       backend.close(drainTimeout);
     } catch (RuntimeException e) {
@@ -153,6 +169,11 @@ final class DefaultReef implements Reef {
     if (request.type() != SporeType.REQUEST) {
       throw new SporeValidationException("spore_type", "an ask sends a request");
     }
+    // Admitted before anything is opened: a refused ask changes nothing.
+    CompletableFuture<Spore> refused = publisher.admit(channel, request, false);
+    if (refused != null) {
+      return refused;
+    }
     PendingReply.Ask p = new PendingReply.Ask(channel, request.fromAgent(), request.id(), timeout);
     p.direct = backend.directReplies(channel);
     if (!open(p, timeout)) {
@@ -160,7 +181,7 @@ final class DefaultReef implements Reef {
     }
     CompletableFuture<Spore> sent;
     try {
-      sent = publisher.publish(channel, request, false, p.direct);
+      sent = publisher.send(channel, request, p.direct);
     } catch (RuntimeException e) {
       p.fail(e);
       throw e;
@@ -177,15 +198,25 @@ final class DefaultReef implements Reef {
   CompletableFuture<GatherResult> gather(
       String channel, List<Spore> requests, Set<String> expected, GatherOptions o) {
     Spore first = requests.get(0);
+    for (Spore r : requests) {
+      CompletableFuture<Spore> refused = publisher.admit(channel, r, false);
+      if (refused != null) {
+        // A refused gather opens nothing.
+        return CompletableFuture.failedFuture(refused.handle((s, t) -> t).join());
+      }
+    }
     PendingReply.Gather p =
         new PendingReply.Gather(channel, first.fromAgent(), first.id(), expected, o.firstN());
+    // The responders of an undirected request are not known when it goes out: their responses
+    // come to the asker's mailbox.
+    p.direct = first.isDirected() && backend.directReplies(channel);
     if (!open(p, o.timeout())) {
       return p.future;
     }
     List<CompletableFuture<Spore>> sends = new ArrayList<>(requests.size());
     try {
       for (Spore r : requests) {
-        sends.add(publish(channel, r, false));
+        sends.add(publisher.send(channel, r, p.direct));
       }
     } catch (RuntimeException e) {
       p.fail(e);
@@ -204,7 +235,9 @@ final class DefaultReef implements Reef {
   }
 
   /**
-   * Opens a pending reply: consumes the asker's mailbox, registers the reply and arms its deadline.
+   * Opens a pending reply: registers it and arms its deadline (the timeout counts from here), then,
+   * unless its responses come back on the backend's direct reply path, consumes the asker's
+   * mailbox, where they arrive.
    *
    * @return false if it already ended (the reef is closed, or the mailbox could not be consumed)
    */
@@ -213,21 +246,43 @@ final class DefaultReef implements Reef {
       p.fail(new ReefClosedException("the reef is closed"));
       return false;
     }
-    AgentDispatcher d;
-    try {
-      d = dispatchers.openAsk(p.channel, p.asker);
-    } catch (RuntimeException e) {
-      p.fail(e);
+    // The asker's mailbox once consumed for this reply, or ENDED once the reply has ended.
+    AtomicReference<Object> mailbox = new AtomicReference<>();
+    Runnable release =
+        p.direct
+            ? NOTHING
+            : () -> {
+              Object d = mailbox.getAndSet(ENDED);
+              if (d instanceof AgentDispatcher) {
+                askEnded((AgentDispatcher) d);
+              }
+            };
+    if (!replies.register(p, timeout, release)) {
       return false;
     }
-    boolean registered = replies.register(p, timeout, () -> askEnded(d));
-    if (registered && closed.get()) {
+    if (closed.get()) {
       // close() may have failed the open replies before this one registered.
       p.fail(new ReefClosedException("the reef is closed"));
       return false;
     }
-    return registered;
+    if (!p.direct) {
+      AgentDispatcher d;
+      try {
+        d = dispatchers.openAsk(p.channel, p.asker);
+      } catch (RuntimeException e) {
+        p.fail(e);
+        return false;
+      }
+      if (!mailbox.compareAndSet(null, d)) {
+        askEnded(d); // it ended while the mailbox was being consumed
+      }
+    }
+    return !p.future().isDone();
   }
+
+  private static final Object ENDED = new Object();
+
+  private static final Runnable NOTHING = () -> {};
 
   private void askEnded(AgentDispatcher d) {
     if (!closed.get()) {

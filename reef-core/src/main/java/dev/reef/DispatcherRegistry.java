@@ -43,7 +43,14 @@ final class DispatcherRegistry {
    */
   AgentDispatcher addHandler(
       String channel, String agent, AgentDispatcher.Handler h, SubscribeMode mode) {
-    AgentDispatcher d = join(channel, agent, x -> x.add(h, mode));
+    AgentDispatcher d =
+        join(
+            channel,
+            agent,
+            x -> {
+              x.add(h, mode);
+              x.declaredForAsks = false;
+            });
     try {
       consume(d);
     } catch (RuntimeException e) {
@@ -83,7 +90,17 @@ final class DispatcherRegistry {
    * @throws RuntimeException what the backend threw when asked to consume (the ask is uncounted)
    */
   AgentDispatcher openAsk(String channel, String agent) {
-    AgentDispatcher d = join(channel, agent, x -> x.openAsks++);
+    boolean unknown = !backend.knownAgents(channel).contains(agent);
+    AgentDispatcher d =
+        join(
+            channel,
+            agent,
+            x -> {
+              if (unknown && !x.inUse() && x.subscription == null && x.transition == null) {
+                x.declaredForAsks = true; // a fresh dispatcher for a mailbox nobody had
+              }
+              x.openAsks++;
+            });
     try {
       consume(d);
     } catch (RuntimeException e) {
@@ -175,12 +192,14 @@ final class DispatcherRegistry {
   private void releaseIfUnused(AgentDispatcher d) {
     MailboxSubscription s;
     CompletableFuture<Void> detaching;
+    boolean remove;
     synchronized (d) {
       // A consume under way finishes first; its starter calls this again afterwards.
       if (d.retired || d.inUse() || d.transition != null) {
         return;
       }
       d.retired = true;
+      remove = d.declaredForAsks;
       s = d.subscription;
       d.subscription = null;
       detaching = new CompletableFuture<>();
@@ -190,6 +209,10 @@ final class DispatcherRegistry {
     try {
       if (s != null) {
         s.close();
+      }
+      if (remove) {
+        // Declared only for asks: it must not stay behind collecting broadcasts nobody reads.
+        backend.removeMailboxIfIdle(d.channel, d.agent);
       }
     } catch (RuntimeException e) {
       LOG.warn("detaching from the mailbox of '{}' on '{}' failed", d.agent, d.channel, e);

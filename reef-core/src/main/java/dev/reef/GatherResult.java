@@ -8,21 +8,26 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * What a {@code gather} collected: the replies in arrival order and the agents that were asked and
- * did not answer before the gather ended. Immutable; built by the reef only. Equal to another
- * result with equal components.
+ * What a {@code gather} collected: the replies in arrival order, the agents that were asked and
+ * waited for but did not answer before the gather ended ({@link #missing()}), and, when {@link
+ * GatherOptions.Builder#firstN(int)} ended it, the agents that were asked but no longer waited for
+ * ({@link #notCollected()}), and the agents whose handling of the request failed ({@link
+ * #failures()}). Every agent asked is in exactly one of: the senders of {@link #replies()}, {@link
+ * #missing()}, {@link #notCollected()}, {@link #failures()}. Immutable; built by the reef only.
+ * Equal to another result with equal components.
  */
 public final class GatherResult {
   private final Spore request;
   private final List<Spore> replies;
   private final Set<String> missing;
+  private final Set<String> notCollected;
   private final boolean timedOut;
 
   private final Map<String, RemoteFailureException> failures;
 
   /** Copies the collections; no failures. */
   GatherResult(Spore request, List<Spore> replies, Set<String> missing, boolean timedOut) {
-    this(request, replies, missing, timedOut, Map.of());
+    this(request, replies, missing, Set.of(), timedOut, Map.of());
   }
 
   /** Copies the collections. */
@@ -30,11 +35,13 @@ public final class GatherResult {
       Spore request,
       List<Spore> replies,
       Set<String> missing,
+      Set<String> notCollected,
       boolean timedOut,
       Map<String, RemoteFailureException> failures) {
     this.request = request;
     this.replies = List.copyOf(replies);
     this.missing = Set.copyOf(missing);
+    this.notCollected = Set.copyOf(notCollected);
     this.timedOut = timedOut;
     this.failures = Collections.unmodifiableMap(new LinkedHashMap<>(failures));
   }
@@ -68,12 +75,25 @@ public final class GatherResult {
   }
 
   /**
-   * The agents that did not answer.
+   * The agents that were waited for and did not answer: at the deadline, those that had not
+   * answered. Empty when every agent answered, and when {@link GatherOptions.Builder#firstN(int)}
+   * ended the gather (the others were then no longer waited for: see {@link #notCollected()}).
    *
    * @return the missing agents; unmodifiable
    */
   public Set<String> missing() {
     return missing;
+  }
+
+  /**
+   * The agents that were asked but not collected: {@link GatherOptions.Builder#firstN(int)} replies
+   * had arrived before they answered, so the gather ended without waiting for them (they may still
+   * be answering; their late responses are dropped). Empty unless {@code firstN} ended the gather.
+   *
+   * @return the agents not collected; unmodifiable
+   */
+  public Set<String> notCollected() {
+    return notCollected;
   }
 
   /**
@@ -98,12 +118,13 @@ public final class GatherResult {
         && Objects.equals(request, r.request)
         && replies.equals(r.replies)
         && missing.equals(r.missing)
+        && notCollected.equals(r.notCollected)
         && failures.keySet().equals(r.failures.keySet());
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(request, replies, missing, timedOut);
+    return Objects.hash(request, replies, missing, notCollected, timedOut, failures.keySet());
   }
 
   @Override
@@ -114,6 +135,8 @@ public final class GatherResult {
         + replies
         + ", missing="
         + missing
+        + ", notCollected="
+        + notCollected
         + ", failed="
         + failures.keySet()
         + ", timedOut="

@@ -28,6 +28,30 @@ final class IdleTracker {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
 
+  /** How many handler calls of this reef the current thread is inside (nested calls count). */
+  private final ThreadLocal<int[]> onThisThread = ThreadLocal.withInitial(() -> new int[1]);
+
+  /**
+   * The current thread enters a handler call of this reef (until {@link #leaveHandler()}); runs
+   * inside {@link #begin()}/{@link #end()}.
+   */
+  void enterHandler() {
+    onThisThread.get()[0]++;
+  }
+
+  /** The current thread left a handler call of this reef. */
+  void leaveHandler() {
+    onThisThread.get()[0]--;
+  }
+
+  /**
+   * How many handler calls of this reef the current thread is inside: 0 unless it is a handler (or
+   * something it called) that asks.
+   */
+  int handlersOnThisThread() {
+    return onThisThread.get()[0];
+  }
+
   /** A handler started. */
   void begin() {
     started.increment();
@@ -55,16 +79,26 @@ final class IdleTracker {
   }
 
   /**
-   * Whether no handler runs, before and after the backlog was read, none started meanwhile, and the
-   * backlog is zero: a handler that starts (its delivery leaving the backlog) or ends (its sends
-   * joining it) while the backlog is read is never taken for idleness.
+   * Whether at most {@code handlers} handlers run, before and after the backlog was read, none
+   * started meanwhile, and the backlog is zero: a handler that starts (its delivery leaving the
+   * backlog) or ends (its sends joining it) while the backlog is read is never taken for idleness.
    */
-  private boolean idleNow(LongSupplier backlog) {
+  private boolean idleNow(int handlers, LongSupplier backlog) {
     long starts = started.sum();
-    return running.sum() == 0
+    return running.sum() <= handlers
         && backlog.getAsLong() == 0
-        && running.sum() == 0
+        && running.sum() <= handlers
         && started.sum() == starts;
+  }
+
+  /**
+   * Waits until at most {@code count} handlers run (the caller's own, when a handler closes the
+   * reef).
+   *
+   * @return true if so; false if the timeout passed first or the thread was interrupted
+   */
+  boolean awaitRunningAtMost(int count, Duration timeout) {
+    return await(timeout, count, () -> 0);
   }
 
   /**
@@ -76,12 +110,16 @@ final class IdleTracker {
    * @return true if idle; false if the timeout passed first or the thread was interrupted
    */
   boolean await(Duration timeout, LongSupplier backlog) {
+    return await(timeout, 0, backlog);
+  }
+
+  private boolean await(Duration timeout, int handlers, LongSupplier backlog) {
     long deadline = System.nanoTime() + timeout.toNanos();
     waiters.incrementAndGet();
     try {
       while (true) {
         long seen = signals.get();
-        if (idleNow(backlog)) {
+        if (idleNow(handlers, backlog)) {
           return true;
         }
         long remaining = deadline - System.nanoTime();

@@ -48,8 +48,8 @@ final class PendingReplies {
           deadlines.disarm(p);
           open.remove(p.requestId, p);
           recent.add(p.requestId);
-          release.run();
-        });
+        },
+        release);
     open.put(p.requestId, p);
     CompletableFuture<?> future = p.future();
     future.whenComplete((r, t) -> p.end()); // a cancelled future ends it too
@@ -129,12 +129,12 @@ final class PendingReplies {
   }
 
   /**
-   * Fails the asks whose requests went out asking for a direct reply: the backend says their
-   * responses can no longer arrive.
+   * Fails the asks and gathers whose requests went out asking for a direct reply: the backend says
+   * their responses can no longer arrive.
    */
   void directRepliesLost(String reason) {
     for (PendingReply p : open.values()) {
-      if (p instanceof PendingReply.Ask && ((PendingReply.Ask) p).direct) {
+      if (p.direct) {
         p.fail(
             new ReefException(
                 "the response to request "

@@ -24,6 +24,12 @@ abstract class PendingReply {
   /** The tick of its deadline in {@link Deadlines}. */
   volatile long deadlineTick;
 
+  /**
+   * Whether its requests went out asking for a direct reply (see {@code ReefBackend}): then its
+   * responses come back on the backend's direct reply path and no mailbox is opened for it.
+   */
+  volatile boolean direct;
+
   PendingReply(String channel, String asker, String requestId) {
     this.channel = channel;
     this.asker = asker;
@@ -43,26 +49,59 @@ abstract class PendingReply {
 
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile Runnable onEnd;
+  private volatile Runnable release;
 
   /**
-   * Sets the owner's bookkeeping for the end (forget the request, release the mailbox), run once by
-   * {@link #end()}. Set before the pending reply can be answered.
+   * Sets the owner's bookkeeping for the end (forget the request), run once by {@link #end()}. Set
+   * before the pending reply can be answered.
    */
   void onEnd(Runnable hook) {
-    this.onEnd = hook;
+    onEnd(hook, null);
   }
 
   /**
-   * Runs the end-of-life hook once. Called just before the future completes, so that the caller who
-   * waits on it finds the reef already tidy (and does not contend with the tidying when it asks
+   * Sets the owner's bookkeeping for the end and the release of what it opened (the asker's
+   * mailbox, a backend call), each run once by {@link #end()}.
+   */
+  void onEnd(Runnable hook, Runnable release) {
+    this.onEnd = hook;
+    this.release = release;
+  }
+
+  /**
+   * Runs the end-of-life hooks once. Called just before the future completes, so that the caller
+   * who waits on it finds the reef already tidy (and does not contend with the tidying when it asks
    * again at once); also called when the caller cancels the future.
    */
   final void end() {
+    if (endFirst()) {
+      release();
+    }
+  }
+
+  /**
+   * Runs the bookkeeping but not the release: at the deadline (on the timer thread) the future
+   * completes first and the release follows, so that no backend call delays a timeout.
+   *
+   * @return whether this call ended it (then the caller runs {@link #release()})
+   */
+  final boolean endFirst() {
     if (ended.compareAndSet(false, true)) {
       Runnable hook = onEnd;
       if (hook != null) {
         hook.run();
       }
+      return true;
+    }
+    return false;
+  }
+
+  /** Runs the release once, after {@link #endFirst()} returned true. */
+  final void release() {
+    Runnable r = release;
+    if (r != null) {
+      release = null;
+      r.run();
     }
   }
 
@@ -79,9 +118,6 @@ abstract class PendingReply {
   static final class Ask extends PendingReply {
     final CompletableFuture<Spore> future = new CompletableFuture<>();
     private final Duration timeout;
-
-    /** Whether the request went out asking for a direct reply (see {@code ReefBackend}). */
-    volatile boolean direct;
 
     Ask(String channel, String asker, String requestId, Duration timeout) {
       super(channel, asker, requestId);
@@ -108,8 +144,11 @@ abstract class PendingReply {
     @Override
     void expire() {
       if (!future.isDone()) {
-        end();
+        boolean mine = endFirst();
         future.completeExceptionally(new RequestTimeoutException(requestId, timeout));
+        if (mine) {
+          release();
+        }
       }
     }
 
@@ -188,7 +227,13 @@ abstract class PendingReply {
         }
         done = result(true);
       }
-      complete(done);
+      if (done != null) {
+        boolean mine = endFirst();
+        future.complete(done);
+        if (mine) {
+          release();
+        }
+      }
     }
 
     @Override
@@ -204,8 +249,10 @@ abstract class PendingReply {
       if (!published) {
         return null;
       }
-      boolean enough = firstN > 0 && replies.size() >= firstN;
-      return enough || answered.containsAll(expected) ? result(false) : null;
+      if (answered.containsAll(expected)) {
+        return result(false);
+      }
+      return firstN > 0 && replies.size() >= firstN ? result(false) : null;
     }
 
     /** The result, once: null if it was taken before; called holding the monitor. */
@@ -214,9 +261,13 @@ abstract class PendingReply {
         return null;
       }
       finished = true;
-      Set<String> missing = new LinkedHashSet<>(expected);
-      missing.removeAll(answered);
-      return new GatherResult(request, replies, missing, timedOut, failures);
+      Set<String> unanswered = new LinkedHashSet<>(expected);
+      unanswered.removeAll(answered);
+      boolean enough = !timedOut && firstN > 0 && replies.size() >= firstN;
+      // With firstN reached, the agents that had not answered were no longer waited for.
+      return enough
+          ? new GatherResult(request, replies, Set.of(), unanswered, false, failures)
+          : new GatherResult(request, replies, unanswered, Set.of(), timedOut, failures);
     }
 
     /**

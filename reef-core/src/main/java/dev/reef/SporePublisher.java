@@ -59,6 +59,19 @@ final class SporePublisher {
    */
   CompletableFuture<Spore> publish(
       String channel, Spore spore, boolean system, boolean askRequest) {
+    CompletableFuture<Spore> refused = admit(channel, spore, system);
+    return refused != null ? refused : send(channel, spore, askRequest);
+  }
+
+  /**
+   * The checks before a publish: size, closed, authorization, rate limit. An ask or gather runs
+   * them before it opens anything, so that a refused one changes nothing.
+   *
+   * @param system whether the reef itself publishes (exempt from the rate limit)
+   * @return null if the spore may go out, else a failed future (the refusal is counted and logged)
+   * @throws SporeValidationException if the knowledge is too large
+   */
+  CompletableFuture<Spore> admit(String channel, Spore spore, boolean system) {
     Objects.requireNonNull(spore, "spore");
     String from = spore.fromAgent();
     if (spore.knowledgeBytes() > options.maxKnowledgeBytes()) {
@@ -101,6 +114,19 @@ final class SporePublisher {
               + limit.burst()
               + ")");
     }
+    return null;
+  }
+
+  /**
+   * Publishes a spore that passed {@link #admit}: the same-reef answer to an open ask, else the
+   * backend publish.
+   *
+   * @param askRequest whether the spore is the request of an ask or gather (published with {@link
+   *     ReefBackend#publishRequest(String, Spore)})
+   * @return the backend's future
+   */
+  CompletableFuture<Spore> send(String channel, Spore spore, boolean askRequest) {
+    String from = spore.fromAgent();
     if (spore.type() == SporeType.RESPONSE && replies.answer(channel, spore)) {
       return CompletableFuture.completedFuture(spore);
     }

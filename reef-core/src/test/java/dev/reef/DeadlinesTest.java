@@ -82,4 +82,48 @@ class DeadlinesTest {
         .isInstanceOf(RejectedExecutionException.class);
     assertThat(deadlines.armed()).isZero();
   }
+
+  @Test
+  void theTimerThreadRunsFromTheStartNotFromTheFirstDeadline() {
+    // The first ask of a reef must not pay for starting the timer (issue 12 item 8).
+    assertThat(new Deadlines())
+        .satisfies(
+            d -> {
+              try {
+                assertThat(d.threads()).isEqualTo(1);
+              } finally {
+                d.shutdown();
+              }
+            });
+  }
+
+  @Test
+  void aTimeoutCompletesBeforeWhatTheAskReleases() throws Exception {
+    // Releasing the asker's mailbox is a backend call: it must not delay the timeout.
+    PendingReplies replies = new PendingReplies(new StatsRecorder());
+    PendingReply.Ask p = ask("r9", Duration.ofMillis(20));
+    java.util.concurrent.CountDownLatch releasing = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+    try {
+      replies.register(
+          p,
+          Duration.ofMillis(20),
+          () -> {
+            releasing.countDown();
+            try {
+              blocked.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
+
+      await().atMost(Duration.ofSeconds(5)).until(p.future::isDone);
+      assertThatThrownBy(p.future::join).hasCauseInstanceOf(RequestTimeoutException.class);
+      assertThat(releasing.await(5, TimeUnit.SECONDS)).as("released after the timeout").isTrue();
+      assertThat(replies.size()).isZero();
+    } finally {
+      blocked.countDown();
+      replies.shutdown();
+    }
+  }
 }

@@ -27,6 +27,32 @@ class DefaultReefTest {
           .build();
   private Reef reef = Reef.create(backend);
 
+  /** The backend of {@link #withoutDirectReplies()}. */
+  private InMemoryBackend plain;
+
+  /** Replaces the reef by one on a backend without a direct reply path (answers via mailboxes). */
+  private void withoutDirectReplies() {
+    reef.close();
+    plain =
+        InMemoryBackend.builder()
+            .retryPolicy(
+                RetryPolicy.custom().maxAttempts(2).initialBackoff(Duration.ofMillis(5)).build())
+            .build();
+    reef =
+        Reef.create(
+            new dev.reef.spi.ForwardingBackend(plain) {
+              @Override
+              public boolean directReplies(String channel) {
+                return false;
+              }
+
+              @Override
+              public CompletableFuture<Spore> publishRequest(String channel, Spore request) {
+                return delegate.publish(channel, request);
+              }
+            });
+  }
+
   @AfterEach
   void close() {
     reef.close(Duration.ofSeconds(1));
@@ -133,15 +159,29 @@ class DefaultReefTest {
 
   @Test
   void askersMailboxIsConsumedOnlyWhileTheAskIsOpen() {
+    withoutDirectReplies();
     reef.subscribe("bob", s -> reef.reply(s, "bob", Map.of("ok", true)));
+    reef.declareMailbox("alice");
 
     reef.ask("alice", "bob", null, WAIT).join();
     reef.send("bob", "alice", Map.of("later", 1)).join();
 
-    assertThat(reef.agents()).contains("alice");
-    assertThat(backend.hub().mailboxDepth(reef.name(), "alice"))
+    assertThat(plain.hub().mailboxDepth(reef.name(), "alice"))
         .as("nobody consumes alice's mailbox once the ask ended: the spore waits")
         .isEqualTo(1);
+  }
+
+  @Test
+  void aHandlerlessAskOnTheDirectPathOpensNoMailbox() {
+    reef.subscribe("bob", s -> reef.reply(s, "bob", Map.of("ok", true)));
+    Reef other = Reef.create(InMemoryBackend.builder().hub(backend.hub()).build());
+    try {
+      assertThat(other.ask("alice", "bob", null, WAIT).join().knowledge())
+          .containsEntry("ok", true);
+      assertThat(reef.agents()).as("no mailbox for the asker").doesNotContain("alice");
+    } finally {
+      other.close();
+    }
   }
 
   @Test
@@ -215,13 +255,14 @@ class DefaultReefTest {
 
   @Test
   void sporeForAnAgentWithoutHandlersDuringAnAskIsRetriedThenDeadLettered() {
+    withoutDirectReplies();
     reef.subscribe("bob", s -> {});
     CompletableFuture<Spore> ask = reef.ask("alice", "bob", null, WAIT);
 
     reef.send("bob", "alice", Map.of("not", "a response")).join();
 
-    await().atMost(WAIT).until(() -> backend.deadLetters().size() == 1);
-    assertThat(backend.deadLetters().get(0).error()).contains("no handler");
+    await().atMost(WAIT).until(() -> plain.deadLetters().size() == 1);
+    assertThat(plain.deadLetters().get(0).error()).contains("no handler");
     assertThat(ask).isNotDone();
   }
 

@@ -275,6 +275,7 @@ public final class AmqpBackend implements ReefBackend {
           e);
     }
     DirectReplies replies = new DirectReplies(settings, mapper, connection, pool, events);
+    replies.openAskChannel(); // the first ask opens nothing (issue 12 item 8)
     MailboxRegistry registry = new MailboxRegistry(settings, connection, topology);
     MailboxServices services =
         new MailboxServices(
@@ -282,7 +283,9 @@ public final class AmqpBackend implements ReefBackend {
     SporePublisher publisher =
         new SporePublisher(settings, mapper, topology, pool, replies, events);
     BacklogProbe probe = new BacklogProbe(pool, registry, threads.dispatch(), channels);
-    parts = new Parts(threads, connection, topology, pool, registry, services, publisher, probe);
+    parts =
+        new Parts(
+            threads, connection, topology, pool, registry, services, publisher, probe, replies);
     threads.every(pool.sweepPeriod(), pool::sweep);
     log.info(
         "connected to {} ({} publishing channels)",
@@ -365,6 +368,16 @@ public final class AmqpBackend implements ReefBackend {
   }
 
   /**
+   * Deletes the agent's mailbox queue if it has no consumer and no message ({@code queue.delete}
+   * with if-unused and if-empty: the broker decides atomically); otherwise, or for a quorum
+   * mailbox, it stays.
+   */
+  @Override
+  public void removeMailboxIfIdle(String channel, String agent) {
+    requireOpen().topology().removeMailboxIfIdle(channel, agent);
+  }
+
+  /**
    * Declares the mailbox and consumes it on a channel of its own, with manual acknowledgement and
    * the configured prefetch. The consumer is called on the connection's consumer threads, one
    * delivery at a time per mailbox; asynchronous consumers may have up to the prefetch in flight.
@@ -436,6 +449,7 @@ public final class AmqpBackend implements ReefBackend {
       Thread.currentThread().interrupt();
     }
     p.pool().failAll(closedBeforeConfirm());
+    p.replies().close();
     shutdown(p.connection(), p.pool(), p.threads());
     log.info("closed the connection to {}", settings.maskedUri());
   }
@@ -503,7 +517,14 @@ public final class AmqpBackend implements ReefBackend {
       MailboxRegistry registry,
       MailboxServices services,
       SporePublisher publisher,
-      BacklogProbe probe) {}
+      BacklogProbe probe,
+      DirectReplies replies) {}
+
+  /** Whether the direct reply channel is open (it opens at start; for tests). */
+  boolean directReplyChannelOpen() {
+    Parts p = parts;
+    return p != null && p.replies().askChannelOpen();
+  }
 
   /** Builds an {@link AmqpBackend}; values are validated by the setters. Not thread-safe. */
   public static final class Builder {

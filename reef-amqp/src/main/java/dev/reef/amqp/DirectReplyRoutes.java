@@ -1,13 +1,14 @@
 package dev.reef.amqp;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.reef.spi.support.ReplyRoutes;
 
 /**
  * The direct reply addresses of requests this backend delivered, so that a response published
  * through it goes straight back to the asking connection ({@code amq.rabbitmq.reply-to.*}) instead
  * of the asker's mailbox. Bounded: the oldest entries are dropped beyond the capacity (their
- * responses then take the mailbox path). A route is used once. Thread-safe.
+ * responses then take the mailbox path). A route serves one response from each agent the request
+ * went to (a gather sends one request id to several agents, possibly all served by this backend).
+ * Thread-safe.
  */
 final class DirectReplyRoutes {
   /** The pseudo-queue a requester consumes and names in {@code reply_to}: {@value}. */
@@ -16,29 +17,13 @@ final class DirectReplyRoutes {
   private static final String ADDRESS_PREFIX = PSEUDO_QUEUE + ".";
   private static final int MAX_ADDRESS_LENGTH = 255;
 
-  /** The most entries the map is sized for up front (it grows to the capacity when needed). */
-  private static final int MAX_INITIAL_SIZE = 1024;
-
-  private static final float LOAD_FACTOR = 0.75f;
-
   /** Where a response to one request goes. */
   record Route(String channel, String asker, String address) {}
 
-  private final int capacity;
-  private final LinkedHashMap<String, Route> routes;
+  private final ReplyRoutes<String> routes;
 
   DirectReplyRoutes(int capacity) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("capacity must be positive, was " + capacity);
-    }
-    this.capacity = capacity;
-    this.routes =
-        new LinkedHashMap<>(Math.min(capacity, MAX_INITIAL_SIZE), LOAD_FACTOR, false) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<String, Route> eldest) {
-            return size() > DirectReplyRoutes.this.capacity;
-          }
-        };
+    this.routes = new ReplyRoutes<>(capacity);
   }
 
   /** Whether an AMQP {@code reply_to} value is a direct reply address. */
@@ -55,39 +40,28 @@ final class DirectReplyRoutes {
    * @param requestId the request's spore id
    * @param channel the channel it arrived on
    * @param asker the agent that sent it (the response's recipient)
+   * @param responder the agent it went to (the response's sender)
    * @param address its {@code reply_to}; ignored unless a direct reply address
    */
-  void remember(String requestId, String channel, String asker, String address) {
-    if (!isAddress(address)) {
-      return;
-    }
-    Route r = new Route(channel, asker, address);
-    synchronized (routes) {
-      routes.put(requestId, r);
+  void remember(String requestId, String channel, String asker, String responder, String address) {
+    if (isAddress(address)) {
+      routes.remember(requestId, channel, asker, responder, address);
     }
   }
 
   /**
-   * Takes the route of a response, if it answers a remembered request on the same channel and goes
-   * to the agent that asked.
+   * Takes the route of a response, if it answers a remembered request on the same channel, goes to
+   * the agent that asked and comes from an agent the request went to.
    *
-   * @return the route, now forgotten, or null
+   * @return the route, now forgotten for that responder, or null
    */
-  Route take(String requestId, String channel, String recipient) {
-    synchronized (routes) {
-      Route r = routes.get(requestId);
-      if (r == null || !r.channel().equals(channel) || !r.asker().equals(recipient)) {
-        return null;
-      }
-      routes.remove(requestId);
-      return r;
-    }
+  Route take(String requestId, String channel, String recipient, String responder) {
+    ReplyRoutes.Route<String> r = routes.take(requestId, channel, recipient, responder);
+    return r == null ? null : new Route(r.channel(), r.asker(), r.target());
   }
 
-  /** Routes held. */
+  /** Requests whose routes are held. */
   int size() {
-    synchronized (routes) {
-      return routes.size();
-    }
+    return routes.size();
   }
 }

@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the backend declares on the broker: the dead-letter exchanges and queues (a channel's own,
@@ -19,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Thread-safe.
  */
 final class Topology {
+  private static final Logger LOG = LoggerFactory.getLogger(Topology.class);
+
   /** The routing key binding the dead-letter queue to everything: {@value}. */
   static final String ALL = "#";
 
@@ -141,6 +145,25 @@ final class Topology {
     }
     declaredMailboxes.add(queue);
     knownAgents.computeIfAbsent(channel, k -> ConcurrentHashMap.newKeySet()).add(agent);
+  }
+
+  /**
+   * Deletes the agent's mailbox queue if it has no consumer and no message; a queue the broker
+   * keeps (in use, not empty, or a quorum queue) stays, and that is no error.
+   */
+  void removeMailboxIfIdle(String channel, String agent) {
+    String queue = settings.mailboxQueueFor(channel, agent);
+    try {
+      channels.call(t -> t.queueDelete(queue, true, true));
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("mailbox queue '{}' kept: {}", queue, e.toString());
+      return;
+    }
+    declaredMailboxes.remove(queue);
+    Set<String> agents = knownAgents.get(channel);
+    if (agents != null) {
+      agents.remove(agent);
+    }
   }
 
   /** Whether this backend declared the mailbox queue (and has not since found it deleted). */

@@ -148,6 +148,8 @@ class DirectReplyIT {
     mailboxOf("alice");
     mailboxOf("bob");
     String responses = spy("agent.alice.*");
+    // Only an asker with a mailbox can get such a response: a handler-less asker has none.
+    asker.subscribe("alice", s -> {});
     // bob's process hands the request to another process, which answers it.
     receiver.subscribe("bob", s -> other.reply(s, "bob", Map.of("from", "other")));
 
@@ -282,5 +284,29 @@ class DirectReplyIT {
                       .knowledge()
                       .equals(Map.of("ok", true)));
     }
+  }
+
+  @Test
+  void theReplyConsumerIsOpenFromTheStartSoTheFirstAskOpensNothing() {
+    // Issue 12 item 8: the first ask of a fresh reef timed out 20 ms and more late because it
+    // opened the ask channel and its reply consumer itself.
+    AmqpBackend direct =
+        AmqpBackend.builder()
+            .uri(broker.uri())
+            .deadLetterExchange(dlx)
+            .deadLetterQueue(dlq)
+            .build();
+    AmqpBackend off =
+        AmqpBackend.builder()
+            .uri(broker.uri())
+            .deadLetterExchange(dlx)
+            .deadLetterQueue(dlq)
+            .directReplies(false)
+            .build();
+    reefs.add(Reef.create(direct));
+    reefs.add(Reef.create(off));
+
+    assertThat(direct.directReplyChannelOpen()).as("open before any ask").isTrue();
+    assertThat(off.directReplyChannelOpen()).as("not opened when direct replies are off").isFalse();
   }
 }

@@ -26,4 +26,12 @@ final class EventSink {
       LOG.warn("backend listener failed on {}", event, e);
     }
   }
+
+  void directReply(String channel, Spore response) {
+    try {
+      listener.onDirectReply(channel, response);
+    } catch (RuntimeException e) {
+      LOG.warn("backend listener failed on a direct reply", e);
+    }
+  }
 }

@@ -37,6 +37,15 @@ final class HubChannel {
     }
   }
 
+  /** Removes an agent's mailbox if nobody consumes it and nothing waits in it. */
+  synchronized void removeIfIdle(String agent) {
+    Mailbox mb = mailboxes.get(agent);
+    if (mb != null && mb.removeIfIdle()) {
+      mailboxes.remove(agent, mb);
+      snapshot = mailboxes.values().toArray(NONE);
+    }
+  }
+
   Mailbox[] all() {
     return snapshot;
   }

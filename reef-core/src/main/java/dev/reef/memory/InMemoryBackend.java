@@ -64,7 +64,9 @@ import org.slf4j.LoggerFactory;
  * <p>Inside: this class is the lifecycle and SPI facade; {@code Router} places published spores
  * into mailboxes, {@code ConsumerSlot} drains one mailbox for one consumer, {@code Deliveries}
  * hands entries to consumers and settles, retries or dead-letters them, {@code SettleSignal} lets
- * close wait for unsettled deliveries.
+ * close wait for unsettled deliveries, {@code DirectReplyPath} brings the responses to this
+ * backend's asks and gathers straight back to it (like RabbitMQ's direct reply-to), whichever
+ * backend of the hub publishes them.
  *
  * <p>Thread-safety: thread-safe. Lifecycle: {@link #start(BackendListener)} once (the owning reef
  * does it), then {@link #close(Duration)}; spores waiting in the hub's mailboxes stay there for
@@ -104,6 +106,7 @@ public final class InMemoryBackend implements ReefBackend {
   private final Deliveries deliveries;
   private final Router router;
   private final HubDeadLetters deadLetterStore;
+  private final DirectReplyPath directPath;
   private volatile boolean accepting;
   private ThreadPoolExecutor workers;
 
@@ -116,6 +119,7 @@ public final class InMemoryBackend implements ReefBackend {
     this.deliveries = new Deliveries(hub, retryPolicy, events, signal);
     this.router = new Router(hub, events);
     this.deadLetterStore = new HubDeadLetters(hub, router, events);
+    this.directPath = new DirectReplyPath(hub.replyRoutes, events);
   }
 
   /**
@@ -199,7 +203,23 @@ public final class InMemoryBackend implements ReefBackend {
     if (!accepting) {
       return CompletableFuture.failedFuture(new ReefClosedException("the backend is closed"));
     }
-    return router.route(channel, spore);
+    CompletableFuture<Spore> direct = directPath.reply(channel, spore);
+    return direct != null ? direct : router.route(channel, spore);
+  }
+
+  /** True: asks and gathers get their responses on the hub's direct reply path. */
+  @Override
+  public boolean directReplies(String channel) {
+    return true;
+  }
+
+  @Override
+  public CompletableFuture<Spore> publishRequest(String channel, Spore request) {
+    requireStarted();
+    if (accepting) {
+      directPath.requestSent(channel, request);
+    }
+    return publish(channel, request);
   }
 
   @Override
@@ -219,14 +239,24 @@ public final class InMemoryBackend implements ReefBackend {
     if (!accepting) {
       throw new ReefClosedException("the backend is closed");
     }
-    Mailbox mb = hub.channel(channel).declare(agent);
-    ConsumerSlot slot = new ConsumerSlot(mb, this, deliveries, consumer, prefetch);
-    if (slots.putIfAbsent(mb, slot) != null) {
-      throw new IllegalStateException(
-          "this backend already consumes the mailbox of '" + agent + "' on '" + channel + "'");
+    while (true) {
+      Mailbox mb = hub.channel(channel).declare(agent);
+      ConsumerSlot slot = new ConsumerSlot(mb, this, deliveries, consumer, prefetch);
+      if (slots.putIfAbsent(mb, slot) != null) {
+        throw new IllegalStateException(
+            "this backend already consumes the mailbox of '" + agent + "' on '" + channel + "'");
+      }
+      if (mb.attach(slot)) {
+        return slot;
+      }
+      slots.remove(mb, slot); // removed meanwhile: declare it again
     }
-    mb.attach(slot);
-    return slot;
+  }
+
+  @Override
+  public void removeMailboxIfIdle(String channel, String agent) {
+    requireStarted();
+    hub.channel(channel).removeIfIdle(agent);
   }
 
   @Override
@@ -261,6 +291,7 @@ public final class InMemoryBackend implements ReefBackend {
       return;
     }
     accepting = false;
+    directPath.close();
     List<ConsumerSlot> all = new ArrayList<>(slots.values());
     for (ConsumerSlot slot : all) {
       slot.mailbox.detach(slot);

@@ -1,6 +1,7 @@
 package dev.reef.memory;
 
 import dev.reef.Spore;
+import dev.reef.spi.support.ReplyRoutes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -36,6 +37,9 @@ public final class InMemoryHub {
   private final int maxDeadLetters;
   private final ConcurrentHashMap<String, HubChannel> channels = new ConcurrentHashMap<>();
   private final ArrayDeque<DeadLetter> deadLetters = new ArrayDeque<>();
+
+  /** The requests whose responses go back on a backend's direct reply path. */
+  final ReplyRoutes<DirectReplyPath> replyRoutes = new ReplyRoutes<>(DirectReplyPath.ROUTES);
 
   private InMemoryHub(Builder b) {
     this.mailboxCapacity = b.mailboxCapacity;

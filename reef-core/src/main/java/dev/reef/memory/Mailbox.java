@@ -24,6 +24,7 @@ final class Mailbox {
   private volatile int size; // written under the monitor; read lock-free by looksEmpty
   private int nonEmpty; // bit p set when queues[p] is non-empty
   private int pendingRetries;
+  private boolean removed;
   private final ArrayList<ConsumerSlot> idle = new ArrayList<>(2);
   private final ArrayList<ConsumerSlot> slots = new ArrayList<>(2);
 
@@ -45,6 +46,9 @@ final class Mailbox {
     ConsumerSlot wake;
     Object dropped = null;
     synchronized (this) {
+      if (removed) {
+        return false;
+      }
       int p = spore.priority();
       if (size >= capacity) {
         if (policy == OverflowPolicy.REJECT) {
@@ -154,9 +158,17 @@ final class Mailbox {
     return size == 0;
   }
 
-  void attach(ConsumerSlot slot) {
+  /**
+   * Attaches a consumer.
+   *
+   * @return false if the mailbox was removed from its channel (the caller declares it again)
+   */
+  boolean attach(ConsumerSlot slot) {
     boolean run;
     synchronized (this) {
+      if (removed) {
+        return false;
+      }
       slots.add(slot);
       run = size > 0;
       if (!run) {
@@ -167,6 +179,25 @@ final class Mailbox {
     if (run) {
       slot.schedule();
     }
+    return true;
+  }
+
+  /** Whether the mailbox was removed from its channel; see {@link #removeIfIdle()}. */
+  synchronized boolean isRemoved() {
+    return removed;
+  }
+
+  /**
+   * Marks the mailbox removed if nobody consumes it and nothing waits in it or for a retry; a
+   * removed mailbox takes no spore and no consumer. Called by its channel, holding the channel.
+   *
+   * @return whether it is now removed
+   */
+  synchronized boolean removeIfIdle() {
+    if (size == 0 && pendingRetries == 0 && slots.isEmpty()) {
+      removed = true;
+    }
+    return removed;
   }
 
   synchronized void detach(ConsumerSlot slot) {

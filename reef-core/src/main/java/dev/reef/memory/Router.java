@@ -31,20 +31,29 @@ final class Router {
       return CompletableFuture.completedFuture(spore);
     }
     if (spore.isDirected()) {
-      Mailbox mb = ch.mailbox(spore.toAgent());
-      if (mb == null) {
-        events.emit(SporeEvent.UNROUTABLE, channel, spore.toAgent(), spore, null);
-        return CompletableFuture.failedFuture(new UnknownAgentException(channel, spore.toAgent()));
+      while (true) {
+        Mailbox mb = ch.mailbox(spore.toAgent());
+        if (mb == null) {
+          events.emit(SporeEvent.UNROUTABLE, channel, spore.toAgent(), spore, null);
+          return CompletableFuture.failedFuture(
+              new UnknownAgentException(channel, spore.toAgent()));
+        }
+        if (mb.offer(spore, events)) {
+          return CompletableFuture.completedFuture(spore);
+        }
+        if (!mb.isRemoved()) {
+          return rejected(mb, spore);
+        }
+        // Removed meanwhile (see HubChannel.removeIfIdle): look again.
       }
-      if (!mb.offer(spore, events)) {
-        return rejected(mb, spore);
-      }
-      return CompletableFuture.completedFuture(spore);
     }
     CompletableFuture<Spore> failure = null;
     String from = spore.fromAgent();
     for (Mailbox mb : ch.all()) {
-      if (!mb.agent.equals(from) && !mb.offer(spore, events) && failure == null) {
+      if (!mb.agent.equals(from)
+          && !mb.offer(spore, events)
+          && failure == null
+          && !mb.isRemoved()) {
         failure = rejected(mb, spore);
       }
     }

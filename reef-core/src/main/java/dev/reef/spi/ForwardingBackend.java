@@ -51,6 +51,11 @@ public abstract class ForwardingBackend implements ReefBackend {
   }
 
   @Override
+  public void removeMailboxIfIdle(String channel, String agent) {
+    delegate.removeMailboxIfIdle(channel, agent);
+  }
+
+  @Override
   public MailboxSubscription consume(String channel, String agent, MailboxConsumer consumer) {
     return delegate.consume(channel, agent, consumer);
   }

@@ -102,6 +102,20 @@ public interface ReefBackend extends AutoCloseable {
   MailboxSubscription consume(String channel, String agent, MailboxConsumer consumer);
 
   /**
+   * Removes the mailbox of an agent if nobody consumes it and no spore waits in it, atomically with
+   * respect to publishes and consumers (a publish racing the removal finds the mailbox or fails as
+   * for an unknown agent, never loses its spore). The reef calls it after an ask or gather that had
+   * to declare the mailbox of an agent it did not know, only to receive its responses (a channel
+   * without {@link #directReplies(String)}), so that the mailbox does not stay behind collecting
+   * broadcasts nobody reads. A backend that cannot tell whether the mailbox is idle leaves it. The
+   * default does nothing.
+   *
+   * @param channel a valid channel name
+   * @param agent a valid agent name
+   */
+  default void removeMailboxIfIdle(String channel, String agent) {}
+
+  /**
    * The agents this backend knows to have a mailbox on a channel. In memory this is exact; a
    * distributed backend may know only the mailboxes it declared or saw.
    *
