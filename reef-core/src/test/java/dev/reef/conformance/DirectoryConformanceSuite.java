@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.reef.Reef;
+import dev.reef.ReefException;
 import dev.reef.Spore;
 import dev.reef.SporeValidationException;
 import dev.reef.directory.AgentCard;
@@ -489,7 +490,7 @@ public abstract class DirectoryConformanceSuite {
     directory().register(ch, analyst());
   }
 
-  /** A store that, once killed, drops every append silently: the process "crashed". */
+  /** A store that, once killed, writes nothing more: the process "crashed". */
   private static final class KillableStore implements DirectoryStore {
     private final DirectoryStore delegate;
     private volatile boolean killed;
@@ -504,7 +505,9 @@ public abstract class DirectoryConformanceSuite {
 
     @Override
     public CompletableFuture<Void> append(String channel, Log log, byte[] record) {
-      return killed ? new CompletableFuture<>() : delegate.append(channel, log, record);
+      return killed
+          ? CompletableFuture.failedFuture(new ReefException("crashed: nothing is written"))
+          : delegate.append(channel, log, record);
     }
 
     @Override
