@@ -10,7 +10,9 @@ import dev.reef.SporeEvent;
 import dev.reef.UnknownAgentException;
 import dev.reef.memory.ConsumerSlot.Pending;
 import dev.reef.spi.BackendListener;
+import dev.reef.spi.ConsumingReceiver;
 import dev.reef.spi.MailboxConsumer;
+import dev.reef.spi.MailboxReceiver;
 import dev.reef.spi.MailboxSubscription;
 import dev.reef.spi.ReefBackend;
 import java.time.Duration;
@@ -235,6 +237,11 @@ public final class InMemoryBackend implements ReefBackend {
     }
     mb.attach(slot);
     return slot;
+  }
+
+  @Override
+  public MailboxReceiver receiver(String channel, String agent) {
+    return ConsumingReceiver.open(this, channel, agent);
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.reef.ReceiveTimeoutException;
 import dev.reef.Reef;
 import dev.reef.ReefException;
 import dev.reef.Spore;
@@ -20,6 +21,7 @@ import dev.reef.directory.DirectoryOptions;
 import dev.reef.directory.DirectoryQuery;
 import dev.reef.directory.Registration;
 import dev.reef.spi.DirectoryStore;
+import dev.reef.spi.MailboxReceiver;
 import dev.reef.spi.ReefBackend;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -492,6 +494,67 @@ public abstract class DirectoryConformanceSuite {
         .until(() -> b.lookup(ch, "analyst").orElseThrow().state() == AgentState.IDLE);
     assertThat(b.isTerminated(ch, "analyst")).isFalse();
     directory().register(ch, analyst());
+  }
+
+  @Test
+  void receiveTakesTheNextSporeOrThrowsATypedTimeout() {
+    String ch = unique("pull");
+    ReefBackend backend = newBackend();
+    Reef reef = Reef.create(backend);
+    closeables.add(reef);
+    reef.channel(ch).declareMailbox("puller");
+    reef.channel(ch).send("boss", "puller", Map.of("n", 1)).join();
+    reef.channel(ch).send("boss", "puller", Map.of("n", 2)).join();
+    try (MailboxReceiver receiver = backend.receiver(ch, "puller")) {
+      MailboxReceiver.Received first = receiver.receive(Duration.ofSeconds(10));
+      assertThat(n(first.spore())).isEqualTo(1);
+      assertThat(first.attempt()).isEqualTo(1);
+      first.ack();
+      assertThat(n(receiver.take(Duration.ofSeconds(10)))).isEqualTo(2);
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> receiver.receive(Duration.ofMillis(300)))
+          .isInstanceOf(ReceiveTimeoutException.class);
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .isGreaterThanOrEqualTo(Duration.ofMillis(290));
+      reef.channel(ch).send("boss", "puller", Map.of("n", 3)).join();
+      assertThat(n(receiver.take(Duration.ofSeconds(10)))).isEqualTo(3);
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(directory().status(ch, "puller").mailboxDepth()).isZero());
+  }
+
+  @Test
+  void aNackedSporeComesBackUnderTheRetryPolicyAndAClosedReceiverHandsBackWhatItHeld() {
+    String ch = unique("pull");
+    ReefBackend backend = newBackend();
+    Reef reef = Reef.create(backend);
+    closeables.add(reef);
+    reef.channel(ch).declareMailbox("puller");
+    reef.channel(ch).send("boss", "puller", Map.of("n", 1)).join();
+    try (MailboxReceiver receiver = backend.receiver(ch, "puller")) {
+      MailboxReceiver.Received r = receiver.receive(Duration.ofSeconds(10));
+      r.nack(new IllegalStateException("not now"));
+      MailboxReceiver.Received again = receiver.receive(Duration.ofSeconds(10));
+      assertThat(again.spore().id()).isEqualTo(r.spore().id());
+      assertThat(again.attempt()).isEqualTo(2);
+      again.ack();
+      reef.channel(ch).send("boss", "puller", Map.of("n", 2)).join();
+      // Read ahead but never taken: it goes back to the mailbox when the receiver closes.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> directory().status(ch, "puller").mailboxDepth() == 0);
+    }
+    ReefBackend other = newBackend();
+    Reef second = Reef.create(other);
+    closeables.add(second);
+    try (MailboxReceiver receiver = other.receiver(ch, "puller")) {
+      assertThat(n(receiver.take(Duration.ofSeconds(10)))).isEqualTo(2);
+    }
+  }
+
+  private static int n(Spore spore) {
+    return ((Number) spore.knowledge().get("n")).intValue();
   }
 
   /** A store that, once killed, writes nothing more: the process "crashed". */

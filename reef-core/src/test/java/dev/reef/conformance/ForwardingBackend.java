@@ -3,6 +3,7 @@ package dev.reef.conformance;
 import dev.reef.Spore;
 import dev.reef.spi.BackendListener;
 import dev.reef.spi.MailboxConsumer;
+import dev.reef.spi.MailboxReceiver;
 import dev.reef.spi.MailboxSubscription;
 import dev.reef.spi.ReefBackend;
 import java.time.Duration;
@@ -57,6 +58,11 @@ public abstract class ForwardingBackend implements ReefBackend {
   @Override
   public MailboxSubscription consume(String channel, String agent, MailboxConsumer consumer) {
     return delegate.consume(channel, agent, consumer);
+  }
+
+  @Override
+  public MailboxReceiver receiver(String channel, String agent) {
+    return delegate.receiver(channel, agent);
   }
 
   @Override
