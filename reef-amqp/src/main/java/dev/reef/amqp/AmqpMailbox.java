@@ -7,6 +7,7 @@ import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
+import dev.reef.spi.DeadLetterException;
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxSubscription;
 import java.io.IOException;
@@ -151,7 +152,7 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
       Spore spore,
       int attempt,
       Throwable error) {
-    if (backend.retryPolicy().shouldRetry(attempt)) {
+    if (!(error instanceof DeadLetterException) && backend.retryPolicy().shouldRetry(attempt)) {
       backend.event(SporeEvent.RETRIED, channelName, agent, spore, error);
       Duration backoff = backend.retryPolicy().backoff(attempt);
       backend.schedule(
@@ -164,7 +165,8 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
           attempt,
           error.toString());
       backend.event(SporeEvent.DEAD_LETTERED, channelName, agent, spore, error);
-      deadLetter(deliveryTag, envelope, props, body, "failed", describe(error), attempt);
+      String reason = DeadLetterException.reasonOr(error, "failed");
+      deadLetter(deliveryTag, envelope, props, body, reason, describe(error), attempt);
     }
   }
 

@@ -88,6 +88,17 @@ final class DefaultAgentDirectory implements AgentDirectory {
     return timer;
   }
 
+  void onEventThread(Runnable action) {
+    events.execute(
+        () -> {
+          try {
+            action.run();
+          } catch (RuntimeException e) {
+            LOG.warn("a termination action failed", e);
+          }
+        });
+  }
+
   private void sweep() {
     long now = System.nanoTime();
     for (CompletableFuture<Followed> f : channels.values()) {

@@ -2,8 +2,10 @@ package dev.reef.directory;
 
 import dev.reef.spi.DirectoryStore.Log;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -24,6 +26,7 @@ final class LeasedRegistration implements Registration {
   private volatile boolean closed;
   private volatile boolean terminated;
   private volatile boolean renewFailing;
+  private final List<Runnable> onTerminated = new CopyOnWriteArrayList<>();
   private ScheduledFuture<?> renewal;
   private ScheduledFuture<?> refresh;
 
@@ -87,6 +90,15 @@ final class LeasedRegistration implements Registration {
   void terminatedSeen() {
     terminated = true;
     cancel();
+    onTerminated.forEach(directory::onEventThread);
+  }
+
+  @Override
+  public void onTerminated(Runnable action) {
+    onTerminated.add(Objects.requireNonNull(action, "action"));
+    if (terminated && onTerminated.remove(action)) {
+      directory.onEventThread(action);
+    }
   }
 
   private synchronized void cancel() {

@@ -44,6 +44,14 @@ public interface Registration extends AutoCloseable {
    */
   boolean terminated();
 
+  /**
+   * Runs an action when the agent is terminated (at once if it already was), on the directory's
+   * event thread: the hook with which a reef stops consuming the agent's mailbox.
+   *
+   * @param action what to run; must not block for long
+   */
+  void onTerminated(Runnable action);
+
   /** Leaves: stops renewing and writes a leave record. */
   @Override
   void close();

@@ -11,6 +11,7 @@ import dev.reef.UnknownAgentException;
 import dev.reef.memory.ConsumerSlot.Pending;
 import dev.reef.spi.BackendListener;
 import dev.reef.spi.ConsumingReceiver;
+import dev.reef.spi.DeadLetterException;
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxReceiver;
 import dev.reef.spi.MailboxSubscription;
@@ -442,7 +443,7 @@ public final class InMemoryBackend implements ReefBackend {
     }
     Throwable cause = unwrap(error);
     String text = describe(cause);
-    if (retryPolicy.shouldRetry(attempt)) {
+    if (!(cause instanceof DeadLetterException) && retryPolicy.shouldRetry(attempt)) {
       mb.retryScheduled();
       if (!release(slot, entry, p)) {
         mb.retryCancelled();
@@ -466,7 +467,12 @@ public final class InMemoryBackend implements ReefBackend {
           attempt,
           text);
       emit(SporeEvent.DEAD_LETTERED, mb.channelName, mb.agent, spore, cause);
-      hub.deadLetter(mb, spore, DeadLetter.REASON_HANDLER_FAILED, text, attempt);
+      hub.deadLetter(
+          mb,
+          spore,
+          DeadLetterException.reasonOr(cause, DeadLetter.REASON_HANDLER_FAILED),
+          text,
+          attempt);
       release(slot, entry, p);
     }
   }

@@ -19,6 +19,7 @@ import dev.reef.directory.DirectoryEvent;
 import dev.reef.directory.DirectoryEventType;
 import dev.reef.directory.DirectoryOptions;
 import dev.reef.directory.DirectoryQuery;
+import dev.reef.directory.MailboxTerminator;
 import dev.reef.directory.Registration;
 import dev.reef.spi.DirectoryStore;
 import dev.reef.spi.MailboxReceiver;
@@ -26,6 +27,7 @@ import dev.reef.spi.ReefBackend;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -551,6 +553,49 @@ public abstract class DirectoryConformanceSuite {
     try (MailboxReceiver receiver = other.receiver(ch, "puller")) {
       assertThat(n(receiver.take(Duration.ofSeconds(10)))).isEqualTo(2);
     }
+  }
+
+  @Test
+  void terminatingAnswersEveryWaitingRequestAtOnceAndDeadLettersTheRest() throws Exception {
+    String ch = unique("term");
+    Reef asker = reef();
+    ReefBackend drainer = newBackend();
+    closeables.add(Reef.create(drainer));
+    AgentDirectory d = directory();
+    asker.channel(ch).declareMailbox("victim");
+    asker.channel(ch).send("boss", "victim", Map.of("n", 0)).join();
+    List<CompletableFuture<Spore>> asks = new ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      asks.add(asker.channel(ch).ask("asker", "victim", Map.of("n", i), Duration.ofSeconds(30)));
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> d.status(ch, "victim").mailboxDepth() == 6);
+    Registration live = directory().register(ch, AgentCard.minimal("victim"));
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    live.onTerminated(() -> stopped.complete(null));
+
+    long start = System.nanoTime();
+    MailboxTerminator.Result result =
+        MailboxTerminator.terminate(d, drainer, ch, "victim", Duration.ofMillis(500));
+    assertThat(result).isEqualTo(new MailboxTerminator.Result(5, 1));
+    for (CompletableFuture<Spore> ask : asks) {
+      // Until the reef fails asks on a termination response itself, the response completes them.
+      Spore response = ask.handle((s, e) -> s).get(5, TimeUnit.SECONDS);
+      if (response != null) {
+        assertThat(MailboxTerminator.terminatedBy(response, ch)).isPresent();
+      } else {
+        assertThatThrownBy(ask::join).hasCauseInstanceOf(AgentTerminatedException.class);
+      }
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    stopped.get(5, TimeUnit.SECONDS);
+    assertThat(live.terminated()).isTrue();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(d.status(ch, "victim"))
+                    .extracting(AgentStatus::state, AgentStatus::mailboxDepth)
+                    .containsExactly(AgentState.TERMINATED, 0L));
   }
 
   private static int n(Spore spore) {
