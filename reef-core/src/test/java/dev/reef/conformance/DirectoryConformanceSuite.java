@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.reef.GatherOptions;
+import dev.reef.GatherResult;
 import dev.reef.ReceiveTimeoutException;
 import dev.reef.Reef;
 import dev.reef.ReefException;
@@ -14,6 +16,7 @@ import dev.reef.directory.AgentDirectory;
 import dev.reef.directory.AgentState;
 import dev.reef.directory.AgentStatus;
 import dev.reef.directory.AgentTerminatedException;
+import dev.reef.directory.CapabilityGather;
 import dev.reef.directory.DirectoryEntry;
 import dev.reef.directory.DirectoryEvent;
 import dev.reef.directory.DirectoryEventType;
@@ -495,6 +498,11 @@ public abstract class DirectoryConformanceSuite {
         .atMost(LEASE.dividedBy(2))
         .until(() -> b.lookup(ch, "analyst").orElseThrow().state() == AgentState.IDLE);
     assertThat(b.isTerminated(ch, "analyst")).isFalse();
+    b.close();
+    // Every process is gone: one started now still finds the card, without instances.
+    DirectoryEntry later = directory().lookup(ch, "analyst").orElseThrow();
+    assertThat(later.state()).isEqualTo(AgentState.IDLE);
+    assertThat(later.card()).isEqualTo(analyst());
     directory().register(ch, analyst());
   }
 
@@ -596,6 +604,47 @@ public abstract class DirectoryConformanceSuite {
                 assertThat(d.status(ch, "victim"))
                     .extracting(AgentStatus::state, AgentStatus::mailboxDepth)
                     .containsExactly(AgentState.TERMINATED, 0L));
+  }
+
+  @Test
+  void aGatherByCapabilityAsksEveryLiveMatchingAgentAndReportsWhoDidNotAnswer() {
+    String ch = unique("gather");
+    Reef reef = reef();
+    AgentDirectory d = directory();
+    reef.channel(ch)
+        .subscribe("analyst", s -> reef.channel(ch).reply(s, "analyst", Map.of("ok", 1)));
+    reef.channel(ch).subscribe("quant", s -> {});
+    reef.channel(ch).subscribe("writer", s -> reef.channel(ch).reply(s, "writer", Map.of("ok", 1)));
+    reef.channel(ch).declareMailbox("coordinator");
+    d.register(ch, AgentCard.builder("analyst").capabilities("risk").build());
+    d.register(ch, AgentCard.builder("quant").capabilities("risk").build());
+    d.register(ch, AgentCard.builder("writer").capabilities("text").build());
+    directory().register(ch, AgentCard.builder("retired").capabilities("risk").build()).close();
+
+    assertThat(CapabilityGather.targets(d, ch, "coordinator", DirectoryQuery.capability("risk")))
+        .containsExactly("analyst", "quant");
+    GatherResult result =
+        CapabilityGather.gather(
+                d,
+                reef.channel(ch),
+                "coordinator",
+                DirectoryQuery.capability("risk"),
+                Map.of("q", 1),
+                GatherOptions.custom().timeout(Duration.ofSeconds(2)).build())
+            .join();
+    assertThat(result.replies()).extracting(Spore::fromAgent).containsExactly("analyst");
+    assertThat(result.missing()).containsExactly("quant");
+    assertThatThrownBy(
+            () ->
+                CapabilityGather.gather(
+                        d,
+                        reef.channel(ch),
+                        "coordinator",
+                        DirectoryQuery.capability("nobody-has-it"),
+                        Map.of(),
+                        GatherOptions.ofDefaults())
+                    .join())
+        .hasCauseInstanceOf(ReefException.class);
   }
 
   private static int n(Spore spore) {
