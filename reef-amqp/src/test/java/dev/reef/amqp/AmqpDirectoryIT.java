@@ -3,6 +3,7 @@ package dev.reef.amqp;
 import dev.reef.amqp.test.RabbitMqBroker;
 import dev.reef.amqp.test.TestBroker;
 import dev.reef.conformance.DirectoryConformanceSuite;
+import dev.reef.conformance.ForwardingDirectoryStore;
 import dev.reef.spi.DirectoryStore;
 import dev.reef.spi.ReefBackend;
 import java.util.Set;
@@ -36,7 +37,7 @@ class AmqpDirectoryIT extends DirectoryConformanceSuite {
   @Override
   protected DirectoryStore newStore() {
     DirectoryStore store = AmqpDirectoryStore.builder().uri(RabbitMqBroker.uri()).build();
-    return new DirectoryStore() {
+    return new ForwardingDirectoryStore(store) {
       private void track(String channel) {
         queues.add(AmqpDirectoryStore.streamFor(channel, Log.RECORDS));
         queues.add(AmqpDirectoryStore.streamFor(channel, Log.LEASES));
@@ -45,23 +46,13 @@ class AmqpDirectoryIT extends DirectoryConformanceSuite {
       @Override
       public CompletableFuture<Void> append(String channel, Log log, byte[] record) {
         track(channel);
-        return store.append(channel, log, record);
+        return super.append(channel, log, record);
       }
 
       @Override
       public AutoCloseable follow(String channel, Log log, Consumer<byte[]> sink) {
         track(channel);
-        return store.follow(channel, log, sink);
-      }
-
-      @Override
-      public MailboxInfo mailbox(String channel, String agent) {
-        return store.mailbox(channel, agent);
-      }
-
-      @Override
-      public void close() {
-        store.close();
+        return super.follow(channel, log, sink);
       }
     };
   }

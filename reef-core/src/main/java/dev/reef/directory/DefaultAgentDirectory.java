@@ -277,33 +277,24 @@ final class DefaultAgentDirectory implements AgentDirectory {
 
   @Override
   public void terminate(String channel, String agent) {
-    ReefNames.requireAgent("agent", agent);
-    ChannelView view = view(channel);
-    if (view.isTerminated(agent)) {
-      return;
-    }
-    await(
-        append(
-            channel,
-            Log.RECORDS,
-            DirectoryRecord.agentOnly(DirectoryRecord.Op.TERMINATE, agent, Instant.now())),
-        "writing the termination of '" + agent + "'");
-    sync(view);
+    mark(channel, agent, DirectoryRecord.Op.TERMINATE, true);
   }
 
   @Override
   public void revive(String channel, String agent) {
+    mark(channel, agent, DirectoryRecord.Op.REVIVE, false);
+  }
+
+  /** Writes a termination or a revival unless the agent is already in that state. */
+  private void mark(String channel, String agent, DirectoryRecord.Op op, boolean terminated) {
     ReefNames.requireAgent("agent", agent);
     ChannelView view = view(channel);
-    if (!view.isTerminated(agent)) {
+    if (view.isTerminated(agent) == terminated) {
       return;
     }
     await(
-        append(
-            channel,
-            Log.RECORDS,
-            DirectoryRecord.agentOnly(DirectoryRecord.Op.REVIVE, agent, Instant.now())),
-        "writing the revival of '" + agent + "'");
+        append(channel, Log.RECORDS, DirectoryRecord.agentOnly(op, agent, Instant.now())),
+        "writing the " + op.wire + " of '" + agent + "'");
     sync(view);
   }
 
