@@ -71,7 +71,11 @@ final class StreamFollower implements AutoCloseable {
           LOG.warn("the directory sink of stream {} failed", stream, e);
         }
       }
-      getChannel().basicAck(envelope.getDeliveryTag(), false);
+      try {
+        getChannel().basicAck(envelope.getDeliveryTag(), false);
+      } catch (com.rabbitmq.client.AlreadyClosedException e) {
+        // closed while reading (close() or a connection loss): recovery consumes again
+      }
     }
   }
 

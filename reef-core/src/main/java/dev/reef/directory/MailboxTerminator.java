@@ -84,18 +84,22 @@ public final class MailboxTerminator {
         if (s.type() == SporeType.REQUEST && !s.fromAgent().equals(agent)) {
           try {
             backend.publish(channel, response(channel, agent, s)).get(10, TimeUnit.SECONDS);
+            r.ack();
             answered++;
+            continue;
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             r.nack(e);
             break;
           } catch (Exception e) {
             LOG.warn(
-                "could not answer request {} of terminated '{}': {}", s.id(), agent, e.toString());
+                "could not answer request {} of terminated '{}', dead-lettering it: {}",
+                s.id(),
+                agent,
+                e.toString());
           }
-        } else {
-          dead++;
         }
+        dead++;
         r.nack(
             new DeadLetterException(
                 DeadLetterException.TERMINATED, "agent '" + agent + "' was terminated"));

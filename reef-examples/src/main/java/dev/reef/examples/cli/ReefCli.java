@@ -29,6 +29,10 @@ public final class ReefCli {
                    --channel C (main) --agents a,b,c --peek N (10)
         replay     put a dead letter back into the mailbox it died in
                    --id SPORE_ID | --all   --limit N (10000 scanned)
+        agents     the directory: cards, state, instances, mailbox depth and consumers
+                   --channel C (main) --kind K (with sub-kinds) --capability CAP
+        terminate  end an agent for good: answer its waiting requests, dead-letter the rest
+                   --channel C (main) --agent A --quiet 2s | --revive (allow it again)
 
       common options:
         --uri amqp://user:pass@host:5672/vhost   (else REEF_AMQP_URI, else amqp://localhost:5672)
@@ -76,6 +80,11 @@ public final class ReefCli {
         case "replay" ->
             ReplayCommand.run(
                 CliArgs.parse(rest, ReplayCommand.OPTIONS, ReplayCommand.FLAGS), env, out);
+        case "agents" ->
+            AgentsCommand.run(CliArgs.parse(rest, AgentsCommand.OPTIONS, Set.of()), env, out);
+        case "terminate" ->
+            TerminateCommand.run(
+                CliArgs.parse(rest, TerminateCommand.OPTIONS, TerminateCommand.FLAGS), env, out);
         default -> throw new UsageException("unknown command '" + args.get(0) + "'");
       };
     } catch (UsageException e) {
