@@ -1,5 +1,6 @@
 package dev.reef;
 
+import dev.reef.directory.MailboxTerminator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -88,7 +89,10 @@ abstract class PendingReply {
         return false;
       }
       end();
-      return future.complete(response);
+      // A terminated agent's answer (docs/directory.md) fails the ask at once.
+      return MailboxTerminator.terminatedBy(response, channel)
+          .map(future::completeExceptionally)
+          .orElseGet(() -> future.complete(response));
     }
 
     @Override
