@@ -61,6 +61,7 @@ final class ChannelView {
   private final Map<String, Live> live = new HashMap<>();
   private final Map<String, Map<String, Live>> byAgent = new HashMap<>();
   private final Set<String> terminated = new HashSet<>();
+  private final Map<String, Instant> terminatedAt = new HashMap<>();
   private final Map<String, CompletableFuture<Void>> syncs = new ConcurrentHashMap<>();
   private final List<DirectoryListener> listeners = new CopyOnWriteArrayList<>();
   private boolean caughtUp;
@@ -137,6 +138,7 @@ final class ChannelView {
           }
           break;
         case TERMINATE:
+          terminatedAt.merge(r.agent, r.at, (a, b) -> a.isAfter(b) ? a : b);
           if (terminated.add(r.agent)) {
             wasTerminated = true;
             Map<String, Live> of = byAgent.get(r.agent);
@@ -148,6 +150,7 @@ final class ChannelView {
           }
           break;
         case REVIVE:
+          terminatedAt.remove(r.agent);
           if (terminated.remove(r.agent)) {
             out.add(event(DirectoryEventType.CHANGED, r.agent, null));
           }
@@ -295,6 +298,20 @@ final class ChannelView {
   Optional<DirectoryEntry> entry(String agent) {
     synchronized (lock) {
       return Optional.ofNullable(entryLocked(agent));
+    }
+  }
+
+  /** The terminated agents whose latest termination record was written before a time. */
+  List<String> terminatedBefore(Instant time) {
+    synchronized (lock) {
+      List<String> out = new ArrayList<>();
+      terminatedAt.forEach(
+          (agent, at) -> {
+            if (at.isBefore(time)) {
+              out.add(agent);
+            }
+          });
+      return out;
     }
   }
 

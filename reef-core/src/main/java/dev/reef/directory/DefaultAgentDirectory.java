@@ -62,6 +62,8 @@ final class DefaultAgentDirectory implements AgentDirectory {
     this.events = Executors.newSingleThreadExecutor(daemon("reef-directory-events"));
     long sweep = Math.max(10, Math.min(500, options.lease().toMillis() / 20));
     timer.scheduleAtFixedRate(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
+    long refresh = options.cardRefresh().toMillis();
+    timer.scheduleAtFixedRate(this::refreshTerminations, refresh, refresh, TimeUnit.MILLISECONDS);
   }
 
   private static ThreadFactory daemon(String name) {
@@ -105,6 +107,32 @@ final class DefaultAgentDirectory implements AgentDirectory {
       Followed followed = f.getNow(null);
       if (followed != null) {
         followed.view.sweep(now);
+      }
+    }
+  }
+
+  /**
+   * Writes again every termination whose latest record is older than the card refresh interval, so
+   * that terminations outlive the store's retention as long as some process follows the channel.
+   * Several processes may each write one: the records are idempotent.
+   */
+  private void refreshTerminations() {
+    Instant before = Instant.now().minus(options.cardRefresh());
+    for (CompletableFuture<Followed> f : channels.values()) {
+      Followed followed = f.getNow(null);
+      if (followed == null) {
+        continue;
+      }
+      for (String agent : followed.view.terminatedBefore(before)) {
+        append(
+                followed.view.channel,
+                Log.RECORDS,
+                DirectoryRecord.agentOnly(DirectoryRecord.Op.TERMINATE, agent, Instant.now()))
+            .exceptionally(
+                e -> {
+                  LOG.warn("refreshing the termination of '{}' failed: {}", agent, e.toString());
+                  return null;
+                });
       }
     }
   }

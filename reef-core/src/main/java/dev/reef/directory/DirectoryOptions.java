@@ -9,8 +9,9 @@ import java.util.Objects;
  * <ul>
  *   <li>{@code lease} (10 s): an instance that has not renewed its lease for this long is gone;
  *   <li>{@code renewInterval} (a third of the lease): how often a live instance renews;
- *   <li>{@code cardRefresh} (1 day): how often a live instance writes its card again, so that it
- *       outlives the store's retention of cards;
+ *   <li>{@code cardRefresh} (1 day): how often a live instance writes its card again, and a
+ *       following process writes again a termination older than this, so that both outlive the
+ *       store's retention of records;
  *   <li>{@code syncTimeout} (10 s): how long reading a channel's history, or a write, may take.
  * </ul>
  *

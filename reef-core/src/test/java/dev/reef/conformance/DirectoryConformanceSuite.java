@@ -641,6 +641,37 @@ public abstract class DirectoryConformanceSuite {
         .hasCauseInstanceOf(ReefException.class);
   }
 
+  @Test
+  void terminationsAndCardsAreWrittenAgainSoThatTheyOutliveTheRetention() throws Exception {
+    String ch = unique("refresh");
+    DirectoryStore raw = newStore();
+    closeables.add(raw);
+    List<String> records = new CopyOnWriteArrayList<>();
+    closeables.add(
+        raw.follow(
+            ch,
+            DirectoryStore.Log.RECORDS,
+            b -> records.add(new String(b, StandardCharsets.UTF_8))));
+    Duration refresh = Duration.ofMillis(600);
+    AgentDirectory d =
+        AgentDirectory.create(
+            newStore(),
+            new DirectoryOptions(LEASE, LEASE.dividedBy(3), refresh, LEASE.multipliedBy(7)));
+    closeables.add(d);
+    d.register(ch, AgentCard.minimal("live"));
+    d.terminate(ch, "gone");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                count(records, "\"op\":\"terminate\"") >= 3
+                    && count(records, "\"op\":\"card\"") >= 3);
+  }
+
+  private static long count(List<String> records, String fragment) {
+    return records.stream().filter(r -> r.contains(fragment)).count();
+  }
+
   private static int n(Spore spore) {
     return ((Number) spore.knowledge().get("n")).intValue();
   }
