@@ -2,7 +2,10 @@ package dev.reef;
 
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxSubscription;
+import dev.reef.spi.support.Failures;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * their responses, hides duplicates when deduplication is on, and runs every handler of the agent.
  * The returned stage completes when all handlers succeeded and fails if any failed, so the backend
  * settles, retries or dead-letters the spore. Handler lists are copy-on-write, so delivery takes no
- * lock.
+ * lock. Whether the mailbox is consumed is kept here too, and changed by {@link
+ * DispatcherRegistry}.
  */
 final class AgentDispatcher implements MailboxConsumer {
   private static final Logger LOG = LoggerFactory.getLogger(AgentDispatcher.class);
@@ -30,24 +34,48 @@ final class AgentDispatcher implements MailboxConsumer {
     }
   }
 
-  final DefaultReef reef;
   final String channel;
   final String agent;
+  private final PendingReplies replies;
+  private final StatsRecorder stats;
+  private final IdleTracker idle;
   private final DedupWindow dedup;
   private volatile Handler[] handlers = NO_HANDLERS;
 
-  // Guarded by reef.lock.
+  // The attachment, guarded by this object's monitor (held only for field updates, never across a
+  // backend call); see DispatcherRegistry.
+
+  /** Open asks and gathers of this agent waiting for responses in this mailbox. */
   int openAsks;
+
+  /** The backend consumption, or null while none is established. */
   MailboxSubscription subscription;
 
-  AgentDispatcher(DefaultReef reef, String channel, String agent, int dedupWindow) {
-    this.reef = reef;
+  /** A consume or detach under way, completed when it is over; null if none. */
+  CompletableFuture<Void> transition;
+
+  /** The thread running the {@link #transition}, which must never wait for it itself. */
+  Thread transitionOwner;
+
+  /** Whether this dispatcher has left the registry (its mailbox is being, or was, detached). */
+  boolean retired;
+
+  AgentDispatcher(
+      String channel,
+      String agent,
+      int dedupWindow,
+      PendingReplies replies,
+      StatsRecorder stats,
+      IdleTracker idle) {
     this.channel = channel;
     this.agent = agent;
+    this.replies = replies;
+    this.stats = stats;
+    this.idle = idle;
     this.dedup = dedupWindow > 0 ? new DedupWindow(dedupWindow) : null;
   }
 
-  // ---- handler list, changed under reef.lock ----
+  // ---- handler list, changed under this object's monitor ----
 
   void add(Handler h, SubscribeMode mode) {
     Handler[] cur = mode == SubscribeMode.REPLACE ? NO_HANDLERS : handlers;
@@ -75,8 +103,9 @@ final class AgentDispatcher implements MailboxConsumer {
     handlers = NO_HANDLERS;
   }
 
-  boolean hasHandlers() {
-    return handlers.length > 0;
+  /** Whether a handler or an open ask still needs the mailbox consumed. */
+  boolean inUse() {
+    return handlers.length > 0 || openAsks > 0;
   }
 
   // ---- delivery ----
@@ -84,16 +113,15 @@ final class AgentDispatcher implements MailboxConsumer {
   @Override
   public CompletionStage<?> deliver(Spore spore, int attempt) {
     if (spore.type() == SporeType.RESPONSE && spore.replyTo() != null) {
-      CompletionStage<?> taken = reef.takeResponse(this, spore);
-      if (taken != null) {
-        return taken;
+      if (replies.take(channel, agent, spore, false)) {
+        return DONE;
       }
     }
     String key = null;
     if (dedup != null) {
       key = DedupWindow.keyOf(spore);
       if (dedup.contains(key)) {
-        reef.stats.count(SporeEvent.DUPLICATE, channel, agent);
+        stats.count(SporeEvent.DUPLICATE, channel, agent);
         return DONE;
       }
     }
@@ -103,10 +131,59 @@ final class AgentDispatcher implements MailboxConsumer {
           new ReefException(
               "agent '" + agent + "' on channel '" + channel + "' has no handler subscribed"));
     }
-    reef.inFlight.increment();
-    Throwable failure = null;
-    CompletableFuture<?>[] pending = null;
-    int np = 0;
+    idle.begin();
+    Run run;
+    try {
+      run = runHandlers(hs, spore);
+    } catch (Error e) {
+      idle.end(); // an Error is not a handler failure to retry: it propagates
+      throw e;
+    }
+    if (run.pending == null) {
+      idle.end();
+      if (run.failure != null) {
+        logFailure(spore, attempt, run.failure);
+        return CompletableFuture.failedFuture(run.failure);
+      }
+      remember(key);
+      return DONE;
+    }
+    final Throwable syncFailure = run.failure;
+    final String dedupKey = key;
+    CompletableFuture<?>[] all =
+        run.count == run.pending.length ? run.pending : Arrays.copyOf(run.pending, run.count);
+    return CompletableFuture.allOf(all)
+        .handle(
+            (r, t) -> {
+              idle.end();
+              Throwable f = syncFailure;
+              if (t != null) {
+                Throwable cause = Failures.unwrap(t);
+                if (f == null) {
+                  f = cause;
+                } else {
+                  f.addSuppressed(cause);
+                }
+              }
+              if (f != null) {
+                logFailure(spore, attempt, f);
+                throw new CompletionException(f);
+              }
+              remember(dedupKey);
+              return null;
+            });
+  }
+
+  /** What running the handlers left: the first failure, and the stages still open. */
+  private static final class Run {
+    Exception failure;
+    CompletableFuture<?>[] pending;
+    int count;
+  }
+
+  /** Runs every handler; a handler's exception is collected, an {@link Error} propagates. */
+  private Run runHandlers(Handler[] hs, Spore spore) {
+    Run run = new Run();
     for (Handler h : hs) {
       try {
         if (h.sync != null) {
@@ -120,52 +197,20 @@ final class AgentDispatcher implements MailboxConsumer {
           if (cf.isDone() && !cf.isCompletedExceptionally()) {
             continue;
           }
-          if (pending == null) {
-            pending = new CompletableFuture<?>[hs.length];
+          if (run.pending == null) {
+            run.pending = new CompletableFuture<?>[hs.length];
           }
-          pending[np++] = cf;
+          run.pending[run.count++] = cf;
         }
-      } catch (Throwable t) {
-        if (failure == null) {
-          failure = t;
+      } catch (Exception e) {
+        if (run.failure == null) {
+          run.failure = e;
         } else {
-          failure.addSuppressed(t);
+          run.failure.addSuppressed(e);
         }
       }
     }
-    if (pending == null) {
-      reef.inFlight.decrement();
-      if (failure != null) {
-        logFailure(spore, attempt, failure);
-        return CompletableFuture.failedFuture(failure);
-      }
-      remember(key);
-      return DONE;
-    }
-    final Throwable syncFailure = failure;
-    final String dedupKey = key;
-    CompletableFuture<?>[] all =
-        np == pending.length ? pending : java.util.Arrays.copyOf(pending, np);
-    return CompletableFuture.allOf(all)
-        .handle(
-            (r, t) -> {
-              reef.inFlight.decrement();
-              Throwable f = syncFailure;
-              if (t != null) {
-                Throwable cause = t.getCause() != null ? t.getCause() : t;
-                if (f == null) {
-                  f = cause;
-                } else {
-                  f.addSuppressed(cause);
-                }
-              }
-              if (f != null) {
-                logFailure(spore, attempt, f);
-                throw new java.util.concurrent.CompletionException(f);
-              }
-              remember(dedupKey);
-              return null;
-            });
+    return run;
   }
 
   private void remember(String key) {

@@ -3,8 +3,17 @@ package dev.reef;
 import java.net.URI;
 import java.net.URISyntaxException;
 
-/** Parses backend URIs from configuration without ever quoting them (they carry passwords). */
+/**
+ * Backend URIs: parses them from configuration without ever quoting them (they carry passwords),
+ * and names the in-memory backend's.
+ */
 final class BackendUris {
+  /**
+   * The URI of the in-memory backend, answered by {@code dev.reef.memory.InMemoryBackendProvider}
+   * (whose scheme this must match).
+   */
+  static final URI IN_MEMORY = URI.create("memory:reef");
+
   private BackendUris() {}
 
   /**

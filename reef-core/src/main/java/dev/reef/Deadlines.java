@@ -1,5 +1,6 @@
 package dev.reef;
 
+import dev.reef.spi.support.DaemonThreads;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -17,19 +18,15 @@ final class Deadlines {
   /** The granularity of deadlines: 10 ms. */
   static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
+  /** The longest timeout taken literally, about 73 years: tick arithmetic never overflows. */
+  private static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 4;
+
   private final ScheduledThreadPoolExecutor timer;
   private final long origin = System.nanoTime();
   private final ConcurrentHashMap<Long, Set<PendingReply>> ticks = new ConcurrentHashMap<>();
 
   Deadlines() {
-    timer =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread th = new Thread(r, "reef-timer");
-              th.setDaemon(true);
-              return th;
-            });
+    timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("reef-timer"));
   }
 
   /**
@@ -40,7 +37,7 @@ final class Deadlines {
    */
   void arm(PendingReply p, long timeoutNanos) {
     long now = System.nanoTime() - origin;
-    timeoutNanos = Math.min(timeoutNanos, Long.MAX_VALUE / 4); // about 73 years: never overflows
+    timeoutNanos = Math.min(timeoutNanos, MAX_TIMEOUT_NANOS);
     long tick = Math.floorDiv(now + timeoutNanos + TICK_NANOS - 1, TICK_NANOS);
     p.deadlineTick = tick;
     RejectedExecutionException[] rejected = new RejectedExecutionException[1];

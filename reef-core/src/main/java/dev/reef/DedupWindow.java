@@ -8,11 +8,14 @@ import java.util.Map;
  * repeats from handlers. Bounded: the oldest key is forgotten first. Thread-safe.
  */
 final class DedupWindow {
+  /** The map is presized for at most this many keys; a larger window grows it as it fills. */
+  private static final int MAX_PRESIZED_KEYS = 1024;
+
   private final LinkedHashMap<String, Boolean> keys;
 
   DedupWindow(int capacity) {
     this.keys =
-        new LinkedHashMap<>(Math.min(capacity, 1024) * 4 / 3 + 1, 0.75f, false) {
+        new LinkedHashMap<>(Math.min(capacity, MAX_PRESIZED_KEYS) * 4 / 3 + 1, 0.75f, false) {
           @Override
           protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
             return size() > capacity;

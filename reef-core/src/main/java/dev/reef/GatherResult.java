@@ -1,22 +1,94 @@
 package dev.reef;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * What a {@code gather} collected: the replies in arrival order and the agents that were asked and
- * did not answer before the gather ended.
- *
- * @param request the request spore that was sent
- * @param replies the responses, at most one per agent, in arrival order; unmodifiable
- * @param missing the agents that did not answer; unmodifiable
- * @param timedOut true if the deadline ended the gather
+ * did not answer before the gather ended. Immutable; built by the reef only. Equal to another
+ * result with equal components.
  */
-public record GatherResult(
-    Spore request, List<Spore> replies, Set<String> missing, boolean timedOut) {
+public final class GatherResult {
+  private final Spore request;
+  private final List<Spore> replies;
+  private final Set<String> missing;
+  private final boolean timedOut;
+
   /** Copies the collections. */
-  public GatherResult {
-    replies = List.copyOf(replies);
-    missing = Set.copyOf(missing);
+  GatherResult(Spore request, List<Spore> replies, Set<String> missing, boolean timedOut) {
+    this.request = request;
+    this.replies = List.copyOf(replies);
+    this.missing = Set.copyOf(missing);
+    this.timedOut = timedOut;
+  }
+
+  /**
+   * The request spore that was sent.
+   *
+   * @return the request
+   */
+  public Spore request() {
+    return request;
+  }
+
+  /**
+   * The responses, at most one per agent, in arrival order.
+   *
+   * @return the replies; unmodifiable
+   */
+  public List<Spore> replies() {
+    return replies;
+  }
+
+  /**
+   * The agents that did not answer.
+   *
+   * @return the missing agents; unmodifiable
+   */
+  public Set<String> missing() {
+    return missing;
+  }
+
+  /**
+   * Whether the deadline ended the gather.
+   *
+   * @return true if it timed out
+   */
+  public boolean timedOut() {
+    return timedOut;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof GatherResult)) {
+      return false;
+    }
+    GatherResult r = (GatherResult) o;
+    return timedOut == r.timedOut
+        && Objects.equals(request, r.request)
+        && replies.equals(r.replies)
+        && missing.equals(r.missing);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(request, replies, missing, timedOut);
+  }
+
+  @Override
+  public String toString() {
+    return "GatherResult[request="
+        + request
+        + ", replies="
+        + replies
+        + ", missing="
+        + missing
+        + ", timedOut="
+        + timedOut
+        + "]";
   }
 }

@@ -12,15 +12,23 @@ import java.util.Map;
 /**
  * Deep, immutable copies of JSON-shaped values ({@code null}, {@link String}, {@link Boolean},
  * {@link Number}, {@code Map<String, ?>}, {@link Collection}), measuring on the way the size in
- * bytes of their compact UTF-8 JSON form. One walk does both, so validating the knowledge size
- * costs no serialization.
+ * bytes of their compact UTF-8 JSON form exactly as {@code dev.reef.codec.SporeCodec} writes it (a
+ * character outside the Basic Multilingual Plane is written as two {@code \\uXXXX} escapes, 12
+ * bytes) and the number of JSON tokens a parser reads back. One walk does both, so validating the
+ * knowledge costs no serialization. The walk refuses nesting deeper than {@link
+ * Spore#MAX_NESTING_DEPTH} before it goes deeper, so a deep or cyclic map is a {@link
+ * SporeValidationException}, never a {@link StackOverflowError}.
  */
 final class JsonValues {
   private JsonValues() {}
 
-  /** Accumulates the serialized size while copying. */
+  /**
+   * Accumulates the serialized size while copying, and the tokens as a streaming parser counts them
+   * (start and end of each object and array, each field name, each scalar).
+   */
   static final class Size {
     long bytes;
+    long tokens;
   }
 
   /** The classes of {@code Map.of(...)} / {@code Map.copyOf(...)}: deeply immutable containers. */
@@ -37,6 +45,10 @@ final class JsonValues {
       this.map = map;
       this.bytes = bytes;
     }
+
+    long tokens() {
+      return 2 + 2L * map.size();
+    }
   }
 
   /**
@@ -47,15 +59,29 @@ final class JsonValues {
    */
   private static Measured lastShared = new Measured(Map.of(), 2);
 
+  /**
+   * Copies a JSON object, the root of a field (its depth is 1).
+   *
+   * @throws SporeValidationException naming the field if a value is not JSON-shaped, a key is not a
+   *     string, a number is longer than {@link Spore#MAX_NUMBER_LENGTH} characters or the nesting
+   *     is deeper than {@link Spore#MAX_NESTING_DEPTH}
+   */
   static Map<String, Object> copyObject(String field, Map<?, ?> map, Size size) {
+    return copyObject(field, map, size, 1);
+  }
+
+  private static Map<String, Object> copyObject(String field, Map<?, ?> map, Size size, int depth) {
+    requireDepth(field, depth);
     if (map.isEmpty()) {
       size.bytes += 2;
+      size.tokens += 2;
       return Collections.emptyMap();
     }
     if (map.getClass() == MAP_1 || map.getClass() == MAP_N) {
       Measured last = lastShared;
       if (last.map == map) {
         size.bytes += last.bytes;
+        size.tokens += last.tokens();
         @SuppressWarnings("unchecked")
         Map<String, Object> same = (Map<String, Object>) map;
         return same;
@@ -67,6 +93,7 @@ final class JsonValues {
     }
     LinkedHashMap<String, Object> copy = new LinkedHashMap<>(Math.max(4, map.size() * 4 / 3 + 1));
     size.bytes += 1 + map.size(); // braces and commas: '{' + (n - 1) commas + '}'
+    size.tokens += 2 + map.size(); // start, end and the field names
     for (Map.Entry<?, ?> e : map.entrySet()) {
       Object key = e.getKey();
       if (!(key instanceof String)) {
@@ -75,9 +102,19 @@ final class JsonValues {
       }
       String k = (String) key;
       size.bytes += stringBytes(k) + 1;
-      copy.put(k, copyValue(field, e.getValue(), size));
+      copy.put(k, copyValue(field, e.getValue(), size, depth));
     }
     return Collections.unmodifiableMap(copy);
+  }
+
+  private static void requireDepth(String field, int depth) {
+    if (depth > Spore.MAX_NESTING_DEPTH) {
+      throw new SporeValidationException(
+          field,
+          "nesting must be at most "
+              + Spore.MAX_NESTING_DEPTH
+              + " levels of objects and arrays (the field's own object is level 1)");
+    }
   }
 
   /**
@@ -97,6 +134,7 @@ final class JsonValues {
       bytes += stringBytes((String) key) + 1 + scalarBytes(value);
     }
     size.bytes += bytes;
+    size.tokens += 2 + 2L * map.size();
     lastShared = new Measured(map, bytes);
     return (Map<String, Object>) map;
   }
@@ -105,6 +143,15 @@ final class JsonValues {
     return v instanceof String
         || v instanceof Boolean
         || v instanceof Integer
+        || v instanceof Long
+        || v instanceof Short
+        || v instanceof Byte
+        || v instanceof Double
+        || v instanceof Float; // big numbers go through copyValue, which checks their length
+  }
+
+  private static boolean isNumber(Object v) {
+    return v instanceof Integer
         || v instanceof Long
         || v instanceof Short
         || v instanceof Byte
@@ -149,7 +196,8 @@ final class JsonValues {
     return n;
   }
 
-  static Object copyValue(String field, Object value, Size size) {
+  private static Object copyValue(String field, Object value, Size size, int depth) {
+    size.tokens++; // a scalar, or the start of an object or array (copyObject adds the rest)
     if (value == null) {
       size.bytes += 4;
       return null;
@@ -162,22 +210,27 @@ final class JsonValues {
       size.bytes += ((Boolean) value) ? 4 : 5;
       return value;
     }
-    if (value instanceof Integer
-        || value instanceof Long
-        || value instanceof Short
-        || value instanceof Byte
-        || value instanceof BigInteger
-        || value instanceof BigDecimal
-        || value instanceof Double
-        || value instanceof Float) {
-      size.bytes += numberBytes(value);
+    if (isNumber(value)) {
+      long length = numberBytes(value);
+      if (length > Spore.MAX_NUMBER_LENGTH) {
+        throw new SporeValidationException(
+            field,
+            "numbers must have at most "
+                + Spore.MAX_NUMBER_LENGTH
+                + " characters, found one of "
+                + length);
+      }
+      size.bytes += length;
       return value;
     }
     if (value instanceof Map) {
-      return copyObject(field, (Map<?, ?>) value, size);
+      size.tokens--; // counted by copyObject
+      return copyObject(field, (Map<?, ?>) value, size, depth + 1);
     }
     if (value instanceof Collection) {
+      requireDepth(field, depth + 1);
       Collection<?> c = (Collection<?>) value;
+      size.tokens++; // the end of the array
       if (c.isEmpty()) {
         size.bytes += 2;
         return Collections.emptyList();
@@ -185,7 +238,7 @@ final class JsonValues {
       List<Object> copy = new ArrayList<>(c.size());
       size.bytes += 1 + c.size();
       for (Object o : c) {
-        copy.add(copyValue(field, o, size));
+        copy.add(copyValue(field, o, size, depth + 1));
       }
       return Collections.unmodifiableList(copy);
     }
@@ -196,7 +249,11 @@ final class JsonValues {
             + typeName(value));
   }
 
-  /** Bytes of the string as a JSON string literal in UTF-8, quotes included. */
+  /**
+   * Bytes of the string as the codec writes it as a JSON string literal, quotes included: UTF-8,
+   * except that each UTF-16 surrogate (half of a character outside the Basic Multilingual Plane,
+   * such as an emoji) is a six-byte {@code \\uXXXX} escape, as Jackson's UTF-8 generator writes it.
+   */
   static long stringBytes(String s) {
     long n = 2;
     for (int i = 0, len = s.length(); i < len; i++) {
@@ -212,7 +269,7 @@ final class JsonValues {
       } else if (c < 0x800) {
         n += 2;
       } else if (Character.isSurrogate(c)) {
-        n += 2; // a pair encodes as 4 bytes
+        n += 6; // the codec writes each surrogate as a \\uXXXX escape (Jackson's UTF-8 output)
       } else {
         n += 3;
       }

@@ -67,6 +67,9 @@ abstract class PendingReply {
   /** Ends at the deadline. */
   abstract void expire();
 
+  /** The future the caller of the ask or gather holds. */
+  abstract CompletableFuture<?> future();
+
   /** Fails, for example on close or when the request could not be published. */
   abstract void fail(Throwable error);
 
@@ -81,6 +84,11 @@ abstract class PendingReply {
     Ask(String channel, String asker, String requestId, Duration timeout) {
       super(channel, asker, requestId);
       this.timeout = timeout;
+    }
+
+    @Override
+    CompletableFuture<Spore> future() {
+      return future;
     }
 
     @Override
@@ -122,6 +130,7 @@ abstract class PendingReply {
     private Spore request;
     private boolean published;
     private boolean expiredEarly;
+    private boolean finished;
 
     Gather(String channel, String asker, String requestId, Set<String> expected, int firstN) {
       super(channel, asker, requestId);
@@ -129,46 +138,49 @@ abstract class PendingReply {
       this.firstN = firstN;
     }
 
-    synchronized void published(Spore request) {
-      this.request = request;
-      this.published = true;
-      if (expiredEarly) {
-        finish(true);
-      } else {
-        maybeFinish();
+    @Override
+    CompletableFuture<GatherResult> future() {
+      return future;
+    }
+
+    void published(Spore request) {
+      GatherResult done;
+      synchronized (this) {
+        this.request = request;
+        this.published = true;
+        done = expiredEarly ? result(true) : resultIfReady();
       }
+      complete(done);
     }
 
     @Override
-    synchronized boolean offer(Spore response) {
-      if (future.isDone() || (firstN > 0 && replies.size() >= firstN)) {
-        return true; // taken: the gather has what it needs
+    boolean offer(Spore response) {
+      GatherResult done;
+      synchronized (this) {
+        if (finished || future.isDone() || (firstN > 0 && replies.size() >= firstN)) {
+          return true; // taken: the gather has what it needs
+        }
+        if (!answered.add(response.fromAgent())) {
+          return false;
+        }
+        replies.add(response);
+        done = resultIfReady();
       }
-      if (!answered.add(response.fromAgent())) {
-        return false;
-      }
-      replies.add(response);
-      maybeFinish();
+      complete(done);
       return true;
     }
 
-    private void maybeFinish() {
-      if (!published) {
-        return;
-      }
-      boolean enough = firstN > 0 && replies.size() >= firstN;
-      if (enough || answered.containsAll(expected)) {
-        finish(false);
-      }
-    }
-
     @Override
-    synchronized void expire() {
-      if (!published) {
-        expiredEarly = true; // still publishing: finish once the request is out
-        return;
+    void expire() {
+      GatherResult done;
+      synchronized (this) {
+        if (!published) {
+          expiredEarly = true; // still publishing: finish once the request is out
+          return;
+        }
+        done = result(true);
       }
-      finish(true);
+      complete(done);
     }
 
     @Override
@@ -179,15 +191,35 @@ abstract class PendingReply {
       }
     }
 
-    private void finish(boolean timedOut) {
-      if (future.isDone()) {
-        return;
+    /** The result if the gather has what it needs; called holding the monitor. */
+    private GatherResult resultIfReady() {
+      if (!published) {
+        return null;
       }
+      boolean enough = firstN > 0 && replies.size() >= firstN;
+      return enough || answered.containsAll(expected) ? result(false) : null;
+    }
+
+    /** The result, once: null if it was taken before; called holding the monitor. */
+    private GatherResult result(boolean timedOut) {
+      if (finished || future.isDone()) {
+        return null;
+      }
+      finished = true;
       Set<String> missing = new LinkedHashSet<>(expected);
       missing.removeAll(answered);
-      GatherResult result = new GatherResult(request, replies, missing, timedOut);
-      end();
-      future.complete(result);
+      return new GatherResult(request, replies, missing, timedOut);
+    }
+
+    /**
+     * Completes with a result, outside the monitor: ending runs the owner's bookkeeping, which may
+     * detach a mailbox (a backend call).
+     */
+    private void complete(GatherResult result) {
+      if (result != null) {
+        end();
+        future.complete(result);
+      }
     }
   }
 }

@@ -1,11 +1,14 @@
 package dev.reef;
 
-import dev.reef.memory.InMemoryBackend;
 import dev.reef.spi.ReefBackend;
 import dev.reef.spi.ReefBackendProvider;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The facade agents use to exchange spores: channels, send, broadcast, request, reply, ask, gather,
@@ -21,7 +24,9 @@ import java.util.ServiceLoader;
  *
  * <p>A reef owns its backend: it starts it when created and closes it on {@link #close()}. The
  * backend is configuration, not code: {@link #fromEnvironment()} picks RabbitMQ when {@code
- * REEF_AMQP_URI} is set and the in-memory backend otherwise.
+ * REEF_AMQP_URI} is set and the in-memory backend otherwise. Backends are found through {@link
+ * ReefBackendProvider}s on the class path (the in-memory one answers {@code memory:} URIs), so this
+ * API depends on no backend.
  *
  * <p>Thread-safety: thread-safe. Handlers run on backend threads.
  */
@@ -57,7 +62,7 @@ public interface Reef extends ReefChannel, AutoCloseable {
    * @return the reef
    */
   static Reef inMemory() {
-    return create(InMemoryBackend.create(), ReefOptions.ofDefaults());
+    return fromEnvironment0(null, ReefOptions.ofDefaults());
   }
 
   /**
@@ -70,12 +75,14 @@ public interface Reef extends ReefChannel, AutoCloseable {
    *     no backend on the class path supports it
    */
   static Reef fromEnvironment(ReefOptions options) {
-    String uri = System.getenv(AMQP_URI_ENV);
+    return fromEnvironment0(System.getenv(AMQP_URI_ENV), options);
+  }
+
+  private static Reef fromEnvironment0(String uri, ReefOptions options) {
     if (uri == null || uri.isBlank()) {
-      return create(InMemoryBackend.create(), options);
+      return create(backendFor(BackendUris.IN_MEMORY), options);
     }
-    URI parsed = BackendUris.parse(AMQP_URI_ENV, uri);
-    return create(backendFor(parsed), options);
+    return create(backendFor(BackendUris.parse(AMQP_URI_ENV, uri)), options);
   }
 
   /**
@@ -96,9 +103,18 @@ public interface Reef extends ReefChannel, AutoCloseable {
    * @throws ReefException if no provider supports the URI
    */
   static ReefBackend backendFor(URI uri) {
-    for (ReefBackendProvider provider : ServiceLoader.load(ReefBackendProvider.class)) {
-      if (provider.supports(uri)) {
-        return provider.create(uri);
+    // The context class loader first (application containers), then reef-core's own, which always
+    // sees the in-memory provider.
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    ClassLoader own = Reef.class.getClassLoader();
+    for (ClassLoader loader :
+        context == null || context == own
+            ? new ClassLoader[] {own}
+            : new ClassLoader[] {context, own}) {
+      for (ReefBackendProvider provider : ServiceLoader.load(ReefBackendProvider.class, loader)) {
+        if (provider.supports(uri)) {
+          return provider.create(uri);
+        }
       }
     }
     throw new ReefException(
@@ -110,7 +126,7 @@ public interface Reef extends ReefChannel, AutoCloseable {
   /**
    * A channel of this reef. Channels need no declaration.
    *
-   * @param name a channel name ({@code [A-Za-z0-9_:-]+})
+   * @param name a channel name ({@code [A-Za-z0-9_:-]+}, see {@link ReefNames})
    * @return the channel
    * @throws SporeValidationException if the name is invalid
    */
@@ -135,7 +151,8 @@ public interface Reef extends ReefChannel, AutoCloseable {
    * consumes (as far as the backend can tell), or the timeout passes.
    *
    * @param timeout how long to wait at most
-   * @return true if idle, false if the timeout passed first
+   * @return true if idle, false if the timeout passed first or the thread was interrupted (its
+   *     interrupt status is then set again)
    */
   boolean awaitIdle(Duration timeout);
 
@@ -153,4 +170,102 @@ public interface Reef extends ReefChannel, AutoCloseable {
    * @param drainTimeout how long to wait for in-flight handlers
    */
   void close(Duration drainTimeout);
+
+  // ---- the ReefChannel operations, on the default channel ----
+
+  /**
+   * The name of the default channel ({@link ReefOptions#defaultChannel()}).
+   *
+   * @return the name
+   */
+  @Override
+  default String name() {
+    return options().defaultChannel();
+  }
+
+  @Override
+  default CompletableFuture<Spore> publish(Spore spore) {
+    return defaultChannel().publish(spore);
+  }
+
+  @Override
+  default CompletableFuture<Spore> send(String from, String to, Map<String, ?> knowledge) {
+    return defaultChannel().send(from, to, knowledge);
+  }
+
+  @Override
+  default CompletableFuture<Spore> broadcast(String from, Map<String, ?> knowledge) {
+    return defaultChannel().broadcast(from, knowledge);
+  }
+
+  @Override
+  default CompletableFuture<Spore> systemBroadcast(Map<String, ?> knowledge) {
+    return defaultChannel().systemBroadcast(knowledge);
+  }
+
+  @Override
+  default CompletableFuture<Spore> request(String from, String to, Map<String, ?> knowledge) {
+    return defaultChannel().request(from, to, knowledge);
+  }
+
+  @Override
+  default CompletableFuture<Spore> reply(Spore request, String from, Map<String, ?> knowledge) {
+    return defaultChannel().reply(request, from, knowledge);
+  }
+
+  @Override
+  default CompletableFuture<Spore> ask(
+      String from, String to, Map<String, ?> knowledge, Duration timeout) {
+    return defaultChannel().ask(from, to, knowledge, timeout);
+  }
+
+  @Override
+  default CompletableFuture<Spore> ask(Spore request, Duration timeout) {
+    return defaultChannel().ask(request, timeout);
+  }
+
+  @Override
+  default CompletableFuture<GatherResult> gather(
+      String from, Collection<String> to, Map<String, ?> knowledge, GatherOptions options) {
+    return defaultChannel().gather(from, to, knowledge, options);
+  }
+
+  @Override
+  default Subscription subscribe(String agent, SporeHandler handler) {
+    return defaultChannel().subscribe(agent, handler);
+  }
+
+  @Override
+  default Subscription subscribe(String agent, SporeHandler handler, SubscribeMode mode) {
+    return defaultChannel().subscribe(agent, handler, mode);
+  }
+
+  @Override
+  default Subscription subscribeAsync(String agent, AsyncSporeHandler handler) {
+    return defaultChannel().subscribeAsync(agent, handler);
+  }
+
+  @Override
+  default Subscription subscribeAsync(String agent, AsyncSporeHandler handler, SubscribeMode mode) {
+    return defaultChannel().subscribeAsync(agent, handler, mode);
+  }
+
+  @Override
+  default void unsubscribe(String agent) {
+    defaultChannel().unsubscribe(agent);
+  }
+
+  @Override
+  default void declareMailbox(String agent) {
+    defaultChannel().declareMailbox(agent);
+  }
+
+  @Override
+  default Set<String> agents() {
+    return defaultChannel().agents();
+  }
+
+  private ReefChannel defaultChannel() {
+    return channel(options().defaultChannel());
+  }
 }

@@ -38,6 +38,12 @@ public final class ReefOptions {
   /** Default time {@code close()} waits for in-flight handlers: 10 s. */
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
+  /** The smallest knowledge limit: {@code {}}, the empty JSON object, is two bytes. */
+  private static final int MIN_KNOWLEDGE_BYTES = 2;
+
+  /** The largest deduplication window per mailbox. */
+  private static final int MAX_DEDUPLICATION_WINDOW = 10_000_000;
+
   private static final ReefOptions DEFAULTS = custom().build();
 
   private final String defaultChannel;
@@ -301,10 +307,10 @@ public final class ReefOptions {
      * @throws IllegalArgumentException if a value is out of range
      */
     public ReefOptions build() {
-      if (!ReefNames.isValidWord(defaultChannel)) {
+      if (!ReefNames.isValidChannel(defaultChannel)) {
         throw new IllegalArgumentException("defaultChannel is not a valid channel name");
       }
-      if (!ReefNames.isValidWord(systemAgent)) {
+      if (!ReefNames.isValidAgent(systemAgent)) {
         throw new IllegalArgumentException("systemAgent is not a valid agent name");
       }
       requirePositive("defaultRequestExpiry", defaultRequestExpiry);
@@ -313,13 +319,16 @@ public final class ReefOptions {
       if (closeTimeout.isNegative()) {
         throw new IllegalArgumentException("closeTimeout must be >= 0, was " + closeTimeout);
       }
-      if (maxKnowledgeBytes < 2) {
+      if (maxKnowledgeBytes < MIN_KNOWLEDGE_BYTES) {
         throw new IllegalArgumentException(
-            "maxKnowledgeBytes must be >= 2, was " + maxKnowledgeBytes);
+            "maxKnowledgeBytes must be >= " + MIN_KNOWLEDGE_BYTES + ", was " + maxKnowledgeBytes);
       }
-      if (deduplicationWindow < 0 || deduplicationWindow > 10_000_000) {
+      if (deduplicationWindow < 0 || deduplicationWindow > MAX_DEDUPLICATION_WINDOW) {
         throw new IllegalArgumentException(
-            "deduplicationWindow must be 0..10000000, was " + deduplicationWindow);
+            "deduplicationWindow must be 0.."
+                + MAX_DEDUPLICATION_WINDOW
+                + ", was "
+                + deduplicationWindow);
       }
       return new ReefOptions(this);
     }

@@ -15,12 +15,12 @@ public final class ReefStats {
   private final int pendingAsks;
 
   /**
-   * Creates a snapshot. Used by the reef; the maps are copied.
+   * Creates a snapshot; the maps are copied. Only the reef builds one ({@link StatsRecorder}).
    *
    * @param counts channel → agent → event → count
    * @param pendingAsks asks waiting for a reply
    */
-  public ReefStats(Map<String, Map<String, Map<SporeEvent, Long>>> counts, int pendingAsks) {
+  ReefStats(Map<String, Map<String, Map<SporeEvent, Long>>> counts, int pendingAsks) {
     Map<String, Map<String, Map<SporeEvent, Long>>> c = new TreeMap<>();
     counts.forEach(
         (channel, agents) -> {

@@ -15,6 +15,12 @@ public final class RetryPolicy {
   /** Default number of delivery attempts, the first one included: {@value}. */
   public static final int DEFAULT_MAX_ATTEMPTS = 5;
 
+  /** The largest number of attempts a policy may allow. */
+  private static final int MAX_ATTEMPTS_LIMIT = 1000;
+
+  /** The largest backoff multiplier a policy may use. */
+  private static final double MAX_MULTIPLIER = 100.0;
+
   /** Default first backoff: 100 ms. */
   public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(100);
 
@@ -197,14 +203,16 @@ public final class RetryPolicy {
      * @throws IllegalArgumentException if a value is out of range
      */
     public RetryPolicy build() {
-      if (maxAttempts < 1 || maxAttempts > 1000) {
-        throw new IllegalArgumentException("maxAttempts must be 1..1000, was " + maxAttempts);
+      if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS_LIMIT) {
+        throw new IllegalArgumentException(
+            "maxAttempts must be 1.." + MAX_ATTEMPTS_LIMIT + ", was " + maxAttempts);
       }
       if (initialBackoff == null || initialBackoff.isNegative()) {
         throw new IllegalArgumentException("initialBackoff must be >= 0, was " + initialBackoff);
       }
-      if (!(multiplier >= 1.0 && multiplier <= 100.0)) {
-        throw new IllegalArgumentException("multiplier must be 1.0..100.0, was " + multiplier);
+      if (!(multiplier >= 1.0 && multiplier <= MAX_MULTIPLIER)) {
+        throw new IllegalArgumentException(
+            "multiplier must be 1.0.." + MAX_MULTIPLIER + ", was " + multiplier);
       }
       if (maxBackoff == null || maxBackoff.compareTo(initialBackoff) < 0) {
         throw new IllegalArgumentException(

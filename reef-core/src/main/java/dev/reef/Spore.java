@@ -14,8 +14,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * An immutable knowledge message exchanged between agents.
  *
- * <p>Fields and their JSON names (DESIGN §2, the Python Praval format): {@code id}, {@code
- * spore_type}, {@code from_agent}, {@code to_agent} (null = everyone on the channel but the
+ * <p>Fields and their JSON names (docs/design.md#fields, the Python Praval format): {@code id},
+ * {@code spore_type}, {@code from_agent}, {@code to_agent} (null = everyone on the channel but the
  * sender), {@code knowledge} (a JSON object or null), {@code created_at}, {@code expires_at} (null
  * = never), {@code priority} (1–10, default {@value #DEFAULT_PRIORITY}, higher is more urgent),
  * {@code reply_to} (the id of the spore this one answers), {@code metadata}, {@code
@@ -26,8 +26,38 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Built with {@link #builder()}; validated when built (a {@link SporeValidationException} names
  * the field and the limit). The knowledge and metadata are deep, unmodifiable copies of JSON-shaped
  * values: {@code null}, {@link String}, {@link Boolean}, {@link Number}, {@code Map<String, ?>} and
- * {@link Collection}; their iteration order is kept. The serialized knowledge is limited to {@link
- * #DEFAULT_MAX_KNOWLEDGE_BYTES} by default ({@link Builder#maxKnowledgeBytes(long)}).
+ * {@link Collection}; their iteration order is kept.
+ *
+ * <h2>Limits: one rule on every backend</h2>
+ *
+ * <p>The knowledge and metadata are checked when the spore is built, by the same rules the codec
+ * ({@code dev.reef.codec.SporeCodec}) applies when it reads a spore or an AMQP body, so a spore
+ * that builds is one the receiving side can read, on the in-memory backend and over AMQP alike:
+ *
+ * <ul>
+ *   <li><b>Size</b>: the knowledge's serialized size ({@link #knowledgeBytes()}) is at most {@link
+ *       #DEFAULT_MAX_KNOWLEDGE_BYTES} by default ({@link Builder#maxKnowledgeBytes(long)}). It is
+ *       counted in the bytes the codec writes: compact UTF-8 JSON, where a character outside the
+ *       Basic Multilingual Plane (an emoji such as U+1F600) is written as two {@code \\uXXXX}
+ *       escapes, 12 bytes. The knowledge is the whole AMQP body in Reef's header layout, so the
+ *       body of a spore at the limit is exactly the limit; a Praval v2 envelope holds it twice
+ *       (knowledge and payload) plus references and metadata, which {@code
+ *       SporeCodec.maxBodyBytes(long)} allows for.
+ *   <li><b>Depth</b>: objects and arrays nest at most {@value #MAX_NESTING_DEPTH} levels in the
+ *       knowledge and in the metadata (the field's own object is level 1), checked before going
+ *       deeper, so a deep or cyclic map is a {@link SporeValidationException}, never a {@link
+ *       StackOverflowError}. That is Jackson's default, so nothing the AMQP backend read before is
+ *       refused now.
+ *   <li><b>Tokens</b>: the knowledge and the metadata each hold at most {@value
+ *       #MAX_KNOWLEDGE_TOKENS} JSON tokens, counted as a streaming parser counts them (the start
+ *       and the end of each object and array, each field name, each scalar). The size limit bounds
+ *       the bytes of a message, the token limit the heap its decoded form takes: a token costs up
+ *       to ~100 bytes of heap decoded (a small key is a String and a map entry), so the million
+ *       small keys that fit in a 9 MB body would take over 100 MiB; see docs/reliability.md,
+ *       "Hostile input".
+ *   <li><b>Numbers</b> have at most {@value #MAX_NUMBER_LENGTH} characters (Jackson's default;
+ *       longer ones cost quadratic time to parse).
+ * </ul>
  *
  * <p>Thread-safety: immutable, safe to share between threads.
  */
@@ -43,6 +73,22 @@ public final class Spore {
 
   /** The default limit on the serialized knowledge: 10 MiB. */
   public static final long DEFAULT_MAX_KNOWLEDGE_BYTES = 10L * 1024 * 1024;
+
+  /**
+   * The deepest nesting of objects and arrays in the knowledge or the metadata, the field's own
+   * object being level 1: {@value}. Checked when a spore is built and when one is decoded.
+   */
+  public static final int MAX_NESTING_DEPTH = 1000;
+
+  /**
+   * The most JSON tokens in the knowledge, and separately in the metadata: {@value}. Bounds the
+   * heap a decoded spore takes; checked when a spore is built, and the codec's parser stops a
+   * document that holds more than its fields may (see {@code SporeCodec}).
+   */
+  public static final long MAX_KNOWLEDGE_TOKENS = 250_000;
+
+  /** The most characters in one number of the knowledge or the metadata: {@value}. */
+  public static final int MAX_NUMBER_LENGTH = 1000;
 
   /** The schema version written by this library: {@value}. */
   public static final String SCHEMA_VERSION = "1.0";
@@ -84,6 +130,7 @@ public final class Spore {
       JsonValues.Size size = new JsonValues.Size();
       this.knowledge = JsonValues.copyObject("knowledge", b.knowledge, size);
       this.knowledgeBytes = size.bytes;
+      requireTokens("knowledge", size.tokens);
     }
     requireKnowledgeSize(knowledgeBytes, b.maxKnowledgeBytes);
     this.createdAt = b.createdAt != null ? b.createdAt : now();
@@ -93,10 +140,7 @@ public final class Spore {
       this.expiresAt = b.expiresAt;
     }
     this.replyTo = b.replyTo == null ? null : ReefNames.requireId("reply_to", b.replyTo);
-    this.metadata =
-        b.metadata == null || b.metadata.isEmpty()
-            ? Collections.emptyMap()
-            : JsonValues.copyObject("metadata", b.metadata, new JsonValues.Size());
+    this.metadata = copyMetadata(b.metadata);
     this.knowledgeReferences = copyRefs("knowledge_references", b.knowledgeReferences);
     this.dataReferences = copyRefs("data_references", b.dataReferences);
     this.correlationId = optionalId("correlation_id", b.correlationId);
@@ -129,6 +173,7 @@ public final class Spore {
       JsonValues.Size size = new JsonValues.Size();
       this.knowledge = JsonValues.copyObject("knowledge", knowledge, size);
       this.knowledgeBytes = size.bytes;
+      requireTokens("knowledge", size.tokens);
     }
     requireKnowledgeSize(knowledgeBytes, maxBytes);
     this.createdAt = now();
@@ -174,6 +219,28 @@ public final class Spore {
     if (maxKnowledgeBytes < 2) {
       throw new SporeValidationException(
           "knowledge", "the size limit must be at least 2 bytes, was " + maxKnowledgeBytes);
+    }
+  }
+
+  private static Map<String, Object> copyMetadata(Map<String, ?> metadata) {
+    if (metadata == null || metadata.isEmpty()) {
+      return Collections.emptyMap();
+    }
+    JsonValues.Size size = new JsonValues.Size();
+    Map<String, Object> copy = JsonValues.copyObject("metadata", metadata, size);
+    requireTokens("metadata", size.tokens);
+    return copy;
+  }
+
+  private static void requireTokens(String field, long tokens) {
+    if (tokens > MAX_KNOWLEDGE_TOKENS) {
+      throw new SporeValidationException(
+          field,
+          "must hold at most "
+              + MAX_KNOWLEDGE_TOKENS
+              + " JSON tokens (the decoding budget), was "
+              + tokens
+              + " tokens");
     }
   }
 
@@ -309,7 +376,9 @@ public final class Spore {
   }
 
   /**
-   * The size in bytes of the knowledge as compact UTF-8 JSON, as measured when the spore was built.
+   * The size in bytes of the knowledge as the codec writes it (compact UTF-8 JSON, a character
+   * outside the Basic Multilingual Plane as two escapes; see "Limits" above), as measured when the
+   * spore was built: exactly the length of {@code SporeCodec.encodeKnowledge(knowledge())}.
    *
    * @return the serialized size ({@code 4} for null)
    */
@@ -606,7 +675,8 @@ public final class Spore {
     /**
      * The sender; required.
      *
-     * @param fromAgent an agent name ({@code [A-Za-z0-9_:-]+})
+     * @param fromAgent an agent name (dot-separated words of {@code [A-Za-z0-9_:-]}, see {@link
+     *     ReefNames})
      * @return this builder
      */
     public Builder fromAgent(String fromAgent) {

@@ -53,7 +53,7 @@ class DefaultReefTest {
     assertThatThrownBy(() -> reef.channel("a.b"))
         .isInstanceOf(SporeValidationException.class)
         .hasMessageContaining("channel");
-    assertThatThrownBy(() -> reef.send("al.ice", "bob", null))
+    assertThatThrownBy(() -> reef.send("al..ice", "bob", null))
         .isInstanceOf(SporeValidationException.class)
         .extracting(e -> ((SporeValidationException) e).field())
         .isEqualTo("from_agent");
@@ -142,6 +142,36 @@ class DefaultReefTest {
     assertThat(backend.hub().mailboxDepth(reef.name(), "alice"))
         .as("nobody consumes alice's mailbox once the ask ended: the spore waits")
         .isEqualTo(1);
+  }
+
+  @Test
+  void concurrentAsksOfOneAgentEachGetTheirOwnAnswerAndLeaveNothingOpen() throws Exception {
+    reef.subscribe("bob", s -> reef.reply(s, "bob", Map.of("echo", s.knowledge().get("n"))));
+    int asks = 200;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<CompletableFuture<Spore>> answers = new java.util.ArrayList<>();
+      for (int i = 0; i < asks; i++) {
+        int n = i;
+        answers.add(
+            CompletableFuture.supplyAsync(
+                    () -> reef.ask("alice", "bob", Map.of("n", n), WAIT), pool)
+                .thenCompose(f -> f));
+      }
+      for (int i = 0; i < asks; i++) {
+        assertThat(
+                ((Number) answers.get(i).get(10, TimeUnit.SECONDS).knowledge().get("echo"))
+                    .intValue())
+            .isEqualTo(i);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    await().atMost(WAIT).until(() -> reef.stats().pendingAsks() == 0);
+    assertThat(reef.stats().agent(reef.name(), "alice", SporeEvent.HANDLED))
+        .as("alice has no handler: every answer went to its ask")
+        .isEqualTo(asks);
   }
 
   @Test
@@ -291,7 +321,7 @@ class DefaultReefTest {
    * A backend with a direct reply path on every channel but {@code plain}: an in-memory backend
    * that records the requests of asks and lets the test play the responses that come back.
    */
-  private static final class DirectReplyBackend extends dev.reef.conformance.ForwardingBackend {
+  private static final class DirectReplyBackend extends dev.reef.spi.ForwardingBackend {
     final List<Spore> requests = new CopyOnWriteArrayList<>();
     volatile dev.reef.spi.BackendListener listener;
 

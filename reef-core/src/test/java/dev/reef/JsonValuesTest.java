@@ -89,4 +89,38 @@ class JsonValuesTest {
       assertThatThrownBy(() -> size(bad)).isInstanceOf(SporeValidationException.class);
     }
   }
+
+  /** The tokens Jackson's parser reads in a JSON text, as its token budget counts them. */
+  private static long jacksonTokens(String json) throws Exception {
+    long n = 0;
+    try (com.fasterxml.jackson.core.JsonParser p =
+        new com.fasterxml.jackson.core.JsonFactory().createParser(json)) {
+      while (p.nextToken() != null) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void tokensAreCountedAsTheParserCountsThem() throws Exception {
+    Map<String, Object> shared = Map.of("event", "tick", "value", 42);
+    Map<String, Object> k = new LinkedHashMap<>();
+    k.put("s", "x");
+    k.put("n", null);
+    k.put(
+        "list", java.util.List.of(1, java.util.List.of(), Map.of(), java.util.List.of(true, 2.5)));
+    k.put("shared", shared);
+    k.put("again", shared); // the cached measurement of the same instance
+    k.put("obj", Map.of("a", Map.of("b", java.util.List.of("c"))));
+    String json =
+        "{\"s\":\"x\",\"n\":null,\"list\":[1,[],{},[true,2.5]],"
+            + "\"shared\":{\"event\":\"tick\",\"value\":42},"
+            + "\"again\":{\"event\":\"tick\",\"value\":42},\"obj\":{\"a\":{\"b\":[\"c\"]}}}";
+    JsonValues.Size size = new JsonValues.Size();
+    JsonValues.copyObject("knowledge", k, size);
+
+    assertThat(size.tokens).isEqualTo(jacksonTokens(json));
+    assertThat(size.bytes).isEqualTo(json.length());
+  }
 }

@@ -1,13 +1,7 @@
 package dev.reef.amqp;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Address;
-import com.rabbitmq.client.BuiltinExchangeType;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.Recoverable;
-import com.rabbitmq.client.RecoveryListener;
 import dev.reef.PublishException;
 import dev.reef.ReefClosedException;
 import dev.reef.ReefException;
@@ -15,7 +9,6 @@ import dev.reef.ReefNames;
 import dev.reef.RetryPolicy;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
-import dev.reef.SporeType;
 import dev.reef.UnknownAgentException;
 import dev.reef.spi.BackendListener;
 import dev.reef.spi.ConsumingReceiver;
@@ -23,52 +16,45 @@ import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxReceiver;
 import dev.reef.spi.MailboxSubscription;
 import dev.reef.spi.ReefBackend;
+import dev.reef.spi.support.Failures;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+// Over the ~450-line guide because AmqpBackend.Builder, public API since the first release, has to
+// stay a nested class of this one: its documented setters are about 400 of these lines. The façade
+// itself only wires the parts (AmqpSettings, AmqpConnection, PublisherPool, DirectReplies,
+// Topology, MailboxRegistry, BacklogProbe, SporePublisher), each of which has one job.
 
 /**
  * The RabbitMQ (AMQP 0-9-1) backend: agents in separate JVMs share channels through one broker or
  * cluster.
  *
- * <p>Mapping (DESIGN §4): each channel is a durable topic exchange ({@code reef.<channel>} unless
- * mapped with {@link Builder#exchange(String, String)}); a directed spore is published with the
- * routing key {@code agent.<to>.<type>}, an undirected one with {@code broadcast.<type>}; the
- * mailbox of an agent is the durable queue {@code reef.<channel>.<agent>}, bound with {@code
- * agent.<agent>.*} and {@code broadcast.*}, with {@code x-max-priority 10} and the dead-letter
- * exchange. Spores are persistent, published {@code mandatory} with asynchronous publisher
- * confirms; a directed spore the broker returns (no such mailbox) fails with {@link
+ * <p>Mapping (docs/design.md#topology): each channel is a durable topic exchange ({@code
+ * reef.<channel>} unless mapped with {@link Builder#exchange(String, String)}); a directed spore is
+ * published with the routing key {@code agent.<to>.<type>}, an undirected one with {@code
+ * broadcast.<type>}; the mailbox of an agent is the durable queue {@code reef.<channel>.<agent>},
+ * bound with {@code agent.<agent>.*} and {@code broadcast.*}, with {@code x-max-priority 10} and
+ * the dead-letter exchange. Spores are persistent, published {@code mandatory} with asynchronous
+ * publisher confirms; a directed spore the broker returns (no such mailbox) fails with {@link
  * UnknownAgentException}, while an undirected spore nobody else listens to is simply accepted.
  * Consumers acknowledge manually once the {@link MailboxConsumer}'s stage completes; failures are
  * redelivered under the {@link RetryPolicy} and then dead-lettered to {@code reef.dlx} / {@code
- * reef.dead} with {@code x-reef-dead-reason} ({@code failed}, {@code expired} or {@code
+ * reef.dead} with {@code x-reef-dead-reason} ({@code handler_failed}, {@code expired} or {@code
  * malformed}), {@code x-reef-error} and {@code x-reef-attempts}. A sender never receives its own
  * undirected spore: the copy the {@code broadcast.*} binding brings back to the sender's own
  * mailbox is acknowledged and skipped without an event.
@@ -115,98 +101,17 @@ public final class AmqpBackend implements ReefBackend {
   /** The {@code x-max-priority} of classic mailbox queues: {@value}. */
   public static final int MAX_PRIORITY = 10;
 
-  /** How long a channel call (declare, consume, cancel, close) may wait for the broker. */
-  static final Duration CHANNEL_RPC_TIMEOUT = Duration.ofSeconds(10);
-
-  /** Direct reply routes a responding backend keeps (requests delivered, not yet answered). */
-  static final int DIRECT_REPLY_ROUTES = 10_000;
-
-  private final URI uri;
-  private final List<Address> addresses;
-  private final SSLContext sslContext;
-  private final boolean hostnameVerification;
-  private final int prefetch;
-  private final boolean persistent;
-  private final int confirmWindow;
-  private final Duration publishTimeout;
-  private final Duration confirmTimeout;
-  private final RetryPolicy retryPolicy;
-  private final String deadLetterExchange;
-  private final String deadLetterQueue;
-  private final Map<String, String> exchanges;
-  private final HeaderLayout defaultLayout;
-  private final Map<String, HeaderLayout> layouts;
-  private final boolean quorumMailboxes;
-  private final long maxBodyBytes;
-  private final int publisherChannels;
-  private final String connectionName;
-  private final Duration recoveryInterval;
-  private final Duration expiryGrace;
-  private final boolean directReplies;
-
-  private final AmqpSporeMapper mapper = new AmqpSporeMapper();
-  private final Semaphore window;
+  private final AmqpSettings settings;
+  private final AmqpSporeMapper mapper;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final AtomicLong inflight = new AtomicLong();
-  private final Set<String> declaredExchanges = ConcurrentHashMap.newKeySet();
-  private final Map<String, Set<String>> knownAgents = new ConcurrentHashMap<>();
-  private final Map<String, AmqpMailbox> mailboxes = new ConcurrentHashMap<>();
-  private final Set<String> declaredMailboxes = ConcurrentHashMap.newKeySet();
-  private final Object topologyLock = new Object();
-  private final DirectReplyRoutes replyRoutes = new DirectReplyRoutes(DIRECT_REPLY_ROUTES);
-  private final Object askLock = new Object();
 
-  /** Ask channels lost to a connection failure, closed when the next one is open. */
-  private final java.util.concurrent.ConcurrentLinkedQueue<Channel> staleAskChannels =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  /** The parts wired by {@link #start}; null before. */
+  private volatile Parts parts;
 
-  private final Object replyLock = new Object();
-
-  /** The channel direct replies are sent on (no confirms); guarded by {@code replyLock}. */
-  private Channel replyChannel;
-
-  /** The channel asks are published on; it consumes their direct replies. Created on first use. */
-  private final java.util.concurrent.atomic.AtomicReference<ConfirmingPublisher> askPublisher =
-      new java.util.concurrent.atomic.AtomicReference<>();
-
-  private volatile BackendListener listener = BackendListener.NONE;
-  private volatile Connection connection;
-
-  /** Publishing channels; a channel error clears the declared exchanges (one may be gone). */
-  private volatile ConfirmingPublisher[] publishers;
-
-  private Channel topologyChannel;
-  private Channel probeChannel;
-  private final Object probeLock = new Object();
-  private ScheduledExecutorService scheduler;
-  private ExecutorService callbacks;
-  private CountingExecutor dispatch;
-
-  private AmqpBackend(Builder b) {
-    this.uri = b.uri;
-    this.addresses = List.copyOf(b.addresses);
-    this.sslContext = b.sslContext;
-    this.hostnameVerification = b.hostnameVerification;
-    this.prefetch = b.prefetch;
-    this.persistent = b.persistent;
-    this.confirmWindow = b.confirmWindow;
-    this.publishTimeout = b.publishTimeout;
-    this.confirmTimeout = b.confirmTimeout;
-    this.retryPolicy = b.retryPolicy;
-    this.deadLetterExchange = b.deadLetterExchange;
-    this.deadLetterQueue = b.deadLetterQueue;
-    this.exchanges = Map.copyOf(b.exchanges);
-    this.defaultLayout = b.headerLayout;
-    this.layouts = Map.copyOf(b.layouts);
-    this.quorumMailboxes = b.quorumMailboxes;
-    this.maxBodyBytes = b.maxBodyBytes;
-    this.publisherChannels = b.publisherChannels;
-    this.connectionName = b.connectionName;
-    this.recoveryInterval = b.recoveryInterval;
-    this.expiryGrace = b.expiryGrace;
-    this.directReplies = b.directReplies;
-    this.window = new Semaphore(confirmWindow);
+  private AmqpBackend(AmqpSettings settings) {
+    this.settings = settings;
+    this.mapper = new AmqpSporeMapper(settings.pravalZones());
   }
 
   /**
@@ -248,9 +153,7 @@ public final class AmqpBackend implements ReefBackend {
    * @return the mapped name, or {@code reef.<channel>}
    */
   public String exchangeFor(String channel) {
-    ReefNames.requireChannel(channel);
-    String mapped = exchanges.get(channel);
-    return mapped != null ? mapped : NAME_PREFIX + channel;
+    return settings.exchangeFor(channel);
   }
 
   /**
@@ -261,9 +164,7 @@ public final class AmqpBackend implements ReefBackend {
    * @return {@code reef.<channel>.<agent>}
    */
   public String mailboxQueueFor(String channel, String agent) {
-    ReefNames.requireChannel(channel);
-    ReefNames.requireAgent("agent", agent);
-    return NAME_PREFIX + channel + "." + agent;
+    return settings.mailboxQueueFor(channel, agent);
   }
 
   /**
@@ -272,7 +173,7 @@ public final class AmqpBackend implements ReefBackend {
    * @return its name, default {@value #DEFAULT_DEAD_LETTER_EXCHANGE}
    */
   public String deadLetterExchange() {
-    return deadLetterExchange;
+    return settings.deadLetterExchange();
   }
 
   /**
@@ -281,7 +182,7 @@ public final class AmqpBackend implements ReefBackend {
    * @return its name, default {@value #DEFAULT_DEAD_LETTER_QUEUE}
    */
   public String deadLetterQueue() {
-    return deadLetterQueue;
+    return settings.deadLetterQueue();
   }
 
   /**
@@ -298,110 +199,47 @@ public final class AmqpBackend implements ReefBackend {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("already started");
     }
-    this.listener = listener;
-    scheduler = Executors.newSingleThreadScheduledExecutor(daemon("reef-amqp-scheduler"));
-    callbacks = Executors.newFixedThreadPool(2, daemon("reef-amqp-callback"));
-    dispatch =
-        new CountingExecutor(
-            Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
-            daemon("reef-amqp-consumer"));
+    BackendThreads threads = new BackendThreads();
+    BackendEvents events = new BackendEvents(listener, threads.callbacks());
+    AmqpConnection connection = null;
+    PublisherPool pool = null;
+    ChannelPool channels;
+    Topology topology;
     try {
-      ConnectionFactory f = connectionFactory();
-      f.setSharedExecutor(dispatch);
-      Connection c =
-          addresses.isEmpty()
-              ? f.newConnection(connectionName)
-              : f.newConnection(addresses, connectionName);
-      connection = c;
-      c.addShutdownListener(
-          cause -> {
-            if (!cause.isInitiatedByApplication()) {
-              log.warn("connection to {} lost: {}", maskedUri(), cause.getMessage());
-            }
-          });
-      if (c instanceof Recoverable) {
-        ((Recoverable) c)
-            .addRecoveryListener(
-                new RecoveryListener() {
-                  @Override
-                  public void handleRecovery(Recoverable r) {
-                    log.info("connection to {} recovered", maskedUri());
-                  }
-
-                  @Override
-                  public void handleRecoveryStarted(Recoverable r) {
-                    log.info("recovering the connection to {}", maskedUri());
-                  }
-                });
-      }
-      ConfirmingPublisher[] ps = new ConfirmingPublisher[publisherChannels];
-      for (int i = 0; i < ps.length; i++) {
-        ps[i] =
-            new ConfirmingPublisher(c.createChannel(), window, declaredExchanges::clear, callbacks);
-      }
-      publishers = ps;
-      synchronized (topologyLock) {
-        Channel t = topology();
-        t.exchangeDeclare(deadLetterExchange, BuiltinExchangeType.TOPIC, true);
-        t.queueDeclare(deadLetterQueue, true, false, false, null);
-        t.queueBind(deadLetterQueue, deadLetterExchange, "#");
-      }
+      connection = AmqpConnection.open(settings, threads.dispatch());
+      channels = new ChannelPool(connection);
+      topology = new Topology(settings, channels);
+      pool =
+          PublisherPool.open(settings, connection, topology::forgetExchanges, threads.callbacks());
+      topology.declareDeadLetters();
     } catch (IOException | TimeoutException | GeneralSecurityException | RuntimeException e) {
       closed.set(true);
-      shutdownQuietly();
+      shutdown(connection, pool, threads);
       if (e instanceof IllegalArgumentException) {
         throw (IllegalArgumentException) e;
       }
       throw new ReefException(
-          "cannot connect to the broker at " + maskedUri() + ": " + describe(e), e);
+          "cannot connect to the broker at " + settings.maskedUri() + ": " + Failures.describe(e),
+          e);
     }
-    long sweep = Math.max(100, Math.min(1000, confirmTimeout.toMillis() / 4));
-    scheduler.scheduleWithFixedDelay(this::sweepConfirms, sweep, sweep, TimeUnit.MILLISECONDS);
-    log.info("connected to {} ({} publishing channels)", maskedUri(), publisherChannels);
+    DirectReplies replies = new DirectReplies(settings, mapper, connection, pool, events);
+    MailboxRegistry registry = new MailboxRegistry(settings, connection, topology);
+    MailboxServices services =
+        new MailboxServices(settings, mapper, events, threads, pool, topology, replies, registry);
+    SporePublisher publisher =
+        new SporePublisher(settings, mapper, topology, pool, replies, events);
+    BacklogProbe probe = new BacklogProbe(pool, registry, threads.dispatch(), channels);
+    parts = new Parts(threads, connection, topology, pool, registry, services, publisher, probe);
+    threads.every(pool.sweepPeriod(), pool::sweep);
+    log.info(
+        "connected to {} ({} publishing channels)",
+        settings.maskedUri(),
+        settings.publisherChannels());
   }
 
+  /** The amqp-client factory this backend connects with. */
   ConnectionFactory connectionFactory() throws GeneralSecurityException {
-    ConnectionFactory f = new ConnectionFactory();
-    String scheme =
-        uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-    boolean tls = scheme.equals("amqps");
-    try {
-      // Never hand an amqps URI to setUri: it would enable TLS that trusts every certificate.
-      f.setUri(tls ? "amqp" + uri.toString().substring(5) : uri.toString());
-    } catch (java.net.URISyntaxException | IllegalArgumentException e) {
-      // amqp-client's messages may quote the user info, password included: do not pass them on.
-      throw new IllegalArgumentException(
-          "bad broker URI "
-              + maskedUri()
-              + " (expected amqp[s]://user:password@host:port/vhost, with '%' escapes)");
-    }
-    if (tls) {
-      if (uri.getPort() == -1) {
-        f.setPort(ConnectionFactory.DEFAULT_AMQP_OVER_SSL_PORT);
-      }
-      f.useSslProtocol(sslContext != null ? sslContext : SSLContext.getDefault());
-      if (hostnameVerification) {
-        f.enableHostnameVerification();
-      }
-    }
-    f.setAutomaticRecoveryEnabled(true);
-    f.setTopologyRecoveryEnabled(true);
-    // The direct reply consumer is never recovered: a lost ask channel is replaced instead.
-    f.setTopologyRecoveryFilter(
-        new com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter() {
-          @Override
-          public boolean filterConsumer(
-              com.rabbitmq.client.impl.recovery.RecordedConsumer consumer) {
-            return !DirectReplyRoutes.PSEUDO_QUEUE.equals(consumer.getQueue());
-          }
-        });
-    f.setNetworkRecoveryInterval(recoveryInterval.toMillis());
-    f.setConnectionTimeout(10_000);
-    // Bound every channel call (declare, consume, cancel, close): amqp-client's default of ten
-    // minutes turns a call that races a connection recovery into a ten-minute stall.
-    f.setChannelRpcTimeout((int) CHANNEL_RPC_TIMEOUT.toMillis());
-    f.setExceptionHandler(new QuietExceptionHandler());
-    return f;
+    return AmqpConnection.factory(settings);
   }
 
   /**
@@ -428,7 +266,7 @@ public final class AmqpBackend implements ReefBackend {
    */
   @Override
   public boolean directReplies(String channel) {
-    return directReplies && layoutFor(channel) != HeaderLayout.PRAVAL;
+    return settings.directRepliesOn(channel);
   }
 
   /**
@@ -452,349 +290,12 @@ public final class AmqpBackend implements ReefBackend {
   private CompletableFuture<Spore> publish(String channel, Spore spore, boolean askDirect) {
     ReefNames.requireChannel(channel);
     Objects.requireNonNull(spore, "spore");
-    if (closed.get() || !started.get()) {
+    Parts p = parts;
+    if (closed.get() || p == null) {
       return CompletableFuture.failedFuture(
           new ReefClosedException(closed.get() ? "the AMQP backend is closed" : "not started"));
     }
-    Instant now = Instant.now();
-    if (spore.isExpired(now)) {
-      return expiredAtPublish(channel, spore, now);
-    }
-    if (spore.type() == SporeType.RESPONSE && spore.replyTo() != null && spore.isDirected()) {
-      DirectReplyRoutes.Route route = replyRoutes.take(spore.replyTo(), channel, spore.toAgent());
-      if (route != null) {
-        return publishDirectReply(channel, spore, route, now);
-      }
-    }
-    String exchange;
-    try {
-      exchange = ensureExchange(channel);
-    } catch (ReefException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    // The request of a direct ask is transient: its response can only reach this connection, so
-    // after a broker restart (which ends the connection and fails the ask) it would be answered
-    // in vain; and a persistent publish costs the broker a disk write before its confirm.
-    AmqpSporeMapper.Outgoing out =
-        mapper.encode(
-            spore, layoutFor(channel), persistent && !askDirect, now, expiryGrace.toMillis());
-    CompletableFuture<Spore> result = new CompletableFuture<>();
-    CompletableFuture<Boolean> published =
-        askDirect
-            ? publishAsk(
-                exchange,
-                out.routingKey(),
-                out.properties().builder().replyTo(DirectReplyRoutes.PSEUDO_QUEUE).build(),
-                out.body())
-            : publishRaw(exchange, out.routingKey(), out.properties(), out.body());
-    published.whenComplete(
-        (routed, err) -> {
-          if (err != null) {
-            Throwable cause = unwrap(err);
-            ReefException e =
-                cause instanceof ReefException
-                    ? (ReefException) cause
-                    : new PublishException("publish failed: " + cause, cause);
-            result.completeExceptionally(e);
-          } else if (!routed && spore.isDirected()) {
-            UnknownAgentException e = new UnknownAgentException(channel, spore.toAgent());
-            event(SporeEvent.UNROUTABLE, channel, spore.toAgent(), spore, e);
-            result.completeExceptionally(e);
-          } else {
-            result.complete(spore);
-          }
-        });
-    return result;
-  }
-
-  /**
-   * Sends a response straight to the connection that asked, through the default exchange and the
-   * request's direct reply address, on a channel of its own: not persistent, not mandatory
-   * (RabbitMQ returns direct replies to mandatory publishes even when it delivers them) and not
-   * confirmed (no queue holds a direct reply, so a confirm would say nothing more than the write
-   * did). The future completes once the message is written to the connection. If the asker's
-   * connection is gone the broker drops it; that asker's ask has already failed.
-   */
-  private CompletableFuture<Spore> publishDirectReply(
-      String channel, Spore spore, DirectReplyRoutes.Route route, Instant now) {
-    AmqpSporeMapper.Outgoing out =
-        mapper.encode(spore, layoutFor(channel), false, now, expiryGrace.toMillis());
-    Map<String, Object> headers = new HashMap<>(out.properties().getHeaders());
-    headers.put(DirectReplyConsumer.H_CHANNEL, channel);
-    AMQP.BasicProperties props = out.properties().builder().headers(headers).build();
-    synchronized (replyLock) {
-      try {
-        Channel ch = replyChannel;
-        if (ch == null || !ch.isOpen()) {
-          ch = openChannel();
-          replyChannel = ch;
-        }
-        ch.basicPublish("", route.address(), false, props, out.body());
-      } catch (ReefClosedException e) {
-        return CompletableFuture.failedFuture(e);
-      } catch (IOException | RuntimeException e) {
-        return CompletableFuture.failedFuture(
-            new PublishException("sending the direct reply failed: " + describe(e), e));
-      }
-    }
-    return CompletableFuture.completedFuture(spore);
-  }
-
-  /**
-   * Remembers the direct reply address of a request this backend delivers, for the response.
-   *
-   * @param replyTo the delivery's AMQP {@code reply_to} property, or null
-   */
-  void rememberReplyAddress(String channel, Spore spore, String replyTo) {
-    if (replyTo != null && spore.type() == SporeType.REQUEST) {
-      replyRoutes.remember(spore.id(), channel, spore.fromAgent(), replyTo);
-    }
-  }
-
-  /**
-   * Forgets a lost ask channel. It is closed by the next {@link #askPublisher()}, on the asking
-   * thread once a new channel is open: closing it here, on the connection's thread or while the
-   * connection recovers, can wait on the recovery.
-   */
-  private void dropAskChannel(ConfirmingPublisher lost) {
-    if (askPublisher.compareAndSet(lost, null)) { // no lock: this runs on the connection's thread
-      staleAskChannels.add(lost.channel());
-    }
-  }
-
-  /**
-   * Tells the listener that direct replies can no longer arrive, on the callbacks executor: never
-   * on the connection's thread that runs shutdown listeners, since the reef may then detach mailbox
-   * consumers, and a channel call made on that thread would wait for an answer that only that
-   * thread could deliver.
-   */
-  private void directRepliesLost(String reason) {
-    Runnable task =
-        () -> {
-          try {
-            listener.onDirectRepliesLost(reason);
-          } catch (RuntimeException e) {
-            log.warn("backend listener failed on lost direct replies: {}", e.toString());
-          }
-        };
-    try {
-      callbacks.execute(task);
-    } catch (RejectedExecutionException e) {
-      log.debug("closing: not reporting lost direct replies ({})", reason);
-    }
-  }
-
-  /** A response arrived on the direct reply path. */
-  void directReply(String channel, Spore response) {
-    try {
-      listener.onDirectReply(channel, response);
-    } catch (RuntimeException e) {
-      log.warn("backend listener failed on a direct reply: {}", e.toString());
-    }
-  }
-
-  /**
-   * A spore already expired when published reaches no mailbox: it is counted {@link
-   * SporeEvent#EXPIRED} (for its recipient, or its sender when undirected) and dead-lettered with
-   * reason {@code expired}; the future completes with the spore once the dead letter is confirmed
-   * (or at once if the dead-letter publish fails, which is logged).
-   */
-  private CompletableFuture<Spore> expiredAtPublish(String channel, Spore spore, Instant now) {
-    event(
-        SporeEvent.EXPIRED,
-        channel,
-        spore.isDirected() ? spore.toAgent() : spore.fromAgent(),
-        spore,
-        null);
-    AmqpSporeMapper.Outgoing out = mapper.encode(spore, layoutFor(channel), persistent, now);
-    Map<String, Object> headers = new HashMap<>(out.properties().getHeaders());
-    headers.put(AmqpSporeMapper.H_DEAD_REASON, "expired");
-    headers.put(AmqpSporeMapper.H_ERROR, "expired at " + spore.expiresAt() + " before publishing");
-    headers.put(AmqpSporeMapper.H_ATTEMPTS, 0);
-    headers.put(AmqpSporeMapper.H_DEAD_EXCHANGE, exchangeFor(channel));
-    headers.put(AmqpSporeMapper.H_DEAD_ROUTING_KEY, out.routingKey());
-    AMQP.BasicProperties props =
-        out.properties().builder().headers(headers).expiration(null).build();
-    return publishRaw(deadLetterExchange, out.routingKey(), props, out.body())
-        .handle(
-            (routed, err) -> {
-              if (err != null) {
-                log.warn("could not dead-letter expired spore {}: {}", spore.id(), err.toString());
-              }
-              return spore;
-            });
-  }
-
-  /**
-   * Publishes raw bytes with a confirm, mandatory. The future completes (on a callback thread,
-   * never the connection's I/O thread) with whether the message was routed.
-   */
-  CompletableFuture<Boolean> publishRaw(
-      String exchange, String routingKey, AMQP.BasicProperties props, byte[] body) {
-    return publish(publisherSlot(), exchange, routingKey, true, props, body);
-  }
-
-  /** Publishes the request of an ask on the channel that consumes its direct reply. */
-  private CompletableFuture<Boolean> publishAsk(
-      String exchange, String routingKey, AMQP.BasicProperties props, byte[] body) {
-    return publish(-1, exchange, routingKey, true, props, body);
-  }
-
-  private static int publisherSlot() {
-    return (int) (Thread.currentThread().getId() & 0x7fffffff);
-  }
-
-  /**
-   * Publishes with a confirm, on the publisher of a slot (modulo the publishers) or, for slot -1,
-   * the ask channel.
-   */
-  private CompletableFuture<Boolean> publish(
-      int slot,
-      String exchange,
-      String routingKey,
-      boolean mandatory,
-      AMQP.BasicProperties props,
-      byte[] body) {
-    ConfirmingPublisher[] ps = publishers;
-    if (ps == null || connection == null) {
-      return CompletableFuture.failedFuture(new ReefClosedException("the AMQP backend is closed"));
-    }
-    try {
-      if (!window.tryAcquire(publishTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
-        return CompletableFuture.failedFuture(
-            new PublishException(
-                "the confirm window ("
-                    + confirmWindow
-                    + " unconfirmed publishes) stayed full for "
-                    + publishTimeout.toMillis()
-                    + " ms"));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return CompletableFuture.failedFuture(
-          new PublishException("interrupted while waiting for the confirm window", e));
-    }
-    ConfirmingPublisher p;
-    try {
-      p = slot < 0 ? askPublisher() : publisher(ps, slot % ps.length);
-    } catch (IOException | RuntimeException e) {
-      window.release();
-      return CompletableFuture.failedFuture(
-          new PublishException("no publishing channel: " + describe(e), e));
-    }
-    // Completed on the callbacks executor by the publisher, one task per confirm frame.
-    return p.publish(exchange, routingKey, mandatory, props, body);
-  }
-
-  /**
-   * The ask channel: it consumes {@code amq.rabbitmq.reply-to} (RabbitMQ requires the requests to
-   * be published on the channel that consumes their replies), created on first use and replaced
-   * after a channel error. Its loss is reported to the listener: the replies it would receive
-   * cannot arrive anywhere else.
-   */
-  private ConfirmingPublisher askPublisher() throws IOException {
-    ConfirmingPublisher p = askPublisher.get();
-    if (p != null && !p.isDead()) {
-      return p;
-    }
-    synchronized (askLock) {
-      p = askPublisher.get();
-      if (p != null && !p.isDead()) {
-        return p;
-      }
-      Channel ch = openChannel();
-      ch.basicConsume(DirectReplyRoutes.PSEUDO_QUEUE, true, new DirectReplyConsumer(ch, this));
-      // The futures of ask requests are the reef's own (the asker holds the ask's future): a
-      // routed confirm completes them on the I/O thread, saving a thread hand-off per ask.
-      ConfirmingPublisher created =
-          new ConfirmingPublisher(ch, window, declaredExchanges::clear, callbacks, true);
-      // Not left to automatic recovery: a recovered channel may publish before its reply consumer
-      // is back, which the broker punishes with a channel error. A lost ask channel is dropped and
-      // the next ask opens a new one (consuming first, then publishing).
-      ch.addShutdownListener(
-          cause -> {
-            if (!cause.isInitiatedByApplication()) {
-              dropAskChannel(created);
-              directRepliesLost(
-                  "the channel receiving direct replies closed: " + cause.getMessage());
-            }
-          });
-      askPublisher.set(created);
-      for (Channel stale; (stale = staleAskChannels.poll()) != null; ) {
-        try {
-          stale.abort();
-        } catch (IOException | RuntimeException e) {
-          log.debug("closing a lost ask channel failed: {}", e.toString());
-        }
-      }
-      return created;
-    }
-  }
-
-  /** The publisher of a slot, replaced if a channel-level error closed it for good. */
-  private ConfirmingPublisher publisher(ConfirmingPublisher[] ps, int slot) throws IOException {
-    ConfirmingPublisher p = ps[slot];
-    if (!p.isDead()) {
-      return p;
-    }
-    synchronized (ps) {
-      if (ps[slot] == p) {
-        Channel ch = openChannel();
-        ps[slot] = new ConfirmingPublisher(ch, window, declaredExchanges::clear, callbacks);
-        log.info("replaced a publishing channel closed by a channel error");
-      }
-      return ps[slot];
-    }
-  }
-
-  private String ensureExchange(String channel) {
-    String exchange = exchangeFor(channel);
-    if (declaredExchanges.contains(exchange)) {
-      return exchange;
-    }
-    synchronized (topologyLock) {
-      try {
-        topology().exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true);
-      } catch (IOException | RuntimeException e) {
-        throw new ReefException(
-            "cannot declare the topic exchange '"
-                + exchange
-                + "' of channel '"
-                + channel
-                + "': "
-                + e,
-            e);
-      }
-      declaredExchanges.add(exchange);
-    }
-    return exchange;
-  }
-
-  /**
-   * A new channel on the connection.
-   *
-   * @throws ReefClosedException if the backend is closed
-   * @throws IOException if the broker refuses one (no more channels) or the call fails
-   */
-  private Channel openChannel() throws IOException {
-    Connection c = connection;
-    if (c == null) {
-      throw new ReefClosedException("the AMQP backend is closed");
-    }
-    Channel ch = c.createChannel();
-    if (ch == null) {
-      throw new IOException("the broker allows no more channels");
-    }
-    return ch;
-  }
-
-  private Channel topology() throws IOException {
-    Channel t = topologyChannel;
-    if (t == null || !t.isOpen()) {
-      t = openChannel();
-      topologyChannel = t;
-    }
-    return t;
+    return p.publisher().publish(channel, spore, askDirect);
   }
 
   /**
@@ -806,28 +307,8 @@ public final class AmqpBackend implements ReefBackend {
    */
   @Override
   public void declareMailbox(String channel, String agent) {
-    String queue = mailboxQueueFor(channel, agent);
-    requireOpen();
-    String exchange = ensureExchange(channel);
-    Map<String, Object> args = new HashMap<>();
-    args.put("x-dead-letter-exchange", deadLetterExchange);
-    if (quorumMailboxes) {
-      args.put("x-queue-type", "quorum");
-    } else {
-      args.put("x-max-priority", MAX_PRIORITY);
-    }
-    synchronized (topologyLock) {
-      try {
-        Channel t = topology();
-        t.queueDeclare(queue, true, false, false, args);
-        t.queueBind(queue, exchange, "agent." + agent + ".*");
-        t.queueBind(queue, exchange, "broadcast.*");
-      } catch (IOException | RuntimeException e) {
-        throw new ReefException("cannot declare the mailbox queue '" + queue + "': " + e, e);
-      }
-    }
-    declaredMailboxes.add(queue);
-    knownAgents.computeIfAbsent(channel, k -> ConcurrentHashMap.newKeySet()).add(agent);
+    settings.mailboxQueueFor(channel, agent);
+    requireOpen().topology().declareMailbox(channel, agent);
   }
 
   /**
@@ -841,61 +322,9 @@ public final class AmqpBackend implements ReefBackend {
   @Override
   public MailboxSubscription consume(String channel, String agent, MailboxConsumer consumer) {
     Objects.requireNonNull(consumer, "consumer");
-    String queue = mailboxQueueFor(channel, agent);
-    requireOpen();
-    synchronized (mailboxes) {
-      if (mailboxes.containsKey(queue)) {
-        throw new IllegalStateException(
-            "this backend already consumes the mailbox of '" + agent + "' on '" + channel + "'");
-      }
-      // A mailbox this backend declared before is not declared again (three calls to the broker
-      // saved on every attach, which an asker without handlers makes for each ask); if it was
-      // deleted since, the consume fails with 404 and it is declared and consumed once more.
-      boolean declaredBefore = declaredMailboxes.contains(queue);
-      if (!declaredBefore) {
-        declareMailbox(channel, agent);
-      }
-      try {
-        try {
-          return attach(channel, agent, queue, consumer);
-        } catch (IOException e) {
-          if (!declaredBefore || !isNotFound(e)) {
-            throw e;
-          }
-          declaredMailboxes.remove(queue);
-          declareMailbox(channel, agent);
-          return attach(channel, agent, queue, consumer);
-        }
-      } catch (IOException | RuntimeException e) {
-        throw new ReefException("cannot consume the mailbox queue '" + queue + "': " + e, e);
-      }
-    }
-  }
-
-  private AmqpMailbox attach(String channel, String agent, String queue, MailboxConsumer consumer)
-      throws IOException {
-    Channel ch = openChannel();
-    ch.basicQos(prefetch);
-    AmqpMailbox mailbox = new AmqpMailbox(this, ch, channel, agent, queue, consumer);
-    mailboxes.put(queue, mailbox);
-    try {
-      mailbox.start();
-    } catch (IOException | RuntimeException e) {
-      mailboxes.remove(queue);
-      mailbox.closeChannel();
-      throw e;
-    }
-    return mailbox;
-  }
-
-  /** Whether a channel call failed because the queue does not exist (404, NOT_FOUND). */
-  private static boolean isNotFound(IOException e) {
-    if (!(e.getCause() instanceof com.rabbitmq.client.ShutdownSignalException)) {
-      return false;
-    }
-    Object reason = ((com.rabbitmq.client.ShutdownSignalException) e.getCause()).getReason();
-    return reason instanceof AMQP.Channel.Close
-        && ((AMQP.Channel.Close) reason).getReplyCode() == AMQP.NOT_FOUND;
+    settings.mailboxQueueFor(channel, agent);
+    Parts p = requireOpen();
+    return p.registry().consume(channel, agent, consumer, p.services());
   }
 
   /**
@@ -910,8 +339,8 @@ public final class AmqpBackend implements ReefBackend {
   @Override
   public Set<String> knownAgents(String channel) {
     ReefNames.requireChannel(channel);
-    Set<String> s = knownAgents.get(channel);
-    return s == null ? Set.of() : Set.copyOf(s);
+    Parts p = parts;
+    return p == null ? Set.of() : p.topology().knownAgents(channel);
   }
 
   /**
@@ -923,54 +352,8 @@ public final class AmqpBackend implements ReefBackend {
    */
   @Override
   public long backlog() {
-    long local = outstandingConfirms();
-    if (local > 0) {
-      return local;
-    }
-    long ready = readyInConsumedMailboxes();
-    CountingExecutor d = dispatch;
-    return ready + (d == null ? 0 : d.pending()) + inflight.get();
-  }
-
-  private long outstandingConfirms() {
-    ConfirmingPublisher[] ps = publishers;
-    long n = 0;
-    if (ps != null) {
-      for (ConfirmingPublisher p : ps) {
-        n += p.outstanding();
-      }
-    }
-    ConfirmingPublisher a = askPublisher.get();
-    return a == null ? n : n + a.outstanding();
-  }
-
-  private long readyInConsumedMailboxes() {
-    if (mailboxes.isEmpty() || connection == null) {
-      return 0;
-    }
-    long n = 0;
-    // A channel of its own: a passive declare of a deleted queue closes the channel it runs on.
-    synchronized (probeLock) {
-      for (AmqpMailbox m : mailboxes.values()) {
-        try {
-          Channel p = probeChannel;
-          if (p == null || !p.isOpen()) {
-            Connection c = connection;
-            if (c == null) {
-              return n;
-            }
-            p = c.createChannel();
-            probeChannel = p;
-          }
-          if (p != null) {
-            n += p.queueDeclarePassive(m.queue()).getMessageCount();
-          }
-        } catch (IOException | RuntimeException e) {
-          log.debug("cannot read the depth of {}: {}", m.queue(), e.toString());
-        }
-      }
-    }
-    return n;
+    Parts p = parts;
+    return p == null ? 0 : p.probe().backlog();
   }
 
   /**
@@ -983,198 +366,75 @@ public final class AmqpBackend implements ReefBackend {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    long deadline = System.nanoTime() + Math.max(0, drainTimeout.toNanos());
-    List<AmqpMailbox> open = new ArrayList<>(mailboxes.values());
-    for (AmqpMailbox m : open) {
-      m.close();
+    Parts p = parts;
+    if (p == null) {
+      return;
     }
+    long deadline = System.nanoTime() + Math.max(0, drainTimeout.toNanos());
     try {
-      for (AmqpMailbox m : open) {
-        if (!m.awaitIdle(deadline)) {
-          log.warn(
-              "mailbox {} still had {} unsettled deliveries at close; the broker requeues them",
-              m.queue(),
-              m.inflight());
-        }
-      }
-      for (ConfirmingPublisher p : allPublishers()) {
-        while (p.outstanding() > 0 && System.nanoTime() < deadline) {
-          TimeUnit.MILLISECONDS.sleep(5);
-        }
-        p.failAll(new PublishException("the backend closed before the broker confirmed"));
-      }
+      p.registry().closeAll(deadline);
+      p.pool().awaitConfirms(deadline);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    shutdownQuietly();
-    log.info("closed the connection to {}", maskedUri());
+    p.pool().failAll(closedBeforeConfirm());
+    shutdown(p.connection(), p.pool(), p.threads());
+    log.info("closed the connection to {}", settings.maskedUri());
   }
 
-  private void shutdownQuietly() {
-    Connection c = connection;
-    connection = null;
-    if (c != null) {
-      try {
-        c.close(5000);
-      } catch (IOException | RuntimeException e) {
-        log.debug("closing the connection failed: {}", e.toString());
-      }
+  private static void shutdown(
+      AmqpConnection connection, PublisherPool pool, BackendThreads threads) {
+    if (connection != null) {
+      connection.close();
     }
-    for (ConfirmingPublisher p : allPublishers()) {
-      p.failAll(new PublishException("the backend closed before the broker confirmed"));
+    if (pool != null) {
+      pool.failAll(closedBeforeConfirm());
     }
-    if (scheduler != null) {
-      scheduler.shutdownNow();
-    }
-    if (callbacks != null) {
-      callbacks.shutdown();
-    }
-    if (dispatch != null) {
-      dispatch.shutdown();
-    }
+    threads.shutdown();
   }
 
-  private void sweepConfirms() {
-    for (ConfirmingPublisher p : allPublishers()) {
-      p.expireOlderThan(confirmTimeout);
-    }
+  private static PublishException closedBeforeConfirm() {
+    return new PublishException("the backend closed before the broker confirmed");
   }
 
-  /** The publishing channels and the ask channel, if any. */
-  private List<ConfirmingPublisher> allPublishers() {
-    List<ConfirmingPublisher> all = new ArrayList<>();
-    ConfirmingPublisher[] ps = publishers;
-    if (ps != null) {
-      all.addAll(List.of(ps));
-    }
-    ConfirmingPublisher a = askPublisher.get();
-    if (a != null) {
-      all.add(a);
-    }
-    return all;
-  }
-
-  private void requireOpen() {
-    if (closed.get() || !started.get() || connection == null) {
+  private Parts requireOpen() {
+    Parts p = parts;
+    if (closed.get() || p == null || !p.connection().isOpen()) {
       throw new ReefClosedException(closed.get() ? "the AMQP backend is closed" : "not started");
     }
-  }
-
-  // --- for AmqpMailbox --------------------------------------------------------------------------
-
-  AmqpSporeMapper mapper() {
-    return mapper;
-  }
-
-  long maxBodyBytes() {
-    return maxBodyBytes;
-  }
-
-  long expiryGraceMillis() {
-    return expiryGrace.toMillis();
-  }
-
-  RetryPolicy retryPolicy() {
-    return retryPolicy;
-  }
-
-  void inflightChanged(int delta) {
-    inflight.addAndGet(delta);
-  }
-
-  void unregister(AmqpMailbox m) {
-    mailboxes.remove(m.queue(), m);
-  }
-
-  void schedule(Runnable task, Duration delay) {
-    try {
-      scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException e) {
-      // Closing: the unacknowledged original goes back to its queue when the connection closes.
-      log.debug("not scheduling a retry while closing");
-    }
-  }
-
-  void event(SporeEvent event, String channel, String agent, Spore spore, Throwable error) {
-    try {
-      listener.onEvent(event, channel, agent, spore, error);
-    } catch (RuntimeException e) {
-      log.warn("backend listener failed on {}: {}", event, e.toString());
-    }
-  }
-
-  private HeaderLayout layoutFor(String channel) {
-    HeaderLayout l = layouts.get(channel);
-    return l != null ? l : defaultLayout;
+    return p;
   }
 
   /**
-   * The broker URI with the password masked.
+   * A URI with the password masked.
    *
    * @return for example {@code amqp://guest:***@localhost:5672/}
    */
-  String maskedUri() {
-    return mask(uri);
-  }
-
   static String mask(URI u) {
-    String userInfo = u.getRawUserInfo();
-    String host = u.getHost() == null ? "" : u.getHost();
-    String port = u.getPort() == -1 ? "" : ":" + u.getPort();
-    String path = u.getRawPath() == null ? "" : u.getRawPath();
-    String user = "";
-    if (userInfo != null) {
-      int colon = userInfo.indexOf(':');
-      user = (colon < 0 ? userInfo : userInfo.substring(0, colon) + ":***") + "@";
-    }
-    return u.getScheme() + "://" + user + host + port + path;
+    return AmqpSettings.mask(u);
   }
 
-  private static String describe(Throwable e) {
-    Throwable cause = e.getCause();
-    return cause != null && e.getMessage() == null
-        ? e + " (" + cause.getMessage() + ")"
-        : e.toString();
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
-  private static ThreadFactory daemon(String name) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
+  /** The options. */
+  AmqpSettings settings() {
+    return settings;
   }
 
   /** The broker (password masked) and the main options. */
   @Override
   public String toString() {
-    return "AmqpBackend{"
-        + maskedUri()
-        + (addresses.isEmpty() ? "" : ", addresses=" + addresses)
-        + ", prefetch="
-        + prefetch
-        + ", persistent="
-        + persistent
-        + ", confirmWindow="
-        + confirmWindow
-        + ", layout="
-        + defaultLayout
-        + ", quorum="
-        + quorumMailboxes
-        + ", dlx="
-        + deadLetterExchange
-        + "/"
-        + deadLetterQueue
-        + "}";
+    return settings.toString();
   }
+
+  /** The parts of a started backend. */
+  private record Parts(
+      BackendThreads threads,
+      AmqpConnection connection,
+      Topology topology,
+      PublisherPool pool,
+      MailboxRegistry registry,
+      MailboxServices services,
+      SporePublisher publisher,
+      BacklogProbe probe) {}
 
   /** Builds an {@link AmqpBackend}; values are validated by the setters. Not thread-safe. */
   public static final class Builder {
@@ -1185,19 +445,20 @@ public final class AmqpBackend implements ReefBackend {
     private int prefetch = DEFAULT_PREFETCH;
     private boolean persistent = true;
     private int confirmWindow = DEFAULT_CONFIRM_WINDOW;
-    private Duration publishTimeout = Duration.ofSeconds(10);
-    private Duration confirmTimeout = Duration.ofSeconds(30);
+    private Duration publishTimeout = AmqpSettings.DEFAULT_PUBLISH_TIMEOUT;
+    private Duration confirmTimeout = AmqpSettings.DEFAULT_CONFIRM_TIMEOUT;
     private RetryPolicy retryPolicy = RetryPolicy.ofDefaults();
     private String deadLetterExchange = DEFAULT_DEAD_LETTER_EXCHANGE;
     private String deadLetterQueue = DEFAULT_DEAD_LETTER_QUEUE;
     private final Map<String, String> exchanges = new LinkedHashMap<>();
     private HeaderLayout headerLayout = HeaderLayout.REEF;
     private final Map<String, HeaderLayout> layouts = new LinkedHashMap<>();
+    private final Map<String, ZoneId> pravalZones = new LinkedHashMap<>();
     private boolean quorumMailboxes;
     private long maxBodyBytes = Spore.DEFAULT_MAX_KNOWLEDGE_BYTES;
     private int publisherChannels = DEFAULT_PUBLISHER_CHANNELS;
-    private String connectionName = "reef";
-    private Duration recoveryInterval = Duration.ofSeconds(2);
+    private String connectionName = AmqpSettings.DEFAULT_CONNECTION_NAME;
+    private Duration recoveryInterval = AmqpSettings.DEFAULT_RECOVERY_INTERVAL;
     private Duration expiryGrace = Duration.ZERO;
     private boolean directReplies = true;
 
@@ -1294,10 +555,7 @@ public final class AmqpBackend implements ReefBackend {
      * @return this builder
      */
     public Builder prefetch(int prefetch) {
-      if (prefetch < 1 || prefetch > 65535) {
-        throw new IllegalArgumentException("prefetch must be 1..65535, was " + prefetch);
-      }
-      this.prefetch = prefetch;
+      this.prefetch = AmqpSettings.inRange("prefetch", prefetch, 1, AmqpSettings.MAX_PREFETCH);
       return this;
     }
 
@@ -1323,10 +581,8 @@ public final class AmqpBackend implements ReefBackend {
      * @return this builder
      */
     public Builder confirmWindow(int window) {
-      if (window < 1 || window > 1_000_000) {
-        throw new IllegalArgumentException("confirmWindow must be 1..1000000, was " + window);
-      }
-      this.confirmWindow = window;
+      this.confirmWindow =
+          AmqpSettings.inRange("confirmWindow", window, 1, AmqpSettings.MAX_CONFIRM_WINDOW);
       return this;
     }
 
@@ -1352,7 +608,7 @@ public final class AmqpBackend implements ReefBackend {
      * @return this builder
      */
     public Builder confirmTimeout(Duration timeout) {
-      if (timeout == null || timeout.toMillis() < 100) {
+      if (timeout == null || timeout.compareTo(AmqpSettings.MIN_CONFIRM_TIMEOUT) < 0) {
         throw new IllegalArgumentException("confirmTimeout must be >= 100 ms, was " + timeout);
       }
       this.confirmTimeout = timeout;
@@ -1381,7 +637,7 @@ public final class AmqpBackend implements ReefBackend {
      * @return this builder
      */
     public Builder deadLetterExchange(String exchange) {
-      this.deadLetterExchange = amqpName("deadLetterExchange", exchange);
+      this.deadLetterExchange = AmqpSettings.amqpName("deadLetterExchange", exchange);
       return this;
     }
 
@@ -1393,7 +649,7 @@ public final class AmqpBackend implements ReefBackend {
      * @return this builder
      */
     public Builder deadLetterQueue(String queue) {
-      this.deadLetterQueue = amqpName("deadLetterQueue", queue);
+      this.deadLetterQueue = AmqpSettings.amqpName("deadLetterQueue", queue);
       return this;
     }
 
@@ -1406,7 +662,7 @@ public final class AmqpBackend implements ReefBackend {
      * @return this builder
      */
     public Builder exchange(String channel, String exchange) {
-      exchanges.put(ReefNames.requireChannel(channel), amqpName("exchange", exchange));
+      exchanges.put(ReefNames.requireChannel(channel), AmqpSettings.amqpName("exchange", exchange));
       return this;
     }
 
@@ -1448,6 +704,21 @@ public final class AmqpBackend implements ReefBackend {
     }
 
     /**
+     * {@link #pravalChannel(String, String)} for Praval hosts whose clocks are not on UTC: the
+     * channel writes its naive Praval times as wall-clock times in {@code zone} (reading infers
+     * each sender's offset by itself, from the message's {@code timestamp} property).
+     *
+     * @param channel a valid channel name
+     * @param exchange Praval's exchange, for example {@code praval.spores}
+     * @param zone the Praval hosts' time zone, for example {@code ZoneId.of("America/New_York")}
+     * @return this builder
+     */
+    public Builder pravalChannel(String channel, String exchange, ZoneId zone) {
+      pravalZones.put(ReefNames.requireChannel(channel), Objects.requireNonNull(zone, "zone"));
+      return pravalChannel(channel, exchange);
+    }
+
+    /**
      * Declares new mailboxes as quorum queues (replicated across a cluster) instead of classic
      * queues. Trade-off: RabbitMQ before 4.0 has no priorities on quorum queues, so {@code
      * x-max-priority} is not set and a backlog is served in arrival order. Default false.
@@ -1468,7 +739,7 @@ public final class AmqpBackend implements ReefBackend {
      * @return this builder
      */
     public Builder maxBodyBytes(long bytes) {
-      if (bytes < 2) {
+      if (bytes < AmqpSettings.MIN_BODY_BYTES) {
         throw new IllegalArgumentException("maxBodyBytes must be >= 2, was " + bytes);
       }
       this.maxBodyBytes = bytes;
@@ -1483,10 +754,9 @@ public final class AmqpBackend implements ReefBackend {
      * @return this builder
      */
     public Builder publisherChannels(int channels) {
-      if (channels < 1 || channels > 64) {
-        throw new IllegalArgumentException("publisherChannels must be 1..64, was " + channels);
-      }
-      this.publisherChannels = channels;
+      this.publisherChannels =
+          AmqpSettings.inRange(
+              "publisherChannels", channels, 1, AmqpSettings.MAX_PUBLISHER_CHANNELS);
       return this;
     }
 
@@ -1511,7 +781,7 @@ public final class AmqpBackend implements ReefBackend {
      * @return this builder
      */
     public Builder recoveryInterval(Duration interval) {
-      if (interval == null || interval.toMillis() < 10) {
+      if (interval == null || interval.compareTo(AmqpSettings.MIN_RECOVERY_INTERVAL) < 0) {
         throw new IllegalArgumentException("recoveryInterval must be >= 10 ms, was " + interval);
       }
       this.recoveryInterval = interval;
@@ -1532,7 +802,9 @@ public final class AmqpBackend implements ReefBackend {
      * @return this builder
      */
     public Builder expiryGrace(Duration grace) {
-      if (grace == null || grace.isNegative() || grace.compareTo(Duration.ofDays(1)) > 0) {
+      if (grace == null
+          || grace.isNegative()
+          || grace.compareTo(AmqpSettings.MAX_EXPIRY_GRACE) > 0) {
         throw new IllegalArgumentException("expiryGrace must be 0..1 day, was " + grace);
       }
       this.expiryGrace = grace;
@@ -1562,17 +834,31 @@ public final class AmqpBackend implements ReefBackend {
      * @return a new, unstarted backend
      */
     public AmqpBackend build() {
-      return new AmqpBackend(this);
-    }
-
-    private static String amqpName(String what, String name) {
-      if (name == null || name.isBlank()) {
-        throw new IllegalArgumentException(what + " must not be blank");
-      }
-      if (name.getBytes(StandardCharsets.UTF_8).length > 255) {
-        throw new IllegalArgumentException(what + " must be at most 255 UTF-8 bytes");
-      }
-      return name;
+      return new AmqpBackend(
+          new AmqpSettings(
+              uri,
+              addresses,
+              sslContext,
+              hostnameVerification,
+              prefetch,
+              persistent,
+              confirmWindow,
+              publishTimeout,
+              confirmTimeout,
+              retryPolicy,
+              deadLetterExchange,
+              deadLetterQueue,
+              exchanges,
+              headerLayout,
+              layouts,
+              pravalZones,
+              quorumMailboxes,
+              maxBodyBytes,
+              publisherChannels,
+              connectionName,
+              recoveryInterval,
+              expiryGrace,
+              directReplies));
     }
   }
 }

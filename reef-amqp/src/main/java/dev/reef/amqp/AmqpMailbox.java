@@ -7,18 +7,19 @@ import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
-import dev.reef.spi.DeadLetterException;
+import dev.reef.spi.DeadLetterReason;
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxSubscription;
+import dev.reef.spi.support.ConsumerCalls;
+import dev.reef.spi.support.DeadLetterHeaders;
+import dev.reef.spi.support.Failures;
+import dev.reef.spi.support.RedeliveryDecision;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,16 +35,20 @@ import org.slf4j.LoggerFactory;
  * dead-lettered ({@code expired}); otherwise the consumer is called and the message acknowledged
  * when its stage completes. A failed attempt below the retry policy's limit is republished to the
  * same queue with {@code x-reef-attempts} + 1 after the backoff, and the original acknowledged only
- * once the broker confirmed the copy; the last failure dead-letters it ({@code failed}) with the
- * error. The original stays unacknowledged until its successor is safely in the broker, so a crash
- * at any point redelivers rather than loses (at-least-once), and the backoff holds only one
- * prefetch slot, not the queue.
+ * once the broker confirmed the copy; the last failure dead-letters it ({@code handler_failed})
+ * with the error. A consumer that throws or returns a {@code null} stage has failed the attempt
+ * (see {@link MailboxConsumer}). The original stays unacknowledged until its successor is safely in
+ * the broker, so a crash at any point redelivers rather than loses (at-least-once), and the backoff
+ * holds only one prefetch slot, not the queue.
  */
 final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
   private static final Logger log = LoggerFactory.getLogger(AmqpMailbox.class);
   private static final Duration RESUBSCRIBE_DELAY = Duration.ofSeconds(1);
 
-  private final AmqpBackend backend;
+  /** How long to wait before requeueing a message whose dead-letter copy was not accepted. */
+  private static final Duration DEAD_LETTER_RETRY_DELAY = Duration.ofSeconds(1);
+
+  private final MailboxContext backend;
   private final String channelName;
   private final String agent;
   private final String queue;
@@ -52,8 +57,13 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile String consumerTag;
 
+  /** Notified, while {@link #idleWaiter} is set, when the last in-flight delivery settles. */
+  private final Object idleLock = new Object();
+
+  private volatile boolean idleWaiter;
+
   AmqpMailbox(
-      AmqpBackend backend,
+      MailboxContext backend,
       Channel channel,
       String channelName,
       String agent,
@@ -111,7 +121,8 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
           queue,
           e.getMessage());
       backend.event(SporeEvent.MALFORMED, channelName, agent, null, e);
-      deadLetter(deliveryTag, envelope, props, body, "malformed", e.getMessage(), attempt);
+      deadLetter(
+          deliveryTag, envelope, props, body, DeadLetterReason.MALFORMED, e.getMessage(), attempt);
       return;
     }
     if (spore.toAgent() == null && spore.fromAgent().equals(agent)) {
@@ -124,22 +135,14 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
     }
     backend.rememberReplyAddress(channelName, spore, props.getReplyTo());
     backend.event(SporeEvent.DELIVERED, channelName, agent, spore, null);
-    CompletionStage<?> stage;
-    try {
-      stage = consumer.deliver(spore, attempt);
-      if (stage == null) {
-        stage = CompletableFuture.completedFuture(null);
-      }
-    } catch (Throwable t) {
-      stage = CompletableFuture.failedFuture(t);
-    }
+    CompletionStage<?> stage = ConsumerCalls.deliver(consumer, spore, attempt);
     stage.whenComplete(
         (ok, err) -> {
           if (err == null) {
             backend.event(SporeEvent.HANDLED, channelName, agent, spore, null);
             settle(deliveryTag, true);
           } else {
-            failed(deliveryTag, envelope, props, body, spore, attempt, unwrap(err));
+            failed(deliveryTag, envelope, props, body, spore, attempt, Failures.unwrap(err));
           }
         });
   }
@@ -152,21 +155,24 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
       Spore spore,
       int attempt,
       Throwable error) {
-    if (!(error instanceof DeadLetterException) && backend.retryPolicy().shouldRetry(attempt)) {
+    RedeliveryDecision decision =
+        RedeliveryDecision.afterFailure(backend.retryPolicy(), attempt, error);
+    if (decision.retry()) {
       backend.event(SporeEvent.RETRIED, channelName, agent, spore, error);
-      Duration backoff = backend.retryPolicy().backoff(attempt);
       backend.schedule(
-          () -> redeliver(deliveryTag, envelope, props, body, spore, attempt, error), backoff);
+          () -> redeliver(deliveryTag, envelope, props, body, spore, decision.nextAttempt()),
+          decision.backoff());
     } else {
+      String text = Failures.describe(error);
       log.warn(
           "spore {} in mailbox {} failed {} time(s), dead-lettered: {}",
           spore.id(),
           queue,
           attempt,
-          error.toString());
-      backend.event(SporeEvent.DEAD_LETTERED, channelName, agent, spore, error);
-      String reason = DeadLetterException.reasonOr(error, "failed");
-      deadLetter(deliveryTag, envelope, props, body, reason, describe(error), attempt);
+          text);
+      backend.event(
+          SporeEvent.DEAD_LETTERED, channelName, agent, spore, decision.deadLetterError(error));
+      deadLetter(deliveryTag, envelope, props, body, decision.reason(), text, attempt);
     }
   }
 
@@ -177,8 +183,7 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
       AMQP.BasicProperties props,
       byte[] body,
       Spore spore,
-      int attempt,
-      Throwable error) {
+      int nextAttempt) {
     if (!getChannel().isOpen()) {
       // The broker requeued the original when the channel closed: it comes back by itself.
       settle(deliveryTag, false);
@@ -186,12 +191,12 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
     }
     Instant now = Instant.now();
     if (spore.isExpired(now)) {
-      deadLetterExpired(deliveryTag, envelope, props, body, spore, attempt);
+      deadLetterExpired(deliveryTag, envelope, props, body, spore, nextAttempt - 1);
       return;
     }
     Map<String, Object> headers =
         props.getHeaders() == null ? new HashMap<>() : new HashMap<>(props.getHeaders());
-    headers.put(AmqpSporeMapper.H_ATTEMPTS, attempt + 1);
+    headers.put(AmqpSporeMapper.H_ATTEMPTS, nextAttempt);
     AMQP.BasicProperties.Builder b = props.builder().headers(headers);
     b.expiration(AmqpSporeMapper.expiration(spore, now, backend.expiryGraceMillis()));
     backend
@@ -221,7 +226,13 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
       int attempt) {
     backend.event(SporeEvent.EXPIRED, channelName, agent, spore, null);
     deadLetter(
-        deliveryTag, envelope, props, body, "expired", "expired at " + spore.expiresAt(), attempt);
+        deliveryTag,
+        envelope,
+        props,
+        body,
+        DeadLetterReason.EXPIRED,
+        "expired at " + spore.expiresAt(),
+        attempt);
   }
 
   /**
@@ -233,17 +244,18 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
       Envelope envelope,
       AMQP.BasicProperties props,
       byte[] body,
-      String reason,
+      DeadLetterReason reason,
       String error,
       int attempts) {
     Map<String, Object> headers =
-        props.getHeaders() == null ? new HashMap<>() : new HashMap<>(props.getHeaders());
-    headers.put(AmqpSporeMapper.H_DEAD_REASON, reason);
-    headers.put(AmqpSporeMapper.H_ERROR, error == null ? "" : limit(error));
-    headers.put(AmqpSporeMapper.H_ATTEMPTS, attempts);
-    headers.put(AmqpSporeMapper.H_DEAD_QUEUE, queue);
-    headers.put(AmqpSporeMapper.H_DEAD_EXCHANGE, envelope.getExchange());
-    headers.put(AmqpSporeMapper.H_DEAD_ROUTING_KEY, envelope.getRoutingKey());
+        DeadLetterHeaders.of(
+            props.getHeaders(),
+            reason,
+            error,
+            attempts,
+            queue,
+            envelope.getExchange(),
+            envelope.getRoutingKey());
     AMQP.BasicProperties copy = props.builder().headers(headers).expiration(null).build();
     backend
         .publishRaw(backend.deadLetterExchange(), envelope.getRoutingKey(), copy, body)
@@ -257,7 +269,7 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
                     props.getMessageId(),
                     queue,
                     err != null ? err.toString() : "no dead-letter queue bound");
-                backend.schedule(() -> requeue(deliveryTag), Duration.ofSeconds(1));
+                backend.schedule(() -> requeue(deliveryTag), DEAD_LETTER_RETRY_DELAY);
               }
             });
   }
@@ -295,8 +307,15 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
 
   private void done() {
     backend.inflightChanged(-1);
-    if (inflight.decrementAndGet() == 0 && closed.get()) {
-      closeChannel();
+    if (inflight.decrementAndGet() == 0) {
+      if (idleWaiter) {
+        synchronized (idleLock) {
+          idleLock.notifyAll();
+        }
+      }
+      if (closed.get()) {
+        closeChannel();
+      }
     }
   }
 
@@ -366,30 +385,23 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
     }
   }
 
+  /**
+   * Waits until no delivery of this mailbox is in flight, or the deadline passed.
+   *
+   * @param deadlineNanos a {@link System#nanoTime()} deadline
+   * @return true if idle
+   */
   boolean awaitIdle(long deadlineNanos) throws InterruptedException {
-    while (inflight.get() > 0) {
-      if (System.nanoTime() >= deadlineNanos) {
-        return false;
+    idleWaiter = true;
+    synchronized (idleLock) {
+      while (inflight.get() > 0) {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(idleLock, left);
       }
-      TimeUnit.MILLISECONDS.sleep(10);
     }
     return true;
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
-  private static String limit(String s) {
-    return s.length() <= 4000 ? s : s.substring(0, 3997) + "...";
-  }
-
-  private static String describe(Throwable t) {
-    String m = t.getMessage();
-    return m == null ? t.getClass().getName() : t.getClass().getName() + ": " + m;
   }
 }

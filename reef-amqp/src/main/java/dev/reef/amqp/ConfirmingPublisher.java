@@ -35,6 +35,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * publish that fails at once completes on the caller's thread.
  */
 final class ConfirmingPublisher implements ConfirmListener, ReturnListener, ShutdownListener {
+  /** Headers estimated below frame_max divided by this are not measured exactly. */
+  private static final int EXACT_CHECK_DIVISOR = 2;
+
+  /** The estimated bytes a header entry takes besides its name and value (type, lengths). */
+  private static final int HEADER_ENTRY_OVERHEAD = 16;
+
+  /** The most UTF-8 bytes one Java {@code char} encodes to. */
+  private static final int MAX_UTF8_BYTES_PER_CHAR = 3;
+
   private final Channel channel;
   private final Semaphore window;
   private final ReentrantLock lock = new ReentrantLock();
@@ -247,7 +256,7 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
   private PublishException checkHeaderFrame(AMQP.BasicProperties props) {
     Map<String, Object> headers = props.getHeaders();
     int frameMax = channel.getConnection().getFrameMax();
-    if (headers == null || frameMax <= 0 || roughBytes(headers) < frameMax / 2) {
+    if (headers == null || frameMax <= 0 || roughBytes(headers) < frameMax / EXACT_CHECK_DIVISOR) {
       return null;
     }
     try {
@@ -271,9 +280,9 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
     long n = 0;
     for (Map.Entry<String, Object> e : headers.entrySet()) {
       Object v = e.getValue();
-      n += e.getKey().length() + 16;
+      n += e.getKey().length() + HEADER_ENTRY_OVERHEAD;
       if (v instanceof String) {
-        n += 3L * ((String) v).length();
+        n += (long) MAX_UTF8_BYTES_PER_CHAR * ((String) v).length();
       } else if (v instanceof com.rabbitmq.client.LongString) {
         n += ((com.rabbitmq.client.LongString) v).length();
       } else if (v instanceof byte[]) {
@@ -411,6 +420,15 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
 
   Channel channel() {
     return channel;
+  }
+
+  /** Closes the channel of a publisher that was never used (another thread's replaced it). */
+  void abort() {
+    try {
+      channel.abort();
+    } catch (IOException | RuntimeException e) {
+      // closing an unused channel: nothing outstanding to fail
+    }
   }
 
   private static PublishException lost(ShutdownSignalException cause) {

@@ -15,10 +15,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * AmqpBackend#backlog()} would otherwise have between "left the broker" and "in a handler".
  */
 final class CountingExecutor extends ThreadPoolExecutor {
+  /** How long an idle thread above the core size lives (none: core equals maximum). */
+  private static final long KEEP_ALIVE_SECONDS = 60;
+
   private final AtomicLong pending = new AtomicLong();
 
   CountingExecutor(int threads, ThreadFactory factory) {
-    super(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
+    super(
+        threads,
+        threads,
+        KEEP_ALIVE_SECONDS,
+        TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(),
+        factory);
   }
 
   @Override

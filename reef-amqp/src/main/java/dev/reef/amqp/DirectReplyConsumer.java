@@ -26,11 +26,16 @@ final class DirectReplyConsumer extends DefaultConsumer {
   /** The header naming the channel of a direct reply: {@value}. */
   static final String H_CHANNEL = "x-reef-channel";
 
-  private final AmqpBackend backend;
+  private final AmqpSporeMapper mapper;
+  private final long maxBodyBytes;
+  private final BackendEvents events;
 
-  DirectReplyConsumer(Channel channel, AmqpBackend backend) {
+  DirectReplyConsumer(
+      Channel channel, AmqpSporeMapper mapper, long maxBodyBytes, BackendEvents events) {
     super(channel);
-    this.backend = backend;
+    this.mapper = mapper;
+    this.maxBodyBytes = maxBodyBytes;
+    this.events = events;
   }
 
   @Override
@@ -40,25 +45,25 @@ final class DirectReplyConsumer extends DefaultConsumer {
     if (channel == null) {
       log.warn(
           "direct reply {} without a valid {} header dropped", props.getMessageId(), H_CHANNEL);
-      backend.event(SporeEvent.MALFORMED, null, null, null, null);
+      events.event(SporeEvent.MALFORMED, null, null, null, null);
       return;
     }
     Spore spore;
     try {
-      spore = backend.mapper().decode(null, props, body, backend.maxBodyBytes());
+      spore = mapper.decode(null, props, body, maxBodyBytes);
     } catch (MalformedMessageException | RuntimeException e) {
       log.warn("malformed direct reply {} dropped: {}", props.getMessageId(), e.getMessage());
-      backend.event(SporeEvent.MALFORMED, channel, null, null, e);
+      events.event(SporeEvent.MALFORMED, channel, null, null, e);
       return;
     }
     String agent = spore.toAgent() != null ? spore.toAgent() : spore.fromAgent();
     if (spore.isExpired(Instant.now())) {
-      backend.event(SporeEvent.EXPIRED, channel, agent, spore, null);
+      events.event(SporeEvent.EXPIRED, channel, agent, spore, null);
       return;
     }
-    backend.event(SporeEvent.DELIVERED, channel, agent, spore, null);
-    backend.directReply(channel, spore);
-    backend.event(SporeEvent.HANDLED, channel, agent, spore, null);
+    events.event(SporeEvent.DELIVERED, channel, agent, spore, null);
+    events.directReply(channel, spore);
+    events.event(SporeEvent.HANDLED, channel, agent, spore, null);
   }
 
   private static String channelOf(AMQP.BasicProperties props) {

@@ -16,6 +16,11 @@ final class DirectReplyRoutes {
   private static final String ADDRESS_PREFIX = PSEUDO_QUEUE + ".";
   private static final int MAX_ADDRESS_LENGTH = 255;
 
+  /** The most entries the map is sized for up front (it grows to the capacity when needed). */
+  private static final int MAX_INITIAL_SIZE = 1024;
+
+  private static final float LOAD_FACTOR = 0.75f;
+
   /** Where a response to one request goes. */
   record Route(String channel, String asker, String address) {}
 
@@ -28,7 +33,7 @@ final class DirectReplyRoutes {
     }
     this.capacity = capacity;
     this.routes =
-        new LinkedHashMap<>(Math.min(capacity, 1024), 0.75f, false) {
+        new LinkedHashMap<>(Math.min(capacity, MAX_INITIAL_SIZE), LOAD_FACTOR, false) {
           @Override
           protected boolean removeEldestEntry(Map.Entry<String, Route> eldest) {
             return size() > DirectReplyRoutes.this.capacity;

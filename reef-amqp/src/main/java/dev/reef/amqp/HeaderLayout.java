@@ -1,9 +1,10 @@
 package dev.reef.amqp;
 
 /**
- * Which AMQP headers the backend writes for a spore (DESIGN §4). The reader accepts both layouts on
- * every channel, whatever a channel writes: typed or string header values, an empty string meaning
- * absent, timestamps with or without an offset (without one they are taken as UTC).
+ * Which AMQP headers the backend writes for a spore (docs/design.md#header-layouts). The reader
+ * accepts both layouts on every channel, whatever a channel writes: typed or string header values,
+ * an empty string meaning absent, timestamps with or without an offset (without one they are taken
+ * as UTC).
  */
 public enum HeaderLayout {
   /**

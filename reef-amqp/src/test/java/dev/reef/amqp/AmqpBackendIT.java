@@ -294,7 +294,7 @@ class AmqpBackendIT {
     assertThat(handled).containsExactlyInAnyOrder("good@1", "flaky@2");
     Map<String, Object> h = dead.getProps().getHeaders();
     assertThat(dead.getProps().getMessageId()).isEqualTo(poison.id());
-    assertThat(h.get("x-reef-dead-reason").toString()).isEqualTo("failed");
+    assertThat(h.get("x-reef-dead-reason").toString()).isEqualTo("handler_failed");
     assertThat(h.get("x-reef-error").toString())
         .contains("IllegalStateException")
         .contains("boom on attempt 3");
@@ -415,6 +415,7 @@ class AmqpBackendIT {
             .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().toString()));
     assertThat(h)
         .containsOnlyKeys(
+            "spore_type",
             "from_agent",
             "to_agent",
             "created_at",

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -94,6 +93,7 @@ class AmqpSporeMapperTest {
         mapper.encode(full(), HeaderLayout.REEF, true, NOW).properties().getHeaders();
     assertThat(h)
         .containsOnlyKeys(
+            "spore_type",
             "from_agent",
             "to_agent",
             "created_at",
@@ -113,7 +113,7 @@ class AmqpSporeMapperTest {
 
     Map<String, Object> lean =
         mapper.encode(minimal(), HeaderLayout.REEF, true, NOW).properties().getHeaders();
-    assertThat(lean).containsOnlyKeys("from_agent", "created_at", "version");
+    assertThat(lean).containsOnlyKeys("spore_type", "from_agent", "created_at", "version");
   }
 
   @Test
@@ -222,7 +222,7 @@ class AmqpSporeMapperTest {
     assertMalformed(
         props(Map.of("from_agent", "a", "created_at", "yesterday")), "{}", "created_at");
     assertMalformed(props(Map.of("from_agent", "a", "spore_type", "REQUEST")), "{}", "spore type");
-    assertMalformed(props(Map.of("from_agent", "bad.name")), "{}", "from_agent");
+    assertMalformed(props(Map.of("from_agent", "bad name")), "{}", "from_agent");
     AMQP.BasicProperties noId =
         new AMQP.BasicProperties.Builder()
             .type("knowledge")
@@ -340,8 +340,7 @@ class AmqpSporeMapperTest {
     }
     JsonNode p = f.get("properties");
     Map<String, Object> headers = new HashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = f.get("headers").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : f.get("headers").properties()) {
       headers.put(e.getKey(), e.getValue().asText());
     }
     AMQP.BasicProperties.Builder b = new AMQP.BasicProperties.Builder().headers(headers);

@@ -7,22 +7,15 @@ import dev.reef.Reef;
 import dev.reef.ReefOptions;
 import dev.reef.amqp.test.RabbitMqBroker;
 import dev.reef.amqp.test.TestBroker;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -35,81 +28,28 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RabbitMqBroker.class)
 class CrossJvmIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private final List<Agent> agents = new ArrayList<>();
-
-  /** One child JVM and the lines it printed. */
-  private static final class Agent {
-    final Process process;
-    final List<String> lines = new CopyOnWriteArrayList<>();
-
-    Agent(Process process) {
-      this.process = process;
-      Thread t =
-          new Thread(
-              () -> {
-                try (BufferedReader r =
-                    new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                  String line;
-                  while ((line = r.readLine()) != null) {
-                    lines.add(line);
-                  }
-                } catch (IOException e) {
-                  // process ended
-                }
-              },
-              "agent-stdout");
-      t.setDaemon(true);
-      t.start();
-    }
-
-    void tell(String line) throws IOException {
-      OutputStream out = process.getOutputStream();
-      out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-      out.flush();
-    }
-
-    boolean printed(String prefix) {
-      return lines.stream().anyMatch(l -> l.startsWith(prefix));
-    }
-
-    List<String> starting(String prefix) {
-      return lines.stream().filter(l -> l.startsWith(prefix)).collect(Collectors.toList());
-    }
-  }
+  private final List<ChildJvm> agents = new ArrayList<>();
 
   @AfterEach
   void stopAgents() {
-    for (Agent a : agents) {
+    for (ChildJvm a : agents) {
       a.process.destroyForcibly();
     }
   }
 
-  private Agent launch(String role, String channel) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  private ChildJvm launch(String role, String channel) throws IOException {
     File log = new File("target/cross-jvm-" + role + "-" + agents.size() + ".log");
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                java,
-                "-Xmx96m",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                CrossJvmAgent.class.getName(),
-                role,
-                channel)
-            .redirectError(log);
-    pb.environment().put("REEF_AMQP_URI", RabbitMqBroker.uri());
-    Agent a = new Agent(pb.start());
+    ChildJvm a =
+        ChildJvm.launch(List.of("-Xmx96m"), CrossJvmAgent.class, List.of(role, channel), log);
     agents.add(a);
     return a;
   }
 
-  private static void quit(Agent... list) throws Exception {
-    for (Agent a : list) {
+  private static void quit(ChildJvm... list) throws Exception {
+    for (ChildJvm a : list) {
       a.tell("quit");
     }
-    for (Agent a : list) {
+    for (ChildJvm a : list) {
       assertThat(a.process.waitFor(30, TimeUnit.SECONDS)).as("agent exits").isTrue();
       assertThat(a.process.exitValue()).as("exit code").isZero();
     }
@@ -122,8 +62,8 @@ class CrossJvmIT {
     broker.deleteExchangeAfter("reef." + channel);
     broker.deleteQueueAfter("reef." + channel + ".alice");
     broker.deleteQueueAfter("reef." + channel + ".bob");
-    Agent bob = launch("bob", channel);
-    Agent alice = launch("alice", channel);
+    ChildJvm bob = launch("bob", channel);
+    ChildJvm alice = launch("alice", channel);
     await().atMost(WAIT).until(() -> bob.printed("READY") && alice.printed("READY"));
 
     alice.tell("go");
@@ -158,8 +98,8 @@ class CrossJvmIT {
     String channel = TestBroker.unique("xjvm");
     broker.deleteExchangeAfter("reef." + channel);
     broker.deleteQueueAfter("reef." + channel + ".worker");
-    Agent w1 = launch("worker", channel);
-    Agent w2 = launch("worker", channel);
+    ChildJvm w1 = launch("worker", channel);
+    ChildJvm w2 = launch("worker", channel);
     await().atMost(WAIT).until(() -> w1.printed("READY") && w2.printed("READY"));
 
     int count = 40;

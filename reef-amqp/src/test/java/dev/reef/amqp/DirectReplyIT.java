@@ -236,6 +236,7 @@ class DirectReplyIT {
               + proxy.port()
               + (target.getRawPath() == null ? "" : target.getRawPath());
       ReefChannel asker = reef(b -> b.uri(viaProxy).recoveryInterval(Duration.ofMillis(200)));
+      Reef askerReef = reefs.get(reefs.size() - 1);
       // A subscribed asker, the usual agent: its mailbox consumer stays while asks come and go.
       asker.subscribe("alice", s -> {});
       ReefChannel responder = reef();
@@ -255,6 +256,11 @@ class DirectReplyIT {
 
       CompletableFuture<Spore> held = asker.ask("alice", "bob", Map.of("hold", 1), WAIT);
       assertThat(received.await(15, TimeUnit.SECONDS)).isTrue();
+      // The request's confirm may still be on its way to a busy asker: cut only once it arrived,
+      // so that what is lost is the reply path, not the publish.
+      await()
+          .atMost(WAIT)
+          .until(() -> askerReef.stats().agent(channel, "alice", SporeEvent.SENT) >= 1);
       proxy.cut();
 
       assertThatThrownBy(() -> held.get(10, TimeUnit.SECONDS))

@@ -8,6 +8,7 @@ import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.LongString;
+import com.rabbitmq.client.impl.LongStringHelper;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
 import dev.reef.SporeType;
@@ -17,6 +18,7 @@ import dev.reef.codec.SporeCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -183,6 +185,117 @@ class PravalInteropIT {
           .isEqualTo(Map.of("echo", Map.of("op", "traced"), "agent", "bob"));
       assertThat(new String(reply.getBody(), StandardCharsets.UTF_8))
           .doesNotContain("_praval_spore_envelope");
+    } finally {
+      backend.close(Duration.ofSeconds(5));
+    }
+  }
+
+  /**
+   * Issue 12 item 11: Praval hosts at UTC−5, +5:30, +0 and +14 send the recorded request (60 s
+   * expiry), re-dated to now, with their naive local times; Reef's agent gets all four, none
+   * expired, at their true instants.
+   */
+  @Test
+  void pravalHostsAtAnyUtcOffsetAreReadAtTheirTrueInstants(TestBroker broker) throws Exception {
+    String channel = TestBroker.unique("praval");
+    String exchange = broker.deleteExchangeAfter(TestBroker.unique("praval.spores"));
+    PravalWireFixture request = PravalWireFixture.load("request"); // alice -> bob, 60 s expiry
+    List<String> offsets = List.of("-05:00", "+05:30", "Z", "+14:00");
+    List<Spore> received = new CopyOnWriteArrayList<>();
+    List<String> dropped = new CopyOnWriteArrayList<>();
+    AmqpBackend backend =
+        AmqpBackend.builder()
+            .uri(broker.uri())
+            .pravalChannel(channel, exchange)
+            .deadLetterExchange(broker.deleteExchangeAfter(TestBroker.unique("praval.dlx")))
+            .deadLetterQueue(broker.deleteQueueAfter(TestBroker.unique("praval.dead")))
+            .build();
+    try {
+      backend.start(
+          (event, ch, agent, spore, error) -> {
+            if (event == SporeEvent.EXPIRED || event == SporeEvent.MALFORMED) {
+              dropped.add(event + " " + error);
+            }
+          });
+      broker.deleteQueueAfter(backend.mailboxQueueFor(channel, "bob"));
+      backend.consume(
+          channel,
+          "bob",
+          (spore, attempt) -> {
+            received.add(spore);
+            return CompletableFuture.completedFuture(null);
+          });
+      Instant now = Instant.now();
+      Duration toNow =
+          Duration.ofSeconds(now.getEpochSecond() - request.original.createdAt().getEpochSecond());
+      try (Channel ch = broker.connection().createChannel()) {
+        for (String offset : offsets) {
+          AMQP.BasicProperties shifted = request.atOffset(ZoneOffset.of(offset), toNow);
+          Map<String, Object> headers = new LinkedHashMap<>(shifted.getHeaders());
+          String id = request.original.id() + "@" + offset; // distinct ids: no deduplication
+          headers.put("spore_id", LongStringHelper.asLongString(id));
+          ch.basicPublish(
+              exchange,
+              request.routingKey,
+              false,
+              shifted.builder().headers(headers).messageId(id).build(),
+              request.body);
+        }
+      }
+
+      await("every request delivered").atMost(WAIT).until(() -> received.size() == offsets.size());
+      assertThat(dropped).isEmpty();
+      Instant created = request.original.createdAt().plus(toNow);
+      for (Spore s : received) {
+        assertThat(s.createdAt()).as(s.id()).isEqualTo(created);
+        assertThat(s.expiresAt()).as(s.id()).isEqualTo(request.original.expiresAt().plus(toNow));
+        assertThat(s.isExpired(now)).isFalse();
+      }
+    } finally {
+      backend.close(Duration.ofSeconds(5));
+    }
+  }
+
+  /**
+   * Issue 12 item 13: a request published by a channel in the lean Reef layout onto an exchange
+   * that a Praval agent's queue is bound to carries the {@code spore_type} header Praval reads the
+   * type from, and the {@code to_agent} header its receive filter requires.
+   */
+  @Test
+  void aReefLayoutRequestReachesAPravalQueueAsARequest(TestBroker broker) throws Exception {
+    String channel = TestBroker.unique("lean");
+    String exchange = broker.deleteExchangeAfter(TestBroker.unique("praval.spores"));
+    AmqpBackend backend =
+        AmqpBackend.builder()
+            .uri(broker.uri())
+            .exchange(channel, exchange)
+            .deadLetterExchange(broker.deleteExchangeAfter(TestBroker.unique("praval.dlx")))
+            .deadLetterQueue(broker.deleteQueueAfter(TestBroker.unique("praval.dead")))
+            .build();
+    try (Channel spy = broker.connection().createChannel()) {
+      spy.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true);
+      String pyQueue = broker.deleteQueueAfter(TestBroker.unique("praval.py_echo"));
+      spy.queueDeclare(pyQueue, false, false, false, null);
+      spy.queueBind(pyQueue, exchange, "agent.py_echo.*");
+      backend.start((event, ch, agent, spore, error) -> {});
+      Spore request =
+          Spore.builder()
+              .type(SporeType.REQUEST)
+              .fromAgent("java_client")
+              .toAgent("py_echo")
+              .knowledge(Map.of("question", "ping"))
+              .build();
+
+      backend.publish(channel, request).get();
+
+      GetResponse got = broker.get(pyQueue, WAIT);
+      Map<String, Object> h = got.getProps().getHeaders();
+      assertThat(got.getEnvelope().getRoutingKey()).isEqualTo("agent.py_echo.request");
+      // As Praval reads it: the type from spore_type (absent = knowledge), the target checked.
+      assertThat(String.valueOf(h.getOrDefault("spore_type", "knowledge"))).isEqualTo("request");
+      assertThat(h.get("to_agent").toString()).isEqualTo("py_echo");
+      assertThat(h.get("from_agent").toString()).isEqualTo("java_client");
+      assertThat(got.getProps().getMessageId()).isEqualTo(request.id());
     } finally {
       backend.close(Duration.ofSeconds(5));
     }

@@ -12,6 +12,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
@@ -138,6 +142,37 @@ final class PravalWireFixture {
     return CODEC.decodeKnowledge(body);
   }
 
+  /**
+   * The recorded properties as a Praval host at another UTC offset would have written them (issue
+   * 12 item 11): the naive {@code created_at} and {@code expires_at} headers are that host's wall
+   * clock ({@code offset} added), the {@code timestamp} property stays absolute; every instant is
+   * moved by {@code shift} first (to re-date a recorded spore, for example to now).
+   */
+  AMQP.BasicProperties atOffset(ZoneOffset offset, Duration shift) {
+    Map<String, Object> headers = new LinkedHashMap<>(properties.getHeaders());
+    for (String name : new String[] {"created_at", "expires_at"}) {
+      String text = headers.get(name).toString();
+      if (!text.isEmpty()) {
+        LocalDateTime utc = LocalDateTime.parse(text);
+        String local = naive(utc.plus(shift).plusSeconds(offset.getTotalSeconds()));
+        headers.put(name, LongStringHelper.asLongString(local));
+      }
+    }
+    Date stamp = properties.getTimestamp();
+    return properties
+        .builder()
+        .headers(headers)
+        .timestamp(new Date(stamp.getTime() + shift.toSeconds() * 1000))
+        .build();
+  }
+
+  /** Python's naive {@code isoformat()}: microseconds, none when zero. */
+  static String naive(LocalDateTime t) {
+    String s = t.format(DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss"));
+    int micros = t.getNano() / 1000;
+    return micros == 0 ? s : s + String.format(".%06d", micros);
+  }
+
   @Override
   public String toString() {
     return name;
@@ -160,7 +195,7 @@ final class PravalWireFixture {
 
   private static Frame frame(String base64) throws IOException {
     byte[] bytes = Base64.getDecoder().decode(base64);
-    return Frame.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)), 1 << 20);
+    return Frame.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)), () -> 1 << 20);
   }
 
   /** Exchange and routing key of a Basic.Deliver method frame. */

@@ -63,7 +63,37 @@ class PravalWireFormatTest {
 
   @Test
   void everyRecordedCaseIsCovered() {
-    assertThat(cases()).hasSize(20);
+    assertThat(cases()).hasSize(20).contains("knowledge-untargeted");
+    for (String name : cases()) {
+      PravalWireFixture f = PravalWireFixture.load(name);
+      assertThat(f.pravalDecoded()).as(name + ": Praval's own decoding").isNotEmpty();
+      assertThat(f.routingKey).as(name + ": routing key").isEqualTo(f.json.get("routing_key"));
+    }
+  }
+
+  /**
+   * Issue 12 item 14: the KNOWLEDGE spore Praval sends with no {@code to_agent} routes like a
+   * broadcast ({@code broadcast.knowledge}, {@code to_agent = ""}); Reef reads it as an undirected
+   * knowledge spore and writes it back on the same route.
+   */
+  @Test
+  void untargetedKnowledgeRoutesAsABroadcastOfKnowledge() throws Exception {
+    PravalWireFixture f = PravalWireFixture.load("knowledge-untargeted");
+    assertThat(f.routingKey).isEqualTo("broadcast.knowledge");
+    assertThat(f.headerValues())
+        .containsEntry("to_agent", "")
+        .containsEntry("spore_type", "knowledge");
+
+    Spore s = mapper.decode(f.routingKey, f.properties, f.body, MAX_BODY);
+
+    assertThat(s.type()).isEqualTo(dev.reef.SporeType.KNOWLEDGE);
+    assertThat(s.toAgent()).isNull();
+    assertThat(s.fromAgent()).isEqualTo("alice");
+    assertThat(s.knowledge()).isEqualTo(Map.of("fact", "water is wet"));
+    assertThat(mapper.encode(s, HeaderLayout.PRAVAL, true, s.createdAt()).routingKey())
+        .isEqualTo("broadcast.knowledge");
+    assertThat(mapper.encode(s, HeaderLayout.REEF, true, s.createdAt()).routingKey())
+        .isEqualTo("broadcast.knowledge");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -251,6 +281,32 @@ class PravalWireFormatTest {
         mapper.decode(out.routingKey(), throughTheWire(out.properties()), out.body(), MAX_BODY);
 
     assertThat(back).isEqualTo(spore);
+  }
+
+  /**
+   * Issue 12 item 13: Praval takes the type from the {@code spore_type} header only (else {@code
+   * knowledge}) and delivers a directed spore only when its {@code to_agent} header names the
+   * routing key's agent. Every recorded spore written in the lean Reef layout is read that way as
+   * the type and target it has.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void aReefLayoutSporeCarriesTheTypePravalReads(String name) throws Exception {
+    Spore spore = PravalWireFixture.load(name).original;
+
+    AmqpSporeMapper.Outgoing out = mapper.encode(spore, HeaderLayout.REEF, true, Instant.now());
+    Map<String, Object> headers = throughTheWire(out.properties()).getHeaders();
+
+    Object type = headers.getOrDefault("spore_type", "knowledge"); // Praval's reading
+    assertThat(type.toString()).isEqualTo(spore.type().wireName());
+    String[] key = out.routingKey().split("\\.");
+    if (spore.toAgent() != null) {
+      assertThat(headers.get("to_agent").toString()).isEqualTo(key[1]);
+    } else {
+      assertThat(key[0]).isEqualTo("broadcast");
+      assertThat(headers.get("to_agent")).isNull();
+    }
+    assertThat(headers.get("from_agent").toString()).isEqualTo(spore.fromAgent());
   }
 
   // ------------------------------------------------------------------------------------ helpers

@@ -1,7 +1,7 @@
 package dev.reef.amqp;
 
 import dev.reef.Spore;
-import dev.reef.conformance.ForwardingBackend;
+import dev.reef.spi.ForwardingBackend;
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxSubscription;
 import java.util.Set;

@@ -3,6 +3,7 @@ package dev.reef.amqp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.reef.amqp.internal.WireTimes;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;

@@ -71,7 +71,9 @@ final class Amqp {
     }
   }
 
-  /** The arguments of a Reef mailbox queue (DESIGN §4), given to the raw queues too. */
+  /**
+   * The arguments of a Reef mailbox queue (docs/design.md#topology), given to the raw queues too.
+   */
   static Map<String, Object> mailboxArguments(String deadLetterExchange) {
     return Map.of("x-max-priority", 10, "x-dead-letter-exchange", deadLetterExchange);
   }

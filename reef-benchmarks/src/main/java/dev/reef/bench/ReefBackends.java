@@ -9,7 +9,7 @@ import java.net.URI;
 final class ReefBackends {
   private ReefBackends() {}
 
-  /** The header layouts of DESIGN §4. */
+  /** The header layouts of docs/design.md#header-layouts. */
   enum Layout {
     LEAN("reef (lean headers)"),
     PRAVAL("reef (Praval headers)");

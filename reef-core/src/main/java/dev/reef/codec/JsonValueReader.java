@@ -21,16 +21,32 @@ import java.util.Map;
  * overflow to infinity or underflow to zero), which becomes a {@link BigDecimal}. The non-standard
  * tokens {@code NaN}, {@code Infinity} and {@code -Infinity} (written by Python's {@code json}) are
  * read, when the parser allows them, as the matching {@link Double}.
+ *
+ * <p>Depth: each value is read with the depth of the container it starts (the root object is 1) and
+ * a container deeper than the given limit is refused with a {@link SporeValidationException} naming
+ * the field, before it is read; the recursion is therefore bounded by the limit.
  */
 final class JsonValueReader {
   private JsonValueReader() {}
 
-  static Object readValue(JsonParser p, JsonToken t) throws IOException {
+  /** Where a value is read: the field named in errors, and the deepest nesting allowed. */
+  record Scope(String field, int maxDepth) {}
+
+  /**
+   * Reads a value whose first token is {@code t}, as the root of {@code scope} (a container is at
+   * depth 1).
+   */
+  static Object readValue(JsonParser p, JsonToken t, Scope scope) throws IOException {
+    return readValue(p, t, scope, 1);
+  }
+
+  private static Object readValue(JsonParser p, JsonToken t, Scope scope, int depth)
+      throws IOException {
     switch (t) {
       case START_OBJECT:
-        return readObjectBody(p);
+        return readObjectBody(p, scope, depth);
       case START_ARRAY:
-        return readArrayBody(p);
+        return readArrayBody(p, scope, depth);
       case VALUE_STRING:
         return p.getText();
       case VALUE_NUMBER_INT:
@@ -55,24 +71,41 @@ final class JsonValueReader {
     }
   }
 
-  /** Reads the entries of an object whose START_OBJECT was just consumed. */
-  static Map<String, Object> readObjectBody(JsonParser p) throws IOException {
+  /**
+   * Reads the entries of an object whose START_OBJECT was just consumed, at {@code depth} in its
+   * scope.
+   */
+  static Map<String, Object> readObjectBody(JsonParser p, Scope scope, int depth)
+      throws IOException {
+    requireDepth(scope, depth);
     Map<String, Object> map = new LinkedHashMap<>();
     String name;
     while ((name = p.nextFieldName()) != null) {
-      map.put(name, readValue(p, p.nextToken()));
+      map.put(name, readValue(p, p.nextToken(), scope, depth + 1));
     }
     return map;
   }
 
-  /** Reads the elements of an array whose START_ARRAY was just consumed. */
-  static List<Object> readArrayBody(JsonParser p) throws IOException {
+  private static List<Object> readArrayBody(JsonParser p, Scope scope, int depth)
+      throws IOException {
+    requireDepth(scope, depth);
     List<Object> list = new ArrayList<>();
     JsonToken t;
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-      list.add(readValue(p, t));
+      list.add(readValue(p, t, scope, depth + 1));
     }
     return list;
+  }
+
+  private static void requireDepth(Scope scope, int depth) {
+    if (depth > scope.maxDepth()) {
+      throw new SporeValidationException(
+          scope.field(),
+          "nesting must be at most "
+              + scope.maxDepth()
+              + " levels of objects and arrays, found level "
+              + depth);
+    }
   }
 
   private static Object readFloat(JsonParser p) throws IOException {

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
@@ -21,8 +23,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Reads and writes spores as JSON, in the format of DESIGN §2 that the Python Praval reef also
- * speaks ({@code Spore.to_json} / {@code from_json}).
+ * Reads and writes spores as JSON, in the format of docs/design.md#wire-format that the Python
+ * Praval reef also speaks ({@code Spore.to_json} / {@code from_json}).
  *
  * <h2>Document</h2>
  *
@@ -75,8 +77,27 @@ import java.util.Objects;
  * to 10. {@code knowledge} and {@code metadata} must be JSON objects or null; the references arrays
  * of strings or null. An empty string in {@code to_agent}, {@code expires_at}, {@code reply_to},
  * {@code schema_version} or a tracing id means absent (null), as in Praval. Duplicate field names
- * anywhere, trailing content, and nesting deeper than 1000 levels are refused. Every failure is a
- * {@link SporeValidationException} naming the field ({@code "json"} for text that is not JSON).
+ * anywhere and trailing content are refused. Every failure is a {@link SporeValidationException}
+ * naming the field ({@code "json"} for text that is not JSON or over the decoding budget).
+ *
+ * <h2>Limits and the decoding budget</h2>
+ *
+ * <p>Reading applies the rules {@link Spore} applies when built, so a spore that builds is one this
+ * codec reads back: the knowledge and the metadata nest at most {@link Spore#MAX_NESTING_DEPTH}
+ * levels (refused naming the field before a deeper level is read), hold at most {@link
+ * Spore#MAX_KNOWLEDGE_TOKENS} tokens each, and the knowledge's size is counted as {@link
+ * #encodeKnowledge} writes it ({@link Spore#knowledgeBytes()} equals its length). The parser itself
+ * runs under Jackson's {@link StreamReadConstraints}, so that a hostile document fails fast with
+ * bounded memory instead of being built first: at most {@link #maxDocumentBytes()} bytes, a string
+ * or a field name at most as long as the document, numbers of at most {@link
+ * Spore#MAX_NUMBER_LENGTH} characters, nesting at most {@link Spore#MAX_NESTING_DEPTH} + 2 levels
+ * (the document's own object and an envelope around the knowledge) and at most {@link
+ * #MAX_DOCUMENT_TOKENS} tokens (a knowledge, its Praval {@code payload} copy and the metadata, plus
+ * room for the other fields). Measured (SporeLimitsTest): decoding and building the largest spore
+ * that builds ({@link Spore#MAX_KNOWLEDGE_TOKENS} tokens of small keys) allocates ~35 MiB; refusing
+ * a body of a million small keys at the token limit allocates ~82 MiB in all, of which the ~400,000
+ * entries read before the limit (~40 MiB) are live at once. See docs/reliability.md, "Hostile
+ * input".
  *
  * <p>Thread-safety: immutable and thread-safe; share one instance.
  */
@@ -91,6 +112,23 @@ public final class SporeCodec {
 
   /** The metadata key that keeps a non-empty Praval {@code content_parts}: {@value}. */
   public static final String PRAVAL_CONTENT_PARTS_KEY = "praval.content_parts";
+
+  /**
+   * The most tokens the parser reads in one document: three fields of {@link
+   * Spore#MAX_KNOWLEDGE_TOKENS} (the knowledge, Praval's {@code payload} copy of it, and the
+   * metadata) and 65,536 more for the other fields, the references and an envelope: {@value}.
+   */
+  public static final long MAX_DOCUMENT_TOKENS = 3 * Spore.MAX_KNOWLEDGE_TOKENS + 65_536;
+
+  /**
+   * What an AMQP body may add around a knowledge at the limit: the Praval v2 envelope's field
+   * names, references and metadata: {@value} bytes (1 MiB). See {@link #maxBodyBytes(long)}.
+   */
+  public static final long ENVELOPE_ALLOWANCE_BYTES = 1L << 20;
+
+  /** The scope of an AMQP body: knowledge, or an envelope one level above it. */
+  private static final JsonValueReader.Scope BODY_SCOPE =
+      new JsonValueReader.Scope("knowledge", Spore.MAX_NESTING_DEPTH + 1);
 
   private static final SporeCodec DEFAULTS = builder().build();
 
@@ -116,7 +154,46 @@ public final class SporeCodec {
     if (allowNonFiniteNumbers) {
       fb.enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS);
     }
+    fb.streamReadConstraints(readConstraints(maxDocumentBytes));
+    // a knowledge at the depth limit inside a spore document or an envelope is written too
+    fb.streamWriteConstraints(
+        StreamWriteConstraints.builder().maxNestingDepth(Spore.MAX_NESTING_DEPTH + 2).build());
     this.factory = fb.build();
+  }
+
+  /** The parser's budget: see "Limits and the decoding budget" above. */
+  static StreamReadConstraints readConstraints(long maxDocumentBytes) {
+    int longest = (int) Math.min(maxDocumentBytes, Integer.MAX_VALUE - 8);
+    return StreamReadConstraints.builder()
+        .maxDocumentLength(maxDocumentBytes)
+        .maxNestingDepth(Spore.MAX_NESTING_DEPTH + 2)
+        .maxTokenCount(MAX_DOCUMENT_TOKENS)
+        .maxNumberLength(Spore.MAX_NUMBER_LENGTH)
+        .maxStringLength(longest)
+        .maxNameLength(longest)
+        .build();
+  }
+
+  /**
+   * The largest AMQP body that can carry a knowledge within a limit: the rule a receiver checks a
+   * body against before decoding it, so that every spore that builds with that limit is accepted. A
+   * body is the knowledge itself (Reef's header layout: exactly {@link Spore#knowledgeBytes()}) or
+   * a Praval v2 envelope holding it twice (knowledge and payload) with the references and metadata,
+   * so the rule is {@code 2 × maxKnowledgeBytes + }{@value #ENVELOPE_ALLOWANCE_BYTES}. The
+   * knowledge's own size is then checked exactly when the received spore is built.
+   *
+   * @param maxKnowledgeBytes the knowledge limit, at least 2
+   * @return the body limit in bytes ({@link Long#MAX_VALUE} if it would overflow)
+   */
+  public static long maxBodyBytes(long maxKnowledgeBytes) {
+    if (maxKnowledgeBytes < 2) {
+      throw new IllegalArgumentException(
+          "maxKnowledgeBytes must be at least 2, was " + maxKnowledgeBytes);
+    }
+    if (maxKnowledgeBytes >= (Long.MAX_VALUE - ENVELOPE_ALLOWANCE_BYTES) / 2) {
+      return Long.MAX_VALUE;
+    }
+    return 2 * maxKnowledgeBytes + ENVELOPE_ALLOWANCE_BYTES;
   }
 
   /**
@@ -254,7 +331,7 @@ public final class SporeCodec {
       JsonToken t = p.nextToken();
       Map<String, Object> result;
       if (t == JsonToken.START_OBJECT) {
-        result = JsonValueReader.readObjectBody(p);
+        result = JsonValueReader.readObjectBody(p, BODY_SCOPE, 1);
       } else if (t == JsonToken.VALUE_NULL) {
         result = null;
       } else if (t == null) {

@@ -16,9 +16,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The spore's JSON document (DESIGN §2, the Python Praval {@code Spore.to_json} layout): field
- * names, order, null handling and the Praval-only fields kept in metadata. See {@link SporeCodec}
- * for the documented rules.
+ * The spore's JSON document (docs/design.md#wire-format, the Python Praval {@code Spore.to_json}
+ * layout): field names, order, null handling and the Praval-only fields kept in metadata. See
+ * {@link SporeCodec} for the documented rules.
  */
 final class SporeJsonFormat {
   /** Every top-level field the Reef spore models. Anything else is an extension field. */
@@ -241,7 +241,10 @@ final class SporeJsonFormat {
           if (extensions == null) {
             extensions = new LinkedHashMap<>();
           }
-          extensions.put(name, JsonValueReader.readValue(p, t));
+          extensions.put(
+              name,
+              JsonValueReader.readValue(
+                  p, t, new JsonValueReader.Scope(name, Spore.MAX_NESTING_DEPTH)));
           break;
       }
     }
@@ -337,7 +340,8 @@ final class SporeJsonFormat {
   private static Map<String, Object> objectOrNull(JsonParser p, JsonToken t, String field)
       throws IOException {
     if (t == JsonToken.START_OBJECT) {
-      return JsonValueReader.readObjectBody(p);
+      return JsonValueReader.readObjectBody(
+          p, new JsonValueReader.Scope(field, Spore.MAX_NESTING_DEPTH), 1);
     }
     if (t == JsonToken.VALUE_NULL) {
       return null;

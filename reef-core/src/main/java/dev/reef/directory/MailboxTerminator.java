@@ -4,6 +4,7 @@ import dev.reef.ReceiveTimeoutException;
 import dev.reef.Spore;
 import dev.reef.SporeType;
 import dev.reef.spi.DeadLetterException;
+import dev.reef.spi.DeadLetterReason;
 import dev.reef.spi.MailboxReceiver;
 import dev.reef.spi.ReefBackend;
 import java.time.Duration;
@@ -16,13 +17,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Terminates an agent for good: writes the termination to the directory, then empties its mailbox
  * through a backend, answering every waiting request with a termination response (so each asker
- * fails at once rather than at its timeout) and dead-lettering every other spore with reason
- * {@value DeadLetterException#TERMINATED}.
+ * fails at once rather than at its timeout) and dead-lettering every other spore with reason {@code
+ * terminated} ({@link DeadLetterReason#TERMINATED}).
  *
  * <p>A termination response is a {@code response} to the request, from the terminated agent, with
  * knowledge {@code {"error": "agent_terminated", "agent": ..., "channel": ...}} and metadata {@code
- * reef.error = agent_terminated}. {@link #terminatedBy(Spore)} recognises one, so that the asking
- * side fails its ask with {@link AgentTerminatedException}.
+ * reef.error = agent_terminated}. {@link #terminatedBy(Spore, String)} recognises one, so that the
+ * asking side fails its ask with {@link AgentTerminatedException}.
  */
 public final class MailboxTerminator {
   private static final Logger LOG = LoggerFactory.getLogger(MailboxTerminator.class);
@@ -37,7 +38,8 @@ public final class MailboxTerminator {
    * What a drain did.
    *
    * @param answered requests answered with a termination response
-   * @param deadLettered other spores dead-lettered as {@value DeadLetterException#TERMINATED}
+   * @param deadLettered other spores dead-lettered as {@code terminated} ({@link
+   *     DeadLetterReason#TERMINATED})
    */
   public record Result(int answered, int deadLettered) {}
 
@@ -61,7 +63,7 @@ public final class MailboxTerminator {
 
   /**
    * Empties a terminated agent's mailbox: requests are answered with a termination response, the
-   * rest are dead-lettered as {@value DeadLetterException#TERMINATED}.
+   * rest are dead-lettered as {@code terminated} ({@link DeadLetterReason#TERMINATED}).
    *
    * @param backend a started backend
    * @param channel the channel
@@ -102,7 +104,7 @@ public final class MailboxTerminator {
         dead++;
         r.nack(
             new DeadLetterException(
-                DeadLetterException.TERMINATED, "agent '" + agent + "' was terminated"));
+                DeadLetterReason.TERMINATED, "agent '" + agent + "' was terminated"));
       }
     }
     return new Result(answered, dead);

@@ -2,6 +2,8 @@ package dev.reef.memory;
 
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxSubscription;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,6 +49,7 @@ final class ConsumerSlot implements MailboxSubscription, Runnable {
 
   final Mailbox mailbox;
   final InMemoryBackend backend;
+  private final Deliveries deliveries;
   final MailboxConsumer consumer;
   private final int prefetch;
 
@@ -74,9 +77,15 @@ final class ConsumerSlot implements MailboxSubscription, Runnable {
   boolean idle;
   volatile boolean detached;
 
-  ConsumerSlot(Mailbox mailbox, InMemoryBackend backend, MailboxConsumer consumer, int prefetch) {
+  ConsumerSlot(
+      Mailbox mailbox,
+      InMemoryBackend backend,
+      Deliveries deliveries,
+      MailboxConsumer consumer,
+      int prefetch) {
     this.mailbox = mailbox;
     this.backend = backend;
+    this.deliveries = deliveries;
     this.consumer = consumer;
     this.prefetch = prefetch;
   }
@@ -142,6 +151,26 @@ final class ConsumerSlot implements MailboxSubscription, Runnable {
     }
   }
 
+  /**
+   * Takes back the deliveries still unsettled (the current one and those whose stage is open), so
+   * that their late settlement does nothing. Called by close after the drain timeout.
+   *
+   * @return the entries taken, to go back to the mailbox
+   */
+  List<Object> takeUnsettled() {
+    List<Object> unsettled = new ArrayList<>();
+    Object entry = current.getAndSet(null);
+    if (entry != null) {
+      unsettled.add(entry);
+    }
+    for (Pending p : new ArrayList<>(pending)) {
+      if (pending.remove(p)) {
+        unsettled.add(p.entry);
+      }
+    }
+    return unsettled;
+  }
+
   @Override
   public void run() {
     for (int budget = BATCH; ; budget--) {
@@ -171,7 +200,7 @@ final class ConsumerSlot implements MailboxSubscription, Runnable {
       if (entry == null) {
         return;
       }
-      if (!backend.handle(this, entry)) {
+      if (!deliveries.handle(this, entry)) {
         return;
       }
     }

@@ -1,21 +1,18 @@
 package dev.reef.memory;
 
-import dev.reef.MailboxFullException;
 import dev.reef.ReefClosedException;
-import dev.reef.ReefException;
 import dev.reef.ReefNames;
 import dev.reef.RetryPolicy;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
 import dev.reef.UnknownAgentException;
-import dev.reef.memory.ConsumerSlot.Pending;
 import dev.reef.spi.BackendListener;
 import dev.reef.spi.ConsumingReceiver;
-import dev.reef.spi.DeadLetterException;
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxReceiver;
 import dev.reef.spi.MailboxSubscription;
 import dev.reef.spi.ReefBackend;
+import dev.reef.spi.support.DaemonThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,19 +20,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,17 +40,19 @@ import org.slf4j.LoggerFactory;
  * Reef two = Reef.create(InMemoryBackend.builder().hub(hub).retryPolicy(RetryPolicy.noRetries()).build());
  * }</pre>
  *
- * <p>Semantics (DESIGN §3): bounded mailboxes per (channel, agent) with an {@link OverflowPolicy};
- * a backlog is served by priority, higher first, and in publish order within a priority (so per
- * sender), except that, like an AMQP consumer's prefetch, a consumer takes up to 32 spores at a
- * time (within its prefetch room) and delivers that batch before a higher-priority spore arriving
- * later; expired spores are never delivered (checked at publish and at delivery, counted as {@link
- * SporeEvent#EXPIRED} and dead-lettered with reason {@code expired}; a spore already expired at
- * publish is accepted, counted and dead-lettered without entering a mailbox); a failed delivery is
- * retried after the {@link RetryPolicy}'s backoff and then dead-lettered into the hub's bounded
- * dead-letter list; undirected spores go to every mailbox on the channel but the sender's; a
- * directed spore to an agent without a mailbox fails with {@link UnknownAgentException}. A mailbox
- * exists once declared or consumed and keeps its spores while nobody consumes it.
+ * <p>Semantics (docs/design.md#delivery-semantics): bounded mailboxes per (channel, agent) with an
+ * {@link OverflowPolicy}; a backlog is served by priority, higher first, and in publish order
+ * within a priority (so per sender), except that, like an AMQP consumer's prefetch, a consumer
+ * takes up to 32 spores at a time (within its prefetch room) and delivers that batch before a
+ * higher-priority spore arriving later; expired spores are never delivered (checked at publish and
+ * at delivery, counted as {@link SporeEvent#EXPIRED} and dead-lettered with reason {@code expired};
+ * a spore already expired at publish is accepted, counted and dead-lettered without entering a
+ * mailbox); a failed delivery (a failed stage, an exception, or a {@code null} stage from the
+ * consumer) is retried after the {@link RetryPolicy}'s backoff and then dead-lettered into the
+ * hub's bounded dead-letter list with reason {@code handler_failed}; undirected spores go to every
+ * mailbox on the channel but the sender's; a directed spore to an agent without a mailbox fails
+ * with {@link UnknownAgentException}. A mailbox exists once declared or consumed and keeps its
+ * spores while nobody consumes it.
  *
  * <p>Threads: each backend drains the mailboxes it consumes on its own bounded worker pool ({@link
  * Builder#workerThreads(int)}), one handler call at a time per mailbox, so one slow or failing
@@ -68,6 +61,11 @@ import org.slf4j.LoggerFactory;
  * a mailbox unsettled at once. Retries are timed by one scheduler thread. Several backends built on
  * one {@link InMemoryHub} share its mailboxes like several processes share a broker: backends
  * consuming the same mailbox compete for its spores (each spore goes to one of them).
+ *
+ * <p>Inside: this class is the lifecycle and SPI facade; {@code Router} places published spores
+ * into mailboxes, {@code ConsumerSlot} drains one mailbox for one consumer, {@code Deliveries}
+ * hands entries to consumers and settles, retries or dead-letters them, {@code SettleSignal} lets
+ * close wait for unsettled deliveries.
  *
  * <p>Thread-safety: thread-safe. Lifecycle: {@link #start(BackendListener)} once (the owning reef
  * does it), then {@link #close(Duration)}; spores waiting in the hub's mailboxes stay there for
@@ -80,19 +78,34 @@ public final class InMemoryBackend implements ReefBackend {
   /** Default {@link Builder#prefetch(int)}: {@value}. */
   public static final int DEFAULT_PREFETCH = 64;
 
+  /** The largest {@link Builder#prefetch(int)}: {@value}. */
+  static final int MAX_PREFETCH = 10_000;
+
+  /** The most {@link Builder#workerThreads(int)}: {@value}. */
+  static final int MAX_WORKER_THREADS = 1024;
+
+  /** The fewest worker threads by default, and the default's threads per processor. */
+  private static final int MIN_DEFAULT_WORKERS = 8;
+
+  private static final int DEFAULT_WORKERS_PER_PROCESSOR = 4;
+
+  /** How long an idle worker thread lives: {@value} seconds. */
+  private static final long WORKER_KEEP_ALIVE_SECONDS = 30;
+
   private final InMemoryHub hub;
   private final boolean privateHub;
   private final RetryPolicy retryPolicy;
   private final int workerThreads;
   private final int prefetch;
   private final Map<Mailbox, ConsumerSlot> slots = new ConcurrentHashMap<>();
-  private final Map<Redelivery, Mailbox> pendingRetries = new ConcurrentHashMap<>();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private volatile BackendListener listener = BackendListener.NONE;
+  private final EventSink events = new EventSink();
+  private final SettleSignal signal = new SettleSignal();
+  private final Deliveries deliveries;
+  private final Router router;
   private volatile boolean accepting;
   private ThreadPoolExecutor workers;
-  private ScheduledThreadPoolExecutor scheduler;
 
   private InMemoryBackend(Builder b) {
     this.hub = b.hub != null ? b.hub : b.hubBuilder.build();
@@ -100,6 +113,8 @@ public final class InMemoryBackend implements ReefBackend {
     this.retryPolicy = b.retryPolicy;
     this.workerThreads = b.workerThreads;
     this.prefetch = b.prefetch;
+    this.deliveries = new Deliveries(hub, retryPolicy, events, signal);
+    this.router = new Router(hub, events);
   }
 
   /**
@@ -155,21 +170,19 @@ public final class InMemoryBackend implements ReefBackend {
       throw new IllegalStateException("backend already started");
     }
     int id = INSTANCES.incrementAndGet();
-    this.listener = listener;
+    events.listenTo(listener);
+    String threads = "reef-mem-" + id;
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
             workerThreads,
             workerThreads,
-            30,
+            WORKER_KEEP_ALIVE_SECONDS,
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
-            daemonThreads("reef-mem-" + id + "-worker-"));
+            DaemonThreads.named(threads + "-worker"));
     pool.allowCoreThreadTimeOut(true);
-    ScheduledThreadPoolExecutor timer =
-        new ScheduledThreadPoolExecutor(1, daemonThreads("reef-mem-" + id + "-retry-"));
-    timer.setRemoveOnCancelPolicy(true);
     this.workers = pool;
-    this.scheduler = timer;
+    deliveries.start(threads);
     this.accepting = true;
   }
 
@@ -179,38 +192,7 @@ public final class InMemoryBackend implements ReefBackend {
     if (!accepting) {
       return CompletableFuture.failedFuture(new ReefClosedException("the backend is closed"));
     }
-    HubChannel ch = hub.channel(channel);
-    if (spore.expiresAt() != null && spore.isExpired()) {
-      String agent = spore.isDirected() ? spore.toAgent() : spore.fromAgent();
-      emit(SporeEvent.EXPIRED, channel, agent, spore, null);
-      hub.deadLetter(new DeadLetter(channel, agent, spore, DeadLetter.REASON_EXPIRED, null, 0));
-      return CompletableFuture.completedFuture(spore);
-    }
-    if (spore.isDirected()) {
-      Mailbox mb = ch.mailbox(spore.toAgent());
-      if (mb == null) {
-        emit(SporeEvent.UNROUTABLE, channel, spore.toAgent(), spore, null);
-        return CompletableFuture.failedFuture(new UnknownAgentException(channel, spore.toAgent()));
-      }
-      if (!mb.offer(spore, this)) {
-        return rejected(mb, spore);
-      }
-      return CompletableFuture.completedFuture(spore);
-    }
-    CompletableFuture<Spore> failure = null;
-    String from = spore.fromAgent();
-    for (Mailbox mb : ch.all()) {
-      if (!mb.agent.equals(from) && !mb.offer(spore, this) && failure == null) {
-        failure = rejected(mb, spore);
-      }
-    }
-    return failure != null ? failure : CompletableFuture.completedFuture(spore);
-  }
-
-  private CompletableFuture<Spore> rejected(Mailbox mb, Spore spore) {
-    emit(SporeEvent.REJECTED, mb.channelName, mb.agent, spore, null);
-    return CompletableFuture.failedFuture(
-        new MailboxFullException(mb.channelName, mb.agent, hub.mailboxCapacity()));
+    return router.route(channel, spore);
   }
 
   @Override
@@ -231,7 +213,7 @@ public final class InMemoryBackend implements ReefBackend {
       throw new ReefClosedException("the backend is closed");
     }
     Mailbox mb = hub.channel(channel).declare(agent);
-    ConsumerSlot slot = new ConsumerSlot(mb, this, consumer, prefetch);
+    ConsumerSlot slot = new ConsumerSlot(mb, this, deliveries, consumer, prefetch);
     if (slots.putIfAbsent(mb, slot) != null) {
       throw new IllegalStateException(
           "this backend already consumes the mailbox of '" + agent + "' on '" + channel + "'");
@@ -282,21 +264,9 @@ public final class InMemoryBackend implements ReefBackend {
       slot.mailbox.detach(slot);
       slot.returnBuffered();
     }
-    long deadline = System.nanoTime() + drainTimeout.toNanos();
-    while (anyInFlight(all) && System.nanoTime() - deadline < 0) {
-      LockSupport.parkNanos(1_000_000);
-    }
+    signal.awaitSettled(all, drainTimeout);
     for (ConsumerSlot slot : all) {
-      List<Object> unsettled = new ArrayList<>();
-      Object entry = slot.current.getAndSet(null);
-      if (entry != null) {
-        unsettled.add(entry);
-      }
-      for (Pending p : new ArrayList<>(slot.pending)) {
-        if (slot.pending.remove(p)) {
-          unsettled.add(p.entry);
-        }
-      }
+      List<Object> unsettled = slot.takeUnsettled();
       if (!unsettled.isEmpty()) {
         LOG.warn(
             "closing: {} handler call(s) of agent '{}' on channel '{}' did not finish within {};"
@@ -311,10 +281,7 @@ public final class InMemoryBackend implements ReefBackend {
       }
       slots.remove(slot.mailbox, slot);
     }
-    scheduler.shutdownNow();
-    for (Redelivery pending : new ArrayList<>(pendingRetries.keySet())) {
-      retryDue(pending); // back into its mailbox at once, for the hub's other consumers
-    }
+    deliveries.stop();
     workers.shutdown();
     if (privateHub) {
       long left = hub.totalDepth();
@@ -325,15 +292,6 @@ public final class InMemoryBackend implements ReefBackend {
             left);
       }
     }
-  }
-
-  private static boolean anyInFlight(List<ConsumerSlot> all) {
-    for (ConsumerSlot slot : all) {
-      if (slot.hasUnsettled()) {
-        return true;
-      }
-    }
-    return false;
   }
 
   // ---- delivery, called by ConsumerSlot ----
@@ -357,182 +315,10 @@ public final class InMemoryBackend implements ReefBackend {
     slots.remove(slot.mailbox, slot);
   }
 
-  /**
-   * Hands one entry to the slot's consumer.
-   *
-   * @return true if it was settled synchronously, false if an asynchronous handler is pending
-   */
-  boolean handle(ConsumerSlot slot, Object entry) {
-    Spore spore;
-    int attempt;
-    if (entry instanceof Spore) {
-      spore = (Spore) entry;
-      attempt = 1;
-    } else {
-      Redelivery r = (Redelivery) entry;
-      spore = r.spore();
-      attempt = r.attempt();
-    }
-    Mailbox mb = slot.mailbox;
-    if (spore.expiresAt() != null && spore.isExpired()) {
-      emit(SporeEvent.EXPIRED, mb.channelName, mb.agent, spore, null);
-      hub.deadLetter(mb, spore, DeadLetter.REASON_EXPIRED, null, attempt - 1);
-      slot.current.compareAndSet(entry, null);
-      return true;
-    }
-    emit(SporeEvent.DELIVERED, mb.channelName, mb.agent, spore, null);
-    CompletionStage<?> stage;
-    try {
-      stage = slot.consumer.deliver(spore, attempt);
-      if (stage == null) {
-        throw new NullPointerException("the consumer returned a null stage");
-      }
-    } catch (Throwable t) {
-      settle(slot, entry, spore, attempt, t, null);
-      return true;
-    }
-    if (stage instanceof CompletableFuture) {
-      CompletableFuture<?> cf = (CompletableFuture<?>) stage;
-      if (cf.isDone()) {
-        settle(
-            slot,
-            entry,
-            spore,
-            attempt,
-            cf.isCompletedExceptionally() ? failureOf(cf) : null,
-            null);
-        return true;
-      }
-    }
-    // Still open: track it as pending (before it stops being current, so the backlog never misses
-    // it) and let the slot go on with the next spore.
-    ConsumerSlot.Pending p = new ConsumerSlot.Pending(entry);
-    slot.pending.add(p);
-    slot.pendingAdded();
-    if (!slot.current.compareAndSet(entry, null)) {
-      slot.pending.remove(p); // close gave it back to the mailbox meanwhile
-      slot.pendingDone();
-      return false;
-    }
-    stage.whenComplete(
-        (r, t) -> {
-          settle(slot, entry, spore, attempt, t, p);
-          slot.pendingDone();
-        });
-    return true;
-  }
-
-  /**
-   * Settles one delivery: counts it, schedules a retry or dead-letters it. Events and dead letters
-   * are recorded before the entry stops counting as unsettled, so that an empty backlog implies
-   * complete counters. If close already gave the entry back to the mailbox, nothing happens: it
-   * will be delivered again.
-   *
-   * @param p the pending record of an asynchronous delivery, or null for the slot's current one
-   */
-  private void settle(
-      ConsumerSlot slot, Object entry, Spore spore, int attempt, Throwable error, Pending p) {
-    if (p == null ? slot.current.get() != entry : !slot.pending.contains(p)) {
-      return;
-    }
-    Mailbox mb = slot.mailbox;
-    if (error == null) {
-      emit(SporeEvent.HANDLED, mb.channelName, mb.agent, spore, null);
-      release(slot, entry, p);
-      return;
-    }
-    Throwable cause = unwrap(error);
-    String text = describe(cause);
-    if (!(cause instanceof DeadLetterException) && retryPolicy.shouldRetry(attempt)) {
-      mb.retryScheduled();
-      if (!release(slot, entry, p)) {
-        mb.retryCancelled();
-        return;
-      }
-      emit(SporeEvent.RETRIED, mb.channelName, mb.agent, spore, cause);
-      Redelivery next = new Redelivery(spore, attempt + 1, text);
-      Duration backoff = retryPolicy.backoff(attempt);
-      try {
-        pendingRetries.put(next, mb);
-        scheduler.schedule(() -> retryDue(next), backoff.toNanos(), TimeUnit.NANOSECONDS);
-      } catch (RejectedExecutionException e) {
-        retryDue(next); // closing: keep it in the mailbox for other consumers
-      }
-    } else {
-      LOG.warn(
-          "dead-lettering spore {} of agent '{}' on channel '{}' after {} attempt(s): {}",
-          spore.id(),
-          mb.agent,
-          mb.channelName,
-          attempt,
-          text);
-      emit(SporeEvent.DEAD_LETTERED, mb.channelName, mb.agent, spore, cause);
-      hub.deadLetter(
-          mb,
-          spore,
-          DeadLetterException.reasonOr(cause, DeadLetter.REASON_HANDLER_FAILED),
-          text,
-          attempt);
-      release(slot, entry, p);
-    }
-  }
-
-  private static boolean release(ConsumerSlot slot, Object entry, Pending p) {
-    return p == null ? slot.current.compareAndSet(entry, null) : slot.pending.remove(p);
-  }
-
-  private void retryDue(Redelivery next) {
-    Mailbox mb = pendingRetries.remove(next);
-    if (mb != null) {
-      mb.requeue(next, true);
-    }
-  }
-
-  void emit(SporeEvent event, String channel, String agent, Spore spore, Throwable error) {
-    try {
-      listener.onEvent(event, channel, agent, spore, error);
-    } catch (RuntimeException e) {
-      LOG.warn("backend listener failed on {}", event, e);
-    }
-  }
-
   private void requireStarted() {
     if (!started.get()) {
       throw new IllegalStateException("backend not started (a Reef starts its backend)");
     }
-  }
-
-  private static Throwable failureOf(CompletableFuture<?> cf) {
-    try {
-      cf.join();
-      return new ReefException("future completed exceptionally without a cause");
-    } catch (CompletionException e) {
-      return e.getCause() != null ? e.getCause() : e;
-    } catch (RuntimeException e) {
-      return e; // CancellationException
-    }
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
-  private static String describe(Throwable t) {
-    String msg = t.getMessage();
-    return msg == null ? t.getClass().getName() : t.getClass().getName() + ": " + msg;
-  }
-
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   /** Builds an {@link InMemoryBackend}; not thread-safe. */
@@ -649,17 +435,21 @@ public final class InMemoryBackend implements ReefBackend {
         throw new IllegalArgumentException(
             "mailbox settings belong to the shared hub: set them on InMemoryHub.builder()");
       }
-      if (prefetch < 1 || prefetch > 10_000) {
-        throw new IllegalArgumentException("prefetch must be 1..10000, was " + prefetch);
+      if (prefetch < 1 || prefetch > MAX_PREFETCH) {
+        throw new IllegalArgumentException(
+            "prefetch must be 1.." + MAX_PREFETCH + ", was " + prefetch);
       }
-      if (workerThreads < 1 || workerThreads > 1024) {
-        throw new IllegalArgumentException("workerThreads must be 1..1024, was " + workerThreads);
+      if (workerThreads < 1 || workerThreads > MAX_WORKER_THREADS) {
+        throw new IllegalArgumentException(
+            "workerThreads must be 1.." + MAX_WORKER_THREADS + ", was " + workerThreads);
       }
       return new InMemoryBackend(this);
     }
 
     private static int defaultWorkerThreads() {
-      return Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+      return Math.max(
+          MIN_DEFAULT_WORKERS,
+          DEFAULT_WORKERS_PER_PROCESSOR * Runtime.getRuntime().availableProcessors());
     }
   }
 }

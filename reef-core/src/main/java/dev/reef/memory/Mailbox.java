@@ -41,7 +41,7 @@ final class Mailbox {
    *
    * @return false if the mailbox was full and rejected the spore
    */
-  boolean offer(Spore spore, InMemoryBackend publisher) {
+  boolean offer(Spore spore, EventSink publisher) {
     ConsumerSlot wake;
     Object dropped = null;
     synchronized (this) {

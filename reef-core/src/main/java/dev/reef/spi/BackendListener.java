@@ -19,7 +19,9 @@ public interface BackendListener {
    * @param channel the channel
    * @param agent the agent the event concerns (the receiver for deliveries, the sender for sends)
    * @param spore the spore, or null where it could not be read (for example malformed input)
-   * @param error the failure, or null
+   * @param error the failure, or null; for {@link SporeEvent#DEAD_LETTERED} a {@link
+   *     DeadLetteredException} naming the {@link DeadLetterReason} and the attempts, with the last
+   *     failure as its cause
    */
   void onEvent(SporeEvent event, String channel, String agent, Spore spore, Throwable error);
 

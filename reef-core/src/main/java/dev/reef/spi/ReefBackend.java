@@ -9,13 +9,22 @@ import java.util.concurrent.CompletableFuture;
  * A transport for spores. Implementations: {@code dev.reef.memory.InMemoryBackend} (embedded) and
  * {@code dev.reef.amqp.AmqpBackend} (RabbitMQ).
  *
- * <p>Routing rules every backend follows (DESIGN §3): a directed spore ({@code to_agent} set) goes
- * to that agent's mailbox on the channel only, and fails with {@link
+ * <p>Routing rules every backend follows (docs/design.md#routing): a directed spore ({@code
+ * to_agent} set) goes to that agent's mailbox on the channel only, and fails with {@link
  * dev.reef.UnknownAgentException} when there is none; an undirected spore goes to every mailbox on
  * the channel except the sender's, once each. Within a mailbox a backlog is served by priority,
  * higher first, and in publish order for one sender at one priority. An expired spore is never
- * handed to a consumer. A consumer's failed {@link java.util.concurrent.CompletionStage} leads to
- * redelivery under the backend's {@link dev.reef.RetryPolicy} and then to a dead letter.
+ * handed to a consumer. A consumer's failed attempt (see {@link MailboxConsumer}: a failed stage,
+ * an exception from {@code deliver}, or a {@code null} stage) leads to redelivery under the
+ * backend's {@link dev.reef.RetryPolicy} and then to a dead letter.
+ *
+ * <p>Dead letters: a backend names why it gave up on a spore with one of the {@link
+ * DeadLetterReason}s, the same for every backend ({@code handler_failed} when the consumer failed
+ * on every attempt, {@code expired}, {@code malformed}, {@code dropped_oldest}), and reports it to
+ * its {@link BackendListener}: a {@link dev.reef.SporeEvent#DEAD_LETTERED} event for {@code
+ * handler_failed}, whose error is a {@link DeadLetteredException} carrying the reason, the attempts
+ * and the last failure; the other reasons with their own events (see {@link DeadLetterReason}).
+ * Shared logic for implementers is in {@link dev.reef.spi.support}.
  *
  * <p>Thread-safety: implementations are thread-safe. Lifecycle: {@link #start(BackendListener)} is
  * called once by the owning reef before any other method; {@link #close(Duration)} once at the end.

@@ -1,6 +1,7 @@
 /**
  * The transport SPI: what a backend implements so that the {@link dev.reef.Reef} facade can run on
  * it. The facade owns handlers, asks, authorization, rate limits and stats; a backend owns routing,
- * mailboxes, priority, expiry, acknowledgement, redelivery and dead-lettering (DESIGN §3).
+ * mailboxes, priority, expiry, acknowledgement, redelivery and dead-lettering
+ * (docs/design.md#delivery-semantics).
  */
 package dev.reef.spi;

@@ -325,7 +325,7 @@ class SporeCodecTest {
   @Test
   void refusesBadValuesNamingTheField() {
     assertField(() -> codec.decode(doc("\"spore_type\":\"REQUEST\"")), "spore_type", "REQUEST");
-    assertField(() -> codec.decode(doc("\"from_agent\":\"data.analyst\"")), "from_agent", "'.'");
+    assertField(() -> codec.decode(doc("\"from_agent\":\"data..analyst\"")), "from_agent", "'..'");
     assertField(() -> codec.decode(doc("\"from_agent\":\"\"")), "from_agent", "blank");
     assertField(() -> codec.decode(doc("\"id\":\" \"")), "id", "blank");
   }
@@ -388,7 +388,11 @@ class SporeCodecTest {
   @Test
   void refusesExcessiveNesting() {
     String deep = "[".repeat(1500) + "]".repeat(1500);
-    assertField(() -> codec.decodeKnowledge(utf8("{\"d\":" + deep + "}")), "json", "too large");
+    assertField(() -> codec.decodeKnowledge(utf8("{\"d\":" + deep + "}")), "knowledge", "nesting");
+    String veryDeep = "[".repeat(100_000) + "]".repeat(100_000);
+    assertField(
+        () -> codec.decode("{\"knowledge\":{\"a\":" + veryDeep + "}}"), "knowledge", "nesting");
+    assertField(() -> codec.decode("{\"x\":" + veryDeep + "}"), "x", "nesting");
   }
 
   private static String doc(String extraFields) {

@@ -12,6 +12,7 @@ import dev.reef.RetryPolicy;
 import dev.reef.Spore;
 import dev.reef.SporeType;
 import dev.reef.spi.BackendListener;
+import dev.reef.spi.DeadLetterReason;
 import dev.reef.spi.MailboxSubscription;
 import java.time.Duration;
 import java.time.Instant;
@@ -133,9 +134,19 @@ class InMemoryBackendTest {
       assertThat(dead.agent()).isEqualTo("bob");
       assertThat(dead.spore()).isEqualTo(sent);
       assertThat(dead.reason()).isEqualTo(DeadLetter.REASON_HANDLER_FAILED);
+      assertThat(dead.deadLetterReason()).contains(DeadLetterReason.HANDLER_FAILED);
       assertThat(dead.error()).isEqualTo("java.lang.IllegalStateException: cannot digest");
       assertThat(dead.attempts()).isEqualTo(2);
     }
+  }
+
+  @Test
+  void deadLetterReasonsAreTheSpisWireNames() {
+    assertThat(DeadLetter.REASON_HANDLER_FAILED)
+        .isEqualTo(DeadLetterReason.HANDLER_FAILED.wireName());
+    assertThat(DeadLetter.REASON_EXPIRED).isEqualTo(DeadLetterReason.EXPIRED.wireName());
+    assertThat(DeadLetter.REASON_DROPPED_OLDEST)
+        .isEqualTo(DeadLetterReason.DROPPED_OLDEST.wireName());
   }
 
   @Test
@@ -310,6 +321,45 @@ class InMemoryBackendTest {
         });
     await().atMost(WAIT).until(() -> got.size() == 1);
     assertThat(got).containsExactly(sent);
+  }
+
+  @Test
+  void closeReturnsAsSoonAsTheLastHandlerSettlesNotAtTheDrainTimeout() throws Exception {
+    InMemoryBackend backend = start(InMemoryBackend.create());
+    CompletableFuture<Void> sync = new CompletableFuture<>();
+    CompletableFuture<Void> async = new CompletableFuture<>();
+    CountDownLatch inSync = new CountDownLatch(1);
+    backend.consume(
+        "c",
+        "bob",
+        (s, n) -> {
+          inSync.countDown();
+          sync.join(); // a synchronous handler still running at close
+          return CompletableFuture.completedFuture(null);
+        });
+    backend.consume("c", "carol", (s, n) -> async); // an asynchronous one, still open
+    backend.publish("c", spore("bob", 5, 1)).join();
+    backend.publish("c", spore("carol", 5, 2)).join();
+    assertThat(inSync.await(10, TimeUnit.SECONDS)).isTrue();
+    await().atMost(WAIT).until(() -> backend.backlog() == 2);
+
+    CompletableFuture<Long> closed =
+        CompletableFuture.supplyAsync(
+            () -> {
+              long t0 = System.nanoTime();
+              backend.close(Duration.ofSeconds(30));
+              return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            });
+    // Once the backend refuses publishes, close is draining (or about to): settle the handlers.
+    await()
+        .atMost(WAIT)
+        .until(() -> backend.publish("c", spore("bob", 5, 3)).isCompletedExceptionally());
+    sync.complete(null);
+    async.complete(null);
+
+    assertThat(closed.get(10, TimeUnit.SECONDS)).isLessThan(10_000);
+    assertThat(backend.hub().mailboxDepth("c", "bob")).isZero();
+    assertThat(backend.hub().mailboxDepth("c", "carol")).isZero();
   }
 
   @Test

@@ -97,7 +97,7 @@ class PoisonSporeIT {
         String id = d.getProps().getMessageId();
         ledger.deadLettered(id);
         Map<String, Object> h = d.getProps().getHeaders();
-        assertThat(String.valueOf(h.get("x-reef-dead-reason"))).isEqualTo("failed");
+        assertThat(String.valueOf(h.get("x-reef-dead-reason"))).isEqualTo("handler_failed");
         assertThat(String.valueOf(h.get("x-reef-error")))
             .contains("IllegalStateException")
             .contains("cannot digest " + id);

@@ -11,14 +11,13 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The broker of one test (from {@link RabbitMqBroker}): its URI, a lazily opened raw amqp-client
  * connection, unique names, and clean-up of the queues and exchanges registered for deletion.
  * Closed (and cleaned up) by the extension after the test. Not thread-safe for registration.
  */
-public final class TestBroker implements ExtensionContext.Store.CloseableResource {
+public final class TestBroker implements AutoCloseable {
   private final String uri;
   private final List<String> queues = new ArrayList<>();
   private final List<String> exchanges = new ArrayList<>();

@@ -1,7 +1,7 @@
 package dev.reef.amqp.test;
 
 import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.RabbitMQContainer;
+import org.testcontainers.rabbitmq.RabbitMQContainer;
 
 /**
  * Starts RabbitMQ in a container when Docker is available. Kept apart so that {@link

@@ -176,7 +176,7 @@ class ReefCliIT {
           .containsPattern("reef\\." + channel + "\\.never-declared +no mailbox")
           .contains("Dead letters in " + dlq + ": 1")
           .contains(doomed.id() + "  alice -> " + worker + "  knowledge p5")
-          .contains("from reef." + channel + "." + worker, "reason=failed", "attempts=2")
+          .contains("from reef." + channel + "." + worker, "reason=handler_failed", "attempts=2")
           .contains("disk full");
       // Looking did not take it.
       assertThat(broker.messageCount(dlq)).isEqualTo(1);

@@ -3,6 +3,7 @@ package dev.reef.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reef.spi.BackendListener;
+import dev.reef.spi.ForwardingBackend;
 import dev.reef.spi.ReefBackend;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;

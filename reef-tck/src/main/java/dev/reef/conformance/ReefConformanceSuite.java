@@ -12,6 +12,7 @@ import dev.reef.Reef;
 import dev.reef.ReefAction;
 import dev.reef.ReefChannel;
 import dev.reef.ReefClosedException;
+import dev.reef.ReefException;
 import dev.reef.ReefOptions;
 import dev.reef.RequestTimeoutException;
 import dev.reef.RetryPolicy;
@@ -22,6 +23,11 @@ import dev.reef.SubscribeMode;
 import dev.reef.Subscription;
 import dev.reef.UnauthorizedException;
 import dev.reef.UnknownAgentException;
+import dev.reef.spi.BackendListener;
+import dev.reef.spi.DeadLetterReason;
+import dev.reef.spi.DeadLetteredException;
+import dev.reef.spi.MailboxConsumer;
+import dev.reef.spi.MailboxSubscription;
 import dev.reef.spi.ReefBackend;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +51,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The delivery semantics of DESIGN §3, as tests every {@link ReefBackend} must pass unchanged.
+ * The delivery semantics of docs/design.md#delivery-semantics, as tests every {@link ReefBackend}
+ * must pass unchanged.
  *
  * <p>A backend module runs it by extending this class and implementing {@link
  * #newBackend(RetryPolicy)}. Every backend created during one test must share one transport (one
@@ -69,6 +76,7 @@ public abstract class ReefConformanceSuite {
 
   private final List<Reef> reefs = new CopyOnWriteArrayList<>();
   private final List<RecordingBackend> backends = new CopyOnWriteArrayList<>();
+  private final List<ReefBackend> bareBackends = new CopyOnWriteArrayList<>();
   private String testId;
 
   /**
@@ -118,6 +126,10 @@ public abstract class ReefConformanceSuite {
     }
     reefs.clear();
     backends.clear();
+    for (ReefBackend backend : bareBackends) {
+      backend.close(Duration.ofSeconds(2));
+    }
+    bareBackends.clear();
   }
 
   // ---------------------------------------------------------------- helpers
@@ -163,6 +175,17 @@ public abstract class ReefConformanceSuite {
    */
   protected ReefOptions.Builder options() {
     return ReefOptions.custom().defaultChannel(unique("ch")).closeTimeout(Duration.ofSeconds(2));
+  }
+
+  /**
+   * A started backend without a reef, recording its events, closed after the test: for tests of the
+   * SPI contract itself (what a backend does with a {@link MailboxConsumer}).
+   */
+  private RecordingBackend startedBackend() {
+    RecordingBackend backend = new RecordingBackend(newBackend());
+    backend.start(BackendListener.NONE);
+    bareBackends.add(backend);
+    return backend;
   }
 
   private RecordingBackend recorder(int index) {
@@ -665,6 +688,101 @@ public abstract class ReefConformanceSuite {
     assertThat(dead.get(0).sporeId()).isEqualTo(poison.id());
     assertThat(dead.get(0).error()).isNotNull();
     assertThat(dead.get(0).error().getMessage()).contains(marker);
+  }
+
+  @Test
+  void failedHandlersDeadLetterHasTheReasonHandlerFailedAndTheLastError() {
+    Reef reef = newReef();
+    String marker = unique("broken");
+    reef.subscribe(
+        "bob",
+        s -> {
+          throw new IllegalStateException(marker);
+        });
+
+    reef.send("alice", "bob", k("n", 1));
+
+    await()
+        .atMost(awaitTimeout())
+        .until(() -> recorder(0).events(SporeEvent.DEAD_LETTERED).size() == 1);
+    assertDeadLetteredAsHandlerFailed(
+        recorder(0).events(SporeEvent.DEAD_LETTERED).get(0),
+        FAST_RETRIES.maxAttempts(),
+        IllegalStateException.class,
+        marker);
+  }
+
+  @Test
+  void consumerReturningANullStageFailsTheAttemptAndIsRetriedThenDeadLettered() {
+    assertConsumerFailsEveryAttempt((spore, attempt) -> null, ReefException.class, "null stage");
+  }
+
+  @Test
+  void consumerThatThrowsFailsTheAttemptAndIsRetriedThenDeadLettered() {
+    String marker = unique("thrown");
+    assertConsumerFailsEveryAttempt(
+        (spore, attempt) -> {
+          throw new IllegalArgumentException(marker);
+        },
+        IllegalArgumentException.class,
+        marker);
+  }
+
+  /**
+   * Consumes a mailbox with a consumer that fails every attempt in one way, sends it one spore and
+   * checks the SPI contract: each attempt counts as failed (never as handled, never a silent ack),
+   * the spore is retried under the retry policy and dead-lettered as {@code handler_failed}.
+   */
+  private void assertConsumerFailsEveryAttempt(
+      MailboxConsumer failing, Class<? extends Throwable> errorType, String errorText) {
+    RecordingBackend backend = startedBackend();
+    String channel = unique("ch");
+    List<Integer> attempts = new CopyOnWriteArrayList<>();
+    MailboxSubscription sub =
+        backend.consume(
+            channel,
+            "bob",
+            (spore, attempt) -> {
+              attempts.add(attempt);
+              return failing.deliver(spore, attempt);
+            });
+    Spore spore =
+        Spore.builder()
+            .type(SporeType.KNOWLEDGE)
+            .fromAgent("alice")
+            .toAgent("bob")
+            .knowledge(k("n", 1))
+            .build();
+
+    join(backend.publish(channel, spore));
+
+    await()
+        .atMost(awaitTimeout())
+        .until(() -> backend.events(SporeEvent.DEAD_LETTERED).size() == 1);
+    int max = FAST_RETRIES.maxAttempts();
+    assertThat(attempts).containsExactlyElementsOf(IntStream.rangeClosed(1, max).boxed().toList());
+    assertThat(backend.events(SporeEvent.HANDLED)).as("never taken for success").isEmpty();
+    assertThat(backend.events(SporeEvent.RETRIED)).hasSize(max - 1);
+    RecordingBackend.Event dead = backend.events(SporeEvent.DEAD_LETTERED).get(0);
+    assertThat(dead.sporeId()).isEqualTo(spore.id());
+    assertDeadLetteredAsHandlerFailed(dead, max, errorType, errorText);
+    await().atMost(awaitTimeout()).until(() -> backend.backlog() == 0);
+    sub.close();
+  }
+
+  private static void assertDeadLetteredAsHandlerFailed(
+      RecordingBackend.Event dead,
+      int attempts,
+      Class<? extends Throwable> causeType,
+      String causeText) {
+    assertThat(dead.error()).isInstanceOf(DeadLetteredException.class);
+    DeadLetteredException error = (DeadLetteredException) dead.error();
+    assertThat(error.reason()).isEqualTo(DeadLetterReason.HANDLER_FAILED);
+    assertThat(error.reason().wireName()).isEqualTo("handler_failed");
+    assertThat(error.attempts()).isEqualTo(attempts);
+    assertThat(error.getCause()).isInstanceOf(causeType);
+    assertThat(error.getCause().getMessage()).contains(causeText);
+    assertThat(error.getMessage()).contains(causeText);
   }
 
   @Test

@@ -1,11 +1,6 @@
-package dev.reef.conformance;
+package dev.reef.spi;
 
 import dev.reef.Spore;
-import dev.reef.spi.BackendListener;
-import dev.reef.spi.MailboxConsumer;
-import dev.reef.spi.MailboxReceiver;
-import dev.reef.spi.MailboxSubscription;
-import dev.reef.spi.ReefBackend;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -13,9 +8,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A {@link ReefBackend} that forwards every method, the SPI's default methods included, to another
- * backend; test decorators extend it and override what they observe. Forwarding the defaults
- * matters: a decorator that inherited {@link ReefBackend#directReplies(String)} would silently turn
- * the delegate's direct replies off.
+ * backend; decorators (the conformance suite's recorder, tests, a third party's metrics) extend it
+ * and override what they observe. Forwarding the defaults matters: a decorator that inherited
+ * {@link ReefBackend#directReplies(String)} would silently turn the delegate's direct replies off.
  */
 public abstract class ForwardingBackend implements ReefBackend {
   /** The backend forwarded to. */

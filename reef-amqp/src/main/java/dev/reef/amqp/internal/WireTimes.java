@@ -1,4 +1,4 @@
-package dev.reef.amqp;
+package dev.reef.amqp.internal;
 
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -6,12 +6,12 @@ import java.time.ZoneOffset;
 
 /**
  * Allocation-light fast paths for the timestamps in AMQP headers, two per message each way. They
- * produce exactly what the {@link java.time.format.DateTimeFormatter}s of {@link AmqpSporeMapper}
+ * produce exactly what the {@link java.time.format.DateTimeFormatter}s of {@link SporeWireMapper}
  * produce, and parse the common shapes only; anything else returns null so that the caller falls
  * back to the general parser. Measured by {@code AmqpCodecBenchmark} in reef-benchmarks: the
  * formatters were the largest CPU cost of encoding and decoding a spore's headers.
  */
-final class WireTimes {
+public final class WireTimes {
   private WireTimes() {}
 
   /**
@@ -20,7 +20,7 @@ final class WireTimes {
    *
    * @return the text, or null for a year outside 0000–9999
    */
-  static String isoUtc(Instant t) {
+  public static String isoUtc(Instant t) {
     StringBuilder sb = dateTime(t);
     if (sb == null) {
       return null;
@@ -44,7 +44,7 @@ final class WireTimes {
    *
    * @return the text, or null for a year outside 0000–9999
    */
-  static String pravalTime(Instant t) {
+  public static String pravalTime(Instant t) {
     StringBuilder sb = dateTime(t);
     if (sb == null) {
       return null;
@@ -96,7 +96,7 @@ final class WireTimes {
    * @throws java.time.DateTimeException if the shape matches but a field is out of range (the
    *     general parser rejects those too)
    */
-  static Instant parse(String s) {
+  public static Instant parse(String s) {
     int n = s.length();
     if (n < 19
         || s.charAt(4) != '-'
@@ -167,5 +167,23 @@ final class WireTimes {
       v = v * 10 + (c - '0');
     }
     return v;
+  }
+
+  /**
+   * Whether an ISO-8601 date-time text has no offset (a "naive" time, as Python's {@code
+   * isoformat()} writes for a naive {@code datetime}): nothing after the seconds is {@code Z},
+   * {@code +} or {@code -}.
+   *
+   * @param s the text, trimmed
+   * @return true if it has no offset
+   */
+  public static boolean isNaive(String s) {
+    for (int i = Math.min(s.length(), 19); i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == 'Z' || c == 'z' || c == '+' || c == '-') {
+        return false;
+      }
+    }
+    return true;
   }
 }

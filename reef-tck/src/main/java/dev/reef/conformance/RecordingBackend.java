@@ -3,6 +3,7 @@ package dev.reef.conformance;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
 import dev.reef.spi.BackendListener;
+import dev.reef.spi.ForwardingBackend;
 import dev.reef.spi.ReefBackend;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

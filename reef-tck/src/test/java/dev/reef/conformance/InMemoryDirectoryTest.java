@@ -8,7 +8,7 @@ import dev.reef.directory.MailboxTerminator;
 import dev.reef.memory.InMemoryBackend;
 import dev.reef.memory.InMemoryDirectoryStore;
 import dev.reef.memory.InMemoryHub;
-import dev.reef.spi.DeadLetterException;
+import dev.reef.spi.DeadLetterReason;
 import dev.reef.spi.DirectoryStore;
 import dev.reef.spi.ReefBackend;
 import java.time.Duration;
@@ -39,7 +39,7 @@ class InMemoryDirectoryTest extends DirectoryConformanceSuite {
           .singleElement()
           .satisfies(
               d -> {
-                assertThat(d.reason()).isEqualTo(DeadLetterException.TERMINATED);
+                assertThat(d.deadLetterReason()).contains(DeadLetterReason.TERMINATED);
                 assertThat(d.attempts()).isEqualTo(1);
               });
     }

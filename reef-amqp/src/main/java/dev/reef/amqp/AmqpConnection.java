@@ -1,0 +1,179 @@
+package dev.reef.amqp;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
+import com.rabbitmq.client.impl.recovery.RecordedConsumer;
+import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
+import dev.reef.ReefClosedException;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backend's one connection to the broker: how it is made (URI, TLS, cluster addresses,
+ * timeouts) and recovered (amqp-client's automatic connection and topology recovery, except the
+ * direct reply consumer, which is replaced instead), new channels on it, and its close. Losses and
+ * recoveries are logged with the password masked. Thread-safe.
+ */
+final class AmqpConnection {
+  private static final Logger log = LoggerFactory.getLogger(AmqpConnection.class);
+
+  /** How long a channel call (declare, consume, cancel, close) may wait for the broker. */
+  static final Duration CHANNEL_RPC_TIMEOUT = Duration.ofSeconds(10);
+
+  /** How long opening the TCP connection may take. */
+  static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+
+  /** How long closing the connection may wait for the broker. */
+  static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+  private final AmqpSettings settings;
+  private volatile Connection connection;
+
+  private AmqpConnection(AmqpSettings settings, Connection connection) {
+    this.settings = settings;
+    this.connection = connection;
+  }
+
+  /**
+   * Connects, with the consumers' dispatch on the given pool.
+   *
+   * @throws IllegalArgumentException if the URI is one amqp-client refuses
+   */
+  static AmqpConnection open(AmqpSettings settings, ExecutorService dispatch)
+      throws IOException, TimeoutException, GeneralSecurityException {
+    ConnectionFactory f = factory(settings);
+    f.setSharedExecutor(dispatch);
+    Connection c =
+        settings.addresses().isEmpty()
+            ? f.newConnection(settings.connectionName())
+            : f.newConnection(settings.addresses(), settings.connectionName());
+    AmqpConnection conn = new AmqpConnection(settings, c);
+    conn.watch(c);
+    return conn;
+  }
+
+  private void watch(Connection c) {
+    String where = settings.maskedUri();
+    c.addShutdownListener(
+        cause -> {
+          if (!cause.isInitiatedByApplication()) {
+            log.warn("connection to {} lost: {}", where, cause.getMessage());
+          }
+        });
+    if (c instanceof Recoverable) {
+      ((Recoverable) c)
+          .addRecoveryListener(
+              new RecoveryListener() {
+                @Override
+                public void handleRecovery(Recoverable r) {
+                  log.info("connection to {} recovered", where);
+                }
+
+                @Override
+                public void handleRecoveryStarted(Recoverable r) {
+                  log.info("recovering the connection to {}", where);
+                }
+              });
+    }
+  }
+
+  /** The factory for the settings' broker, TLS and recovery options. */
+  static ConnectionFactory factory(AmqpSettings settings) throws GeneralSecurityException {
+    ConnectionFactory f = new ConnectionFactory();
+    String scheme =
+        settings.uri().getScheme() == null
+            ? ""
+            : settings.uri().getScheme().toLowerCase(Locale.ROOT);
+    boolean tls = scheme.equals("amqps");
+    try {
+      // Never hand an amqps URI to setUri: it would enable TLS that trusts every certificate.
+      String uri = settings.uri().toString();
+      f.setUri(tls ? "amqp" + uri.substring("amqps".length()) : uri);
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      // amqp-client's messages may quote the user info, password included: do not pass them on.
+      throw new IllegalArgumentException(
+          "bad broker URI "
+              + settings.maskedUri()
+              + " (expected amqp[s]://user:password@host:port/vhost, with '%' escapes)");
+    }
+    if (tls) {
+      if (settings.uri().getPort() == -1) {
+        f.setPort(ConnectionFactory.DEFAULT_AMQP_OVER_SSL_PORT);
+      }
+      SSLContext ssl =
+          settings.sslContext() != null ? settings.sslContext() : SSLContext.getDefault();
+      if (settings.hostnameVerification()) {
+        f.useSslProtocol(ssl);
+        f.enableHostnameVerification();
+      } else {
+        // amqp-client 5.37's useSslProtocol(SSLContext) and setSslContextFactory both turn host
+        // name verification on; the TLS socket factory alone makes the connection TLS without it.
+        f.setSocketFactory(ssl.getSocketFactory());
+      }
+    }
+    f.setAutomaticRecoveryEnabled(true);
+    f.setTopologyRecoveryEnabled(true);
+    // The direct reply consumer is never recovered: a lost ask channel is replaced instead.
+    f.setTopologyRecoveryFilter(
+        new TopologyRecoveryFilter() {
+          @Override
+          public boolean filterConsumer(RecordedConsumer consumer) {
+            return !DirectReplyRoutes.PSEUDO_QUEUE.equals(consumer.getQueue());
+          }
+        });
+    f.setNetworkRecoveryInterval(settings.recoveryInterval().toMillis());
+    f.setConnectionTimeout((int) CONNECTION_TIMEOUT.toMillis());
+    // Bound every channel call (declare, consume, cancel, close): amqp-client's default of ten
+    // minutes turns a call that races a connection recovery into a ten-minute stall.
+    f.setChannelRpcTimeout((int) CHANNEL_RPC_TIMEOUT.toMillis());
+    f.setExceptionHandler(new QuietExceptionHandler());
+    return f;
+  }
+
+  /** Whether the connection is not yet closed by {@link #close()}. */
+  boolean isOpen() {
+    return connection != null;
+  }
+
+  /**
+   * A new channel on the connection.
+   *
+   * @throws ReefClosedException if the connection was closed
+   * @throws IOException if the broker refuses one (no more channels) or the call fails
+   */
+  Channel openChannel() throws IOException {
+    Connection c = connection;
+    if (c == null) {
+      throw new ReefClosedException("the AMQP backend is closed");
+    }
+    Channel ch = c.createChannel();
+    if (ch == null) {
+      throw new IOException("the broker allows no more channels");
+    }
+    return ch;
+  }
+
+  /** Closes the connection (the broker requeues what is unacknowledged). Idempotent. */
+  void close() {
+    Connection c = connection;
+    connection = null;
+    if (c != null) {
+      try {
+        c.close((int) CLOSE_TIMEOUT.toMillis());
+      } catch (IOException | RuntimeException e) {
+        log.debug("closing the connection failed: {}", e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package dev.reef.amqp;
+
+import com.rabbitmq.client.Channel;
+import dev.reef.ReefException;
+import dev.reef.spi.MailboxConsumer;
+import dev.reef.spi.MailboxSubscription;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mailboxes this backend consumes, each on a channel of its own, and the deliveries they hold
+ * (received, not yet settled). A mailbox is claimed before it is declared and consumed, so that two
+ * consumers of one mailbox are refused without holding a lock during the broker calls. Thread-safe.
+ */
+final class MailboxRegistry {
+  private static final Logger log = LoggerFactory.getLogger(MailboxRegistry.class);
+
+  private final AmqpSettings settings;
+  private final AmqpConnection connection;
+  private final Topology topology;
+  private final Map<String, AmqpMailbox> mailboxes = new ConcurrentHashMap<>();
+  private final Set<String> claimed = ConcurrentHashMap.newKeySet();
+  private final AtomicLong inflight = new AtomicLong();
+
+  MailboxRegistry(AmqpSettings settings, AmqpConnection connection, Topology topology) {
+    this.settings = settings;
+    this.connection = connection;
+    this.topology = topology;
+  }
+
+  /**
+   * Declares the mailbox unless this backend did before, and consumes it.
+   *
+   * @throws IllegalStateException if this backend already consumes that mailbox
+   * @throws ReefException if the broker refuses
+   */
+  MailboxSubscription consume(
+      String channel, String agent, MailboxConsumer consumer, MailboxContext context) {
+    String queue = settings.mailboxQueueFor(channel, agent);
+    if (!claimed.add(queue)) {
+      throw new IllegalStateException(
+          "this backend already consumes the mailbox of '" + agent + "' on '" + channel + "'");
+    }
+    boolean attached = false;
+    try {
+      // A mailbox this backend declared before is not declared again (three calls to the broker
+      // saved on every attach, which an asker without handlers makes for each ask); if it was
+      // deleted since, the consume fails with 404 and it is declared and consumed once more.
+      boolean declaredBefore = topology.isDeclared(queue);
+      if (!declaredBefore) {
+        topology.declareMailbox(channel, agent);
+      }
+      AmqpMailbox m;
+      try {
+        try {
+          m = attach(channel, agent, queue, consumer, context);
+        } catch (IOException e) {
+          if (!declaredBefore || !Topology.isNotFound(e)) {
+            throw e;
+          }
+          topology.forgetMailbox(queue);
+          topology.declareMailbox(channel, agent);
+          m = attach(channel, agent, queue, consumer, context);
+        }
+      } catch (IOException | RuntimeException e) {
+        throw new ReefException("cannot consume the mailbox queue '" + queue + "': " + e, e);
+      }
+      attached = true;
+      return m;
+    } finally {
+      if (!attached) {
+        claimed.remove(queue);
+      }
+    }
+  }
+
+  private AmqpMailbox attach(
+      String channel, String agent, String queue, MailboxConsumer consumer, MailboxContext context)
+      throws IOException {
+    Channel ch = connection.openChannel();
+    ch.basicQos(settings.prefetch());
+    AmqpMailbox mailbox = new AmqpMailbox(context, ch, channel, agent, queue, consumer);
+    mailboxes.put(queue, mailbox);
+    try {
+      mailbox.start();
+    } catch (IOException | RuntimeException e) {
+      mailboxes.remove(queue);
+      mailbox.closeChannel();
+      throw e;
+    }
+    return mailbox;
+  }
+
+  /** The mailbox closed. */
+  void unregister(AmqpMailbox m) {
+    if (mailboxes.remove(m.queue(), m)) {
+      claimed.remove(m.queue());
+    }
+  }
+
+  /** The queues consumed now. */
+  List<String> queues() {
+    List<String> queues = new ArrayList<>();
+    for (AmqpMailbox m : mailboxes.values()) {
+      queues.add(m.queue());
+    }
+    return queues;
+  }
+
+  void inflightChanged(int delta) {
+    inflight.addAndGet(delta);
+  }
+
+  /** Deliveries received and not yet settled, in every mailbox. */
+  long inflight() {
+    return inflight.get();
+  }
+
+  /**
+   * Cancels every consumer and waits until the deliveries in handlers or waiting for a retry are
+   * settled, or the deadline; those still unsettled then are logged (the broker requeues them when
+   * the connection closes).
+   */
+  void closeAll(long deadlineNanos) throws InterruptedException {
+    List<AmqpMailbox> open = new ArrayList<>(mailboxes.values());
+    for (AmqpMailbox m : open) {
+      m.close();
+    }
+    for (AmqpMailbox m : open) {
+      if (!m.awaitIdle(deadlineNanos)) {
+        log.warn(
+            "mailbox {} still had {} unsettled deliveries at close; the broker requeues them",
+            m.queue(),
+            m.inflight());
+      }
+    }
+  }
+}

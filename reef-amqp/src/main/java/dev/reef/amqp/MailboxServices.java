@@ -1,0 +1,100 @@
+package dev.reef.amqp;
+
+import com.rabbitmq.client.AMQP;
+import dev.reef.RetryPolicy;
+import dev.reef.Spore;
+import dev.reef.SporeEvent;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/** The {@link MailboxContext} of a started backend: each call goes to the part that does it. */
+final class MailboxServices implements MailboxContext {
+  private final AmqpSettings settings;
+  private final AmqpSporeMapper mapper;
+  private final BackendEvents events;
+  private final BackendThreads threads;
+  private final PublisherPool pool;
+  private final Topology topology;
+  private final DirectReplies directReplies;
+  private final MailboxRegistry registry;
+
+  MailboxServices(
+      AmqpSettings settings,
+      AmqpSporeMapper mapper,
+      BackendEvents events,
+      BackendThreads threads,
+      PublisherPool pool,
+      Topology topology,
+      DirectReplies directReplies,
+      MailboxRegistry registry) {
+    this.settings = settings;
+    this.mapper = mapper;
+    this.events = events;
+    this.threads = threads;
+    this.pool = pool;
+    this.topology = topology;
+    this.directReplies = directReplies;
+    this.registry = registry;
+  }
+
+  @Override
+  public AmqpSporeMapper mapper() {
+    return mapper;
+  }
+
+  @Override
+  public long maxBodyBytes() {
+    return settings.maxBodyBytes();
+  }
+
+  @Override
+  public long expiryGraceMillis() {
+    return settings.expiryGraceMillis();
+  }
+
+  @Override
+  public RetryPolicy retryPolicy() {
+    return settings.retryPolicy();
+  }
+
+  @Override
+  public String deadLetterExchange() {
+    return settings.deadLetterExchange();
+  }
+
+  @Override
+  public void event(SporeEvent event, String channel, String agent, Spore spore, Throwable error) {
+    events.event(event, channel, agent, spore, error);
+  }
+
+  @Override
+  public void rememberReplyAddress(String channel, Spore spore, String replyTo) {
+    directReplies.rememberReplyAddress(channel, spore, replyTo);
+  }
+
+  @Override
+  public void schedule(Runnable task, Duration delay) {
+    threads.schedule(task, delay);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> publishRaw(
+      String exchange, String routingKey, AMQP.BasicProperties props, byte[] body) {
+    return pool.publish(exchange, routingKey, props, body);
+  }
+
+  @Override
+  public void declareMailbox(String channel, String agent) {
+    topology.declareMailbox(channel, agent);
+  }
+
+  @Override
+  public void inflightChanged(int delta) {
+    registry.inflightChanged(delta);
+  }
+
+  @Override
+  public void unregister(AmqpMailbox mailbox) {
+    registry.unregister(mailbox);
+  }
+}
