@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * so that a process started later, or after a broker restart, reads what was registered:
  *
  * <ul>
- *   <li>{@code reef.<channel>.directory.records}: cards, terminations, revivals; retention {@code
+ *   <li>{@code reef-directory.<channel>.records}: cards, terminations, revivals; retention {@code
  *       recordsRetention} (7 days by default; live instances write their card again daily);
- *   <li>{@code reef.<channel>.directory.leases}: leases and leaves; retention {@code
+ *   <li>{@code reef-directory.<channel>.leases}: leases and leaves; retention {@code
  *       leasesRetention} (10 minutes by default, far longer than any lease), small segments so that
  *       old ones are dropped soon.
  * </ul>
@@ -49,6 +49,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class AmqpDirectoryStore implements DirectoryStore {
   private static final Logger LOG = LoggerFactory.getLogger(AmqpDirectoryStore.class);
+
+  /**
+   * The prefix of the stream names. Not {@code reef.}: every {@code reef.<channel>.<...>} name may
+   * be a mailbox, since agent names may contain dots.
+   */
+  public static final String STREAM_PREFIX = "reef-directory.";
 
   /** The default retention of the record streams. */
   public static final Duration DEFAULT_RECORDS_RETENTION = Duration.ofDays(7);
@@ -87,13 +93,11 @@ public final class AmqpDirectoryStore implements DirectoryStore {
    *
    * @param channel a valid channel name
    * @param log the log
-   * @return {@code reef.<channel>.directory.records} or {@code reef.<channel>.directory.leases}
+   * @return {@code reef-directory.<channel>.records} or {@code reef-directory.<channel>.leases}
    */
   public static String streamFor(String channel, Log log) {
     ReefNames.requireChannel(channel);
-    return AmqpBackend.NAME_PREFIX
-        + channel
-        + (log == Log.RECORDS ? ".directory.records" : ".directory.leases");
+    return STREAM_PREFIX + channel + (log == Log.RECORDS ? ".records" : ".leases");
   }
 
   private String declare(String channel, Log log) {

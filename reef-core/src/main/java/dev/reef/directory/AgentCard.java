@@ -21,7 +21,7 @@ import java.util.Set;
  * <p>Limits (each broken rule throws {@link SporeValidationException} naming the field):
  *
  * <ul>
- *   <li>{@code name}: an agent name ({@code [A-Za-z0-9_:-]+}, at most 255 characters);
+ *   <li>{@code name}: an agent name ({@link ReefNames#requireAgent(String, String)});
  *   <li>{@code kind}: 1 to {@value #MAX_KIND_SEGMENTS} segments of {@code [A-Za-z0-9_-]+} joined by
  *       dots, at most {@value #MAX_KIND_CHARS} characters; default {@code agent};
  *   <li>{@code capabilities}: at most {@value #MAX_CAPABILITIES} tags of {@code [A-Za-z0-9_.:-]+},
