@@ -34,6 +34,8 @@ final class DefaultReef implements Reef {
   private final PendingReplies replies = new PendingReplies(stats);
   private final SporePublisher publisher;
   private final DispatcherRegistry dispatchers;
+  private final ErrorResponder errorResponder =
+      new ErrorResponder((channel, spore) -> publish(channel, spore, true));
 
   DefaultReef(ReefBackend backend, ReefOptions options) {
     this.backend = Objects.requireNonNull(backend, "backend");
@@ -59,6 +61,11 @@ final class DefaultReef implements Reef {
     }
     ReefNames.requireChannel(name);
     return channels.computeIfAbsent(name, n -> new DefaultChannel(this, n));
+  }
+
+  @Override
+  public DeadLetters deadLetters(String channel) {
+    return new ChannelDeadLetters(backend.deadLetterStore(), channel);
   }
 
   @Override
@@ -234,6 +241,9 @@ final class DefaultReef implements Reef {
     public void onEvent(
         SporeEvent event, String channel, String agent, Spore spore, Throwable error) {
       stats.onEvent(event, channel, agent, spore, error);
+      if (!closed.get()) {
+        errorResponder.onEvent(event, channel, agent, spore, error);
+      }
     }
 
     @Override

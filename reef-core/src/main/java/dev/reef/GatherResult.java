@@ -1,6 +1,9 @@
 package dev.reef;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -15,12 +18,35 @@ public final class GatherResult {
   private final Set<String> missing;
   private final boolean timedOut;
 
-  /** Copies the collections. */
+  private final Map<String, RemoteFailureException> failures;
+
+  /** Copies the collections; no failures. */
   GatherResult(Spore request, List<Spore> replies, Set<String> missing, boolean timedOut) {
+    this(request, replies, missing, timedOut, Map.of());
+  }
+
+  /** Copies the collections. */
+  GatherResult(
+      Spore request,
+      List<Spore> replies,
+      Set<String> missing,
+      boolean timedOut,
+      Map<String, RemoteFailureException> failures) {
     this.request = request;
     this.replies = List.copyOf(replies);
     this.missing = Set.copyOf(missing);
     this.timedOut = timedOut;
+    this.failures = Collections.unmodifiableMap(new LinkedHashMap<>(failures));
+  }
+
+  /**
+   * The agents that answered with an error response (see {@link ErrorResponses}): their handling of
+   * the request finally failed. They are neither in {@link #replies()} nor in {@link #missing()}.
+   *
+   * @return agent to failure, in arrival order; unmodifiable
+   */
+  public Map<String, RemoteFailureException> failures() {
+    return failures;
   }
 
   /**
@@ -71,7 +97,8 @@ public final class GatherResult {
     return timedOut == r.timedOut
         && Objects.equals(request, r.request)
         && replies.equals(r.replies)
-        && missing.equals(r.missing);
+        && missing.equals(r.missing)
+        && failures.keySet().equals(r.failures.keySet());
   }
 
   @Override
@@ -87,6 +114,8 @@ public final class GatherResult {
         + replies
         + ", missing="
         + missing
+        + ", failed="
+        + failures.keySet()
         + ", timedOut="
         + timedOut
         + "]";

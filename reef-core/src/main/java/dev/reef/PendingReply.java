@@ -1,10 +1,14 @@
 package dev.reef;
 
+import dev.reef.directory.AgentTerminatedException;
 import dev.reef.directory.MailboxTerminator;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -97,10 +101,16 @@ abstract class PendingReply {
         return false;
       }
       end();
-      // A terminated agent's answer (docs/directory.md) fails the ask at once.
-      return MailboxTerminator.terminatedBy(response, channel)
-          .map(future::completeExceptionally)
-          .orElseGet(() -> future.complete(response));
+      // A terminated agent's answer (docs/directory.md) fails the ask with its own type.
+      Optional<AgentTerminatedException> terminated =
+          MailboxTerminator.terminatedBy(response, channel);
+      if (terminated.isPresent()) {
+        return future.completeExceptionally(terminated.get());
+      }
+      Optional<RemoteFailureException> failure = ErrorResponses.failureOf(response);
+      return failure.isPresent()
+          ? future.completeExceptionally(failure.get())
+          : future.complete(response);
     }
 
     @Override
@@ -127,6 +137,7 @@ abstract class PendingReply {
     private final int firstN;
     private final List<Spore> replies = new ArrayList<>();
     private final Set<String> answered = new LinkedHashSet<>();
+    private final Map<String, RemoteFailureException> failures = new LinkedHashMap<>();
     private Spore request;
     private boolean published;
     private boolean expiredEarly;
@@ -163,7 +174,12 @@ abstract class PendingReply {
         if (!answered.add(response.fromAgent())) {
           return false;
         }
-        replies.add(response);
+        Optional<RemoteFailureException> failure = ErrorResponses.failureOf(response);
+        if (failure.isPresent()) {
+          failures.put(response.fromAgent(), failure.get());
+        } else {
+          replies.add(response);
+        }
         done = resultIfReady();
       }
       complete(done);
@@ -208,7 +224,7 @@ abstract class PendingReply {
       finished = true;
       Set<String> missing = new LinkedHashSet<>(expected);
       missing.removeAll(answered);
-      return new GatherResult(request, replies, missing, timedOut);
+      return new GatherResult(request, replies, missing, timedOut, failures);
     }
 
     /**

@@ -95,6 +95,46 @@ public interface Reef extends ReefChannel, AutoCloseable {
   }
 
   /**
+   * A reef on the backend a URI names, in one line: {@code amqp://user:pass@host:5672/vhost} or
+   * {@code amqps://...} (needs {@code reef-amqp} on the class path), or {@code memory:local} (any
+   * name after {@code memory:}) for the in-memory backend. Default options.
+   *
+   * @param uri the backend URI; its credentials never appear in logs or exception messages
+   * @return the reef, its backend started
+   * @throws ReefException if the text is not a URI (the message never quotes it), no backend on the
+   *     class path supports it, or the backend cannot start (for example the broker is not
+   *     reachable)
+   */
+  static Reef connect(String uri) {
+    return connect(uri, ReefOptions.ofDefaults());
+  }
+
+  /**
+   * {@link #connect(String)} with options.
+   *
+   * @param uri the backend URI
+   * @param options the options
+   * @return the reef
+   */
+  static Reef connect(String uri, ReefOptions options) {
+    java.util.Objects.requireNonNull(uri, "uri");
+    return connect(BackendUris.parse("the backend URI", uri), options);
+  }
+
+  /**
+   * {@link #connect(String)} with a parsed URI and options.
+   *
+   * @param uri the backend URI
+   * @param options the options
+   * @return the reef
+   */
+  static Reef connect(URI uri, ReefOptions options) {
+    java.util.Objects.requireNonNull(uri, "uri");
+    java.util.Objects.requireNonNull(options, "options");
+    return create(backendFor(uri), options);
+  }
+
+  /**
    * Creates a backend for a URI with the first {@link ReefBackendProvider} on the class path that
    * supports it.
    *
@@ -131,6 +171,26 @@ public interface Reef extends ReefChannel, AutoCloseable {
    * @throws SporeValidationException if the name is invalid
    */
   ReefChannel channel(String name);
+
+  /**
+   * The dead letters of a channel: list, count, replay and purge them, on any backend (see {@link
+   * DeadLetters}).
+   *
+   * @param channel a valid channel name
+   * @return a view of the channel's dead letters
+   * @throws UnsupportedOperationException from its methods, if the backend keeps no dead letters
+   *     Reef can reach
+   */
+  DeadLetters deadLetters(String channel);
+
+  /**
+   * The dead letters of the default channel.
+   *
+   * @return {@code deadLetters(options().defaultChannel())}
+   */
+  default DeadLetters deadLetters() {
+    return deadLetters(options().defaultChannel());
+  }
 
   /**
    * The options.

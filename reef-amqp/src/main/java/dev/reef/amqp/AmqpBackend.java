@@ -10,8 +10,10 @@ import dev.reef.RetryPolicy;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
 import dev.reef.UnknownAgentException;
+import dev.reef.codec.SporeCodec;
 import dev.reef.spi.BackendListener;
 import dev.reef.spi.ConsumingReceiver;
+import dev.reef.spi.DeadLetterStore;
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxReceiver;
 import dev.reef.spi.MailboxSubscription;
@@ -53,11 +55,13 @@ import org.slf4j.LoggerFactory;
  * publisher confirms; a directed spore the broker returns (no such mailbox) fails with {@link
  * UnknownAgentException}, while an undirected spore nobody else listens to is simply accepted.
  * Consumers acknowledge manually once the {@link MailboxConsumer}'s stage completes; failures are
- * redelivered under the {@link RetryPolicy} and then dead-lettered to {@code reef.dlx} / {@code
- * reef.dead} with {@code x-reef-dead-reason} ({@code handler_failed}, {@code expired} or {@code
- * malformed}), {@code x-reef-error} and {@code x-reef-attempts}. A sender never receives its own
- * undirected spore: the copy the {@code broadcast.*} binding brings back to the sender's own
- * mailbox is acknowledged and skipped without an event.
+ * redelivered under the {@link RetryPolicy} and then dead-lettered to the channel's own {@code
+ * reef-dlx.<channel>} / {@code reef-dlq.<channel>} (or the shared {@code reef.dlx} / {@code
+ * reef.dead}, see {@link Builder#sharedDeadLetters()}) with {@code x-reef-dead-reason} ({@code
+ * handler_failed}, {@code expired} or {@code malformed}), {@code x-reef-error} and {@code
+ * x-reef-attempts}. A sender never receives its own undirected spore: the copy the {@code
+ * broadcast.*} binding brings back to the sender's own mailbox is acknowledged and skipped without
+ * an event.
  *
  * <p>Connection and topology recovery are automatic (amqp-client's). Publishes that are unconfirmed
  * when the connection drops fail with {@link PublishException} (they may or may not have been
@@ -89,11 +93,20 @@ public final class AmqpBackend implements ReefBackend {
   /** The default number of publishing channels: {@value}. */
   public static final int DEFAULT_PUBLISHER_CHANNELS = 2;
 
-  /** The default dead-letter exchange: {@value}. */
+  /** The shared dead-letter exchange of {@link Builder#sharedDeadLetters()}: {@value}. */
   public static final String DEFAULT_DEAD_LETTER_EXCHANGE = "reef.dlx";
 
-  /** The default dead-letter queue: {@value}. */
+  /** The shared dead-letter queue of {@link Builder#sharedDeadLetters()}: {@value}. */
   public static final String DEFAULT_DEAD_LETTER_QUEUE = "reef.dead";
+
+  /**
+   * The prefix of a channel's own dead-letter exchange, {@code reef-dlx.<channel>}: {@value}. A
+   * mailbox queue or channel exchange is {@code reef.<...>}, so the names never collide.
+   */
+  public static final String DEAD_LETTER_EXCHANGE_PREFIX = "reef-dlx.";
+
+  /** The prefix of a channel's own dead-letter queue, {@code reef-dlq.<channel>}: {@value}. */
+  public static final String DEAD_LETTER_QUEUE_PREFIX = "reef-dlq.";
 
   /** The prefix of default exchange and mailbox queue names: {@value}. */
   public static final String NAME_PREFIX = "reef.";
@@ -109,20 +122,28 @@ public final class AmqpBackend implements ReefBackend {
   /** The parts wired by {@link #start}; null before. */
   private volatile Parts parts;
 
+  private final AmqpDeadLetters deadLetters;
+
   private AmqpBackend(AmqpSettings settings) {
     this.settings = settings;
     this.mapper = new AmqpSporeMapper(settings.pravalZones());
+    this.deadLetters =
+        new AmqpDeadLetters(
+            settings,
+            mapper,
+            () -> requireOpen().connection().openChannel(),
+            channel -> requireOpen().topology().ensureDeadLetters(channel));
   }
 
   /**
    * A builder with the defaults: {@value #DEFAULT_URI}, prefetch {@value #DEFAULT_PREFETCH},
    * persistent spores, confirm window {@value #DEFAULT_CONFIRM_WINDOW}, publish timeout 10 s,
-   * confirm timeout 30 s, {@link RetryPolicy#ofDefaults()}, dead letters to {@value
-   * #DEFAULT_DEAD_LETTER_EXCHANGE} / {@value #DEFAULT_DEAD_LETTER_QUEUE}, exchanges {@code
-   * reef.<channel>}, the {@link HeaderLayout#REEF} layout, classic priority mailboxes, bodies up to
-   * {@link Spore#DEFAULT_MAX_KNOWLEDGE_BYTES} (10 MiB), {@value #DEFAULT_PUBLISHER_CHANNELS}
-   * publishing channels, network recovery every 2 s, direct replies to asks on every channel
-   * written in the {@link HeaderLayout#REEF} layout.
+   * confirm timeout 30 s, {@link RetryPolicy#ofDefaults()}, dead letters per channel to {@code
+   * reef-dlx.<channel>} / {@code reef-dlq.<channel>}, exchanges {@code reef.<channel>}, the {@link
+   * HeaderLayout#REEF} layout, classic priority mailboxes, bodies up to {@link
+   * Spore#DEFAULT_MAX_KNOWLEDGE_BYTES} (10 MiB), {@value #DEFAULT_PUBLISHER_CHANNELS} publishing
+   * channels, network recovery every 2 s, direct replies to asks on every channel written in the
+   * {@link HeaderLayout#REEF} layout.
    *
    * @return a new builder
    */
@@ -168,21 +189,45 @@ public final class AmqpBackend implements ReefBackend {
   }
 
   /**
-   * The dead-letter exchange.
+   * The shared dead-letter exchange, when dead letters are shared ({@link
+   * Builder#sharedDeadLetters()} or explicit names).
    *
-   * @return its name, default {@value #DEFAULT_DEAD_LETTER_EXCHANGE}
+   * @return its name, or null when every channel has its own (the default; see {@link
+   *     #deadLetterExchangeFor(String)})
    */
   public String deadLetterExchange() {
     return settings.deadLetterExchange();
   }
 
   /**
-   * The dead-letter queue.
+   * The shared dead-letter queue, when dead letters are shared.
    *
-   * @return its name, default {@value #DEFAULT_DEAD_LETTER_QUEUE}
+   * @return its name, or null when every channel has its own (the default; see {@link
+   *     #deadLetterQueueFor(String)})
    */
   public String deadLetterQueue() {
     return settings.deadLetterQueue();
+  }
+
+  /**
+   * The dead-letter exchange of a channel (topic, durable; also its mailboxes' {@code
+   * x-dead-letter-exchange}).
+   *
+   * @param channel a valid channel name
+   * @return {@code reef-dlx.<channel>} by default, or the shared one
+   */
+  public String deadLetterExchangeFor(String channel) {
+    return settings.deadLetterExchangeFor(channel);
+  }
+
+  /**
+   * The dead-letter queue of a channel (durable, bound to its dead-letter exchange with {@code #}).
+   *
+   * @param channel a valid channel name
+   * @return {@code reef-dlq.<channel>} by default, or the shared one
+   */
+  public String deadLetterQueueFor(String channel) {
+    return settings.deadLetterQueueFor(channel);
   }
 
   /**
@@ -357,6 +402,16 @@ public final class AmqpBackend implements ReefBackend {
   }
 
   /**
+   * The channels' dead-letter queues ({@link #deadLetterQueueFor(String)}). Listing reads with
+   * {@code basic.get} without acknowledging and returns the messages to the queue (they are then
+   * marked redelivered); with shared dead letters a channel's are picked out of the shared queue.
+   */
+  @Override
+  public DeadLetterStore deadLetterStore() {
+    return deadLetters;
+  }
+
+  /**
    * Cancels the consumers, waits up to {@code drainTimeout} for in-flight handlers and outstanding
    * confirms, fails confirms still outstanding with {@link PublishException}, and closes the
    * connection (the broker requeues what is still unacknowledged). Idempotent.
@@ -448,14 +503,14 @@ public final class AmqpBackend implements ReefBackend {
     private Duration publishTimeout = AmqpSettings.DEFAULT_PUBLISH_TIMEOUT;
     private Duration confirmTimeout = AmqpSettings.DEFAULT_CONFIRM_TIMEOUT;
     private RetryPolicy retryPolicy = RetryPolicy.ofDefaults();
-    private String deadLetterExchange = DEFAULT_DEAD_LETTER_EXCHANGE;
-    private String deadLetterQueue = DEFAULT_DEAD_LETTER_QUEUE;
+    private String deadLetterExchange;
+    private String deadLetterQueue;
     private final Map<String, String> exchanges = new LinkedHashMap<>();
     private HeaderLayout headerLayout = HeaderLayout.REEF;
     private final Map<String, HeaderLayout> layouts = new LinkedHashMap<>();
     private final Map<String, ZoneId> pravalZones = new LinkedHashMap<>();
     private boolean quorumMailboxes;
-    private long maxBodyBytes = Spore.DEFAULT_MAX_KNOWLEDGE_BYTES;
+    private long maxBodyBytes = SporeCodec.maxBodyBytes(Spore.DEFAULT_MAX_KNOWLEDGE_BYTES);
     private int publisherChannels = DEFAULT_PUBLISHER_CHANNELS;
     private String connectionName = AmqpSettings.DEFAULT_CONNECTION_NAME;
     private Duration recoveryInterval = AmqpSettings.DEFAULT_RECOVERY_INTERVAL;
@@ -629,28 +684,51 @@ public final class AmqpBackend implements ReefBackend {
     }
 
     /**
-     * The dead-letter exchange (topic, durable), also the mailboxes' {@code
-     * x-dead-letter-exchange}. Default {@value AmqpBackend#DEFAULT_DEAD_LETTER_EXCHANGE}. Changing
-     * it for existing mailboxes needs them deleted first (the broker refuses other arguments).
+     * One dead-letter exchange and queue for every channel, {@value
+     * AmqpBackend#DEFAULT_DEAD_LETTER_EXCHANGE} / {@value AmqpBackend#DEFAULT_DEAD_LETTER_QUEUE}
+     * (the layout before 1.0), instead of the default {@code reef-dlx.<channel>} / {@code
+     * reef-dlq.<channel>} per channel. Changing it for existing mailboxes needs them deleted first
+     * (the broker refuses a queue redeclared with another {@code x-dead-letter-exchange}).
+     *
+     * @return this builder
+     */
+    public Builder sharedDeadLetters() {
+      if (deadLetterExchange == null) {
+        deadLetterExchange = DEFAULT_DEAD_LETTER_EXCHANGE;
+      }
+      if (deadLetterQueue == null) {
+        deadLetterQueue = DEFAULT_DEAD_LETTER_QUEUE;
+      }
+      return this;
+    }
+
+    /**
+     * A shared dead-letter exchange (topic, durable) for every channel, also the mailboxes' {@code
+     * x-dead-letter-exchange}; implies {@link #sharedDeadLetters()} (the queue defaults to {@value
+     * AmqpBackend#DEFAULT_DEAD_LETTER_QUEUE}). By default each channel has its own, {@code
+     * reef-dlx.<channel>}. Changing it for existing mailboxes needs them deleted first (the broker
+     * refuses other arguments).
      *
      * @param exchange a non-blank name of at most 255 bytes
      * @return this builder
      */
     public Builder deadLetterExchange(String exchange) {
       this.deadLetterExchange = AmqpSettings.amqpName("deadLetterExchange", exchange);
-      return this;
+      return sharedDeadLetters();
     }
 
     /**
-     * The dead-letter queue (durable, bound to the dead-letter exchange with {@code #}). Default
-     * {@value AmqpBackend#DEFAULT_DEAD_LETTER_QUEUE}.
+     * A shared dead-letter queue (durable, bound to the dead-letter exchange with {@code #}) for
+     * every channel; implies {@link #sharedDeadLetters()} (the exchange defaults to {@value
+     * AmqpBackend#DEFAULT_DEAD_LETTER_EXCHANGE}). By default each channel has its own, {@code
+     * reef-dlq.<channel>}.
      *
      * @param queue a non-blank name of at most 255 bytes
      * @return this builder
      */
     public Builder deadLetterQueue(String queue) {
       this.deadLetterQueue = AmqpSettings.amqpName("deadLetterQueue", queue);
-      return this;
+      return sharedDeadLetters();
     }
 
     /**
@@ -733,7 +811,9 @@ public final class AmqpBackend implements ReefBackend {
 
     /**
      * The largest message body a consumer accepts; larger ones are dead-lettered as {@code
-     * malformed}. Default 10 MiB.
+     * malformed}. Default {@code SporeCodec.maxBodyBytes(Spore.DEFAULT_MAX_KNOWLEDGE_BYTES)} (21
+     * MiB): a Praval envelope holds the knowledge twice, so a spore whose knowledge is at the
+     * default 10 MiB limit arrives in either layout.
      *
      * @param bytes at least 2
      * @return this builder

@@ -17,7 +17,6 @@ import dev.reef.spi.support.RedeliveryDecision;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -36,10 +35,14 @@ import org.slf4j.LoggerFactory;
  * when its stage completes. A failed attempt below the retry policy's limit is republished to the
  * same queue with {@code x-reef-attempts} + 1 after the backoff, and the original acknowledged only
  * once the broker confirmed the copy; the last failure dead-letters it ({@code handler_failed})
- * with the error. A consumer that throws or returns a {@code null} stage has failed the attempt
- * (see {@link MailboxConsumer}). The original stays unacknowledged until its successor is safely in
- * the broker, so a crash at any point redelivers rather than loses (at-least-once), and the backoff
- * holds only one prefetch slot, not the queue.
+ * with the error, to the channel's dead-letter exchange. A retry copy keeps the message's original
+ * exchange and routing key in {@code x-reef-original-exchange} / {@code
+ * x-reef-original-routing-key}, and its dead letter carries them as {@code x-reef-exchange} /
+ * {@code x-reef-routing-key}, so that a replay can send it back along its first route. A consumer
+ * that throws or returns a {@code null} stage has failed the attempt (see {@link MailboxConsumer}).
+ * The original stays unacknowledged until its successor is safely in the broker, so a crash at any
+ * point redelivers rather than loses (at-least-once), and the backoff holds only one prefetch slot,
+ * not the queue.
  */
 final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
   private static final Logger log = LoggerFactory.getLogger(AmqpMailbox.class);
@@ -195,8 +198,8 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
       return;
     }
     Map<String, Object> headers =
-        props.getHeaders() == null ? new HashMap<>() : new HashMap<>(props.getHeaders());
-    headers.put(AmqpSporeMapper.H_ATTEMPTS, nextAttempt);
+        DeadLetterHeaders.retry(
+            props.getHeaders(), nextAttempt, envelope.getExchange(), envelope.getRoutingKey());
     AMQP.BasicProperties.Builder b = props.builder().headers(headers);
     b.expiration(AmqpSporeMapper.expiration(spore, now, backend.expiryGraceMillis()));
     backend
@@ -253,12 +256,25 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
             reason,
             error,
             attempts,
+            channelName,
             queue,
             envelope.getExchange(),
             envelope.getRoutingKey());
     AMQP.BasicProperties copy = props.builder().headers(headers).expiration(null).build();
+    String exchange;
+    try {
+      exchange = backend.deadLetterExchange(channelName);
+    } catch (RuntimeException e) {
+      log.warn(
+          "cannot dead-letter message {} from {} ({}); requeued after a pause",
+          props.getMessageId(),
+          queue,
+          e.toString());
+      backend.schedule(() -> requeue(deliveryTag), DEAD_LETTER_RETRY_DELAY);
+      return;
+    }
     backend
-        .publishRaw(backend.deadLetterExchange(), envelope.getRoutingKey(), copy, body)
+        .publishRaw(exchange, (String) headers.get(DeadLetterHeaders.ROUTING_KEY), copy, body)
         .whenComplete(
             (routed, err) -> {
               if (err == null && Boolean.TRUE.equals(routed)) {

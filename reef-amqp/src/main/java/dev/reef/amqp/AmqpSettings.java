@@ -128,6 +128,29 @@ record AmqpSettings(
     return AmqpBackend.NAME_PREFIX + channel + "." + agent;
   }
 
+  /** Whether every channel shares one dead-letter exchange and queue (else one per channel). */
+  boolean sharedDeadLetters() {
+    return deadLetterQueue != null;
+  }
+
+  /**
+   * The dead-letter exchange of a channel: {@code reef-dlx.<channel>}, or the shared one. The
+   * {@code reef-} prefix cannot collide with a mailbox queue or channel exchange ({@code
+   * reef.<...>}).
+   */
+  String deadLetterExchangeFor(String channel) {
+    ReefNames.requireChannel(channel);
+    return sharedDeadLetters()
+        ? deadLetterExchange
+        : AmqpBackend.DEAD_LETTER_EXCHANGE_PREFIX + channel;
+  }
+
+  /** The dead-letter queue of a channel: {@code reef-dlq.<channel>}, or the shared one. */
+  String deadLetterQueueFor(String channel) {
+    ReefNames.requireChannel(channel);
+    return sharedDeadLetters() ? deadLetterQueue : AmqpBackend.DEAD_LETTER_QUEUE_PREFIX + channel;
+  }
+
   /** The header layout written on a channel. */
   HeaderLayout layoutFor(String channel) {
     HeaderLayout l = layouts.get(channel);
@@ -182,10 +205,8 @@ record AmqpSettings(
         + defaultLayout
         + ", quorum="
         + quorumMailboxes
-        + ", dlx="
-        + deadLetterExchange
-        + "/"
-        + deadLetterQueue
+        + ", deadLetters="
+        + (sharedDeadLetters() ? deadLetterExchange + "/" + deadLetterQueue : "per channel")
         + "}";
   }
 }

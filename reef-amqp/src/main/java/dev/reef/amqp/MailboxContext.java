@@ -26,8 +26,12 @@ interface MailboxContext {
   /** How failed deliveries are retried. */
   RetryPolicy retryPolicy();
 
-  /** The exchange dead letters are published to. */
-  String deadLetterExchange();
+  /**
+   * The exchange the channel's dead letters are published to, declared if needed.
+   *
+   * @throws dev.reef.ReefException if the broker refuses the declaration
+   */
+  String deadLetterExchange(String channel);
 
   /** Reports an event to the listener. */
   void event(SporeEvent event, String channel, String agent, Spore spore, Throwable error);

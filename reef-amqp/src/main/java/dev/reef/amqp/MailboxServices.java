@@ -58,8 +58,8 @@ final class MailboxServices implements MailboxContext {
   }
 
   @Override
-  public String deadLetterExchange() {
-    return settings.deadLetterExchange();
+  public String deadLetterExchange(String channel) {
+    return topology.ensureDeadLetters(channel);
   }
 
   @Override

@@ -124,12 +124,20 @@ final class SporePublisher {
             DeadLetterReason.EXPIRED,
             "expired at " + spore.expiresAt() + " before publishing",
             0,
+            channel,
             null,
             settings.exchangeFor(channel),
             out.routingKey());
     AMQP.BasicProperties props =
         out.properties().builder().headers(headers).expiration(null).build();
-    return pool.publish(settings.deadLetterExchange(), out.routingKey(), props, out.body())
+    String deadLetters;
+    try {
+      deadLetters = topology.ensureDeadLetters(channel);
+    } catch (RuntimeException e) {
+      log.warn("could not dead-letter expired spore {}: {}", spore.id(), e.toString());
+      return CompletableFuture.completedFuture(spore);
+    }
+    return pool.publish(deadLetters, out.routingKey(), props, out.body())
         .handle(
             (routed, err) -> {
               if (err != null) {

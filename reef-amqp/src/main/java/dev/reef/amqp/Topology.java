@@ -12,10 +12,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What the backend declares on the broker: the dead-letter exchange and queue, a channel's topic
- * exchange, an agent's mailbox queue and its bindings, and which of them this backend has declared
- * (so that a publish or an attach does not declare again). Declarations run on pooled channels,
- * never under a lock. Thread-safe.
+ * What the backend declares on the broker: the dead-letter exchanges and queues (a channel's own,
+ * declared with its exchange, or the shared ones, at start), a channel's topic exchange, an agent's
+ * mailbox queue and its bindings, and which of them this backend has declared (so that a publish or
+ * an attach does not declare again). Declarations run on pooled channels, never under a lock.
+ * Thread-safe.
  */
 final class Topology {
   /** The routing key binding the dead-letter queue to everything: {@value}. */
@@ -24,6 +25,7 @@ final class Topology {
   private final AmqpSettings settings;
   private final ChannelPool channels;
   private final Set<String> declaredExchanges = ConcurrentHashMap.newKeySet();
+  private final Set<String> declaredDeadLetters = ConcurrentHashMap.newKeySet();
   private final Set<String> declaredMailboxes = ConcurrentHashMap.newKeySet();
   private final Map<String, Set<String>> knownAgents = new ConcurrentHashMap<>();
 
@@ -33,11 +35,16 @@ final class Topology {
   }
 
   /**
-   * Declares the dead-letter exchange (topic, durable) and queue (durable, bound with {@code #}).
+   * Declares the shared dead-letter exchange (topic, durable) and queue (durable, bound with {@code
+   * #}), when dead letters are shared; per-channel ones are declared with their channel's exchange.
    */
   void declareDeadLetters() throws IOException {
-    String exchange = settings.deadLetterExchange();
-    String queue = settings.deadLetterQueue();
+    if (settings.sharedDeadLetters()) {
+      declareDeadLetters(settings.deadLetterExchange(), settings.deadLetterQueue());
+    }
+  }
+
+  private void declareDeadLetters(String exchange, String queue) throws IOException {
     channels.call(
         t -> {
           t.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true);
@@ -45,6 +52,36 @@ final class Topology {
           t.queueBind(queue, exchange, ALL);
           return null;
         });
+  }
+
+  /**
+   * The channel's dead-letter exchange, declared with its queue unless this backend already did (or
+   * they are the shared ones, declared at start).
+   *
+   * @throws ReefException if the broker refuses
+   */
+  String ensureDeadLetters(String channel) {
+    String exchange = settings.deadLetterExchangeFor(channel);
+    if (settings.sharedDeadLetters() || declaredDeadLetters.contains(exchange)) {
+      return exchange;
+    }
+    String queue = settings.deadLetterQueueFor(channel);
+    try {
+      declareDeadLetters(exchange, queue);
+    } catch (IOException | RuntimeException e) {
+      throw new ReefException(
+          "cannot declare the dead-letter exchange '"
+              + exchange
+              + "' and queue '"
+              + queue
+              + "' of channel '"
+              + channel
+              + "': "
+              + e,
+          e);
+    }
+    declaredDeadLetters.add(exchange);
+    return exchange;
   }
 
   /**
@@ -57,6 +94,7 @@ final class Topology {
     if (declaredExchanges.contains(exchange)) {
       return exchange;
     }
+    ensureDeadLetters(channel);
     try {
       channels.call(t -> t.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true));
     } catch (IOException | RuntimeException e) {
@@ -71,6 +109,7 @@ final class Topology {
   /** Forgets the declared exchanges (after a channel error: one may have been deleted). */
   void forgetExchanges() {
     declaredExchanges.clear();
+    declaredDeadLetters.clear();
   }
 
   /**
@@ -83,7 +122,7 @@ final class Topology {
     String queue = settings.mailboxQueueFor(channel, agent);
     String exchange = ensureExchange(channel);
     Map<String, Object> args = new HashMap<>();
-    args.put("x-dead-letter-exchange", settings.deadLetterExchange());
+    args.put("x-dead-letter-exchange", settings.deadLetterExchangeFor(channel));
     if (settings.quorumMailboxes()) {
       args.put("x-queue-type", "quorum");
     } else {

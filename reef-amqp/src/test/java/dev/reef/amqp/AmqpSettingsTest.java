@@ -24,11 +24,40 @@ class AmqpSettingsTest {
     assertThat(s.confirmTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(s.recoveryInterval()).isEqualTo(Duration.ofSeconds(2));
     assertThat(s.connectionName()).isEqualTo("reef");
-    assertThat(s.deadLetterExchange()).isEqualTo(AmqpBackend.DEFAULT_DEAD_LETTER_EXCHANGE);
-    assertThat(s.deadLetterQueue()).isEqualTo(AmqpBackend.DEFAULT_DEAD_LETTER_QUEUE);
+    assertThat(s.sharedDeadLetters()).isFalse();
+    assertThat(s.deadLetterExchange()).isNull();
+    assertThat(s.deadLetterQueue()).isNull();
     assertThat(s.persistent()).isTrue();
     assertThat(s.directReplies()).isTrue();
     assertThat(s.defaultLayout()).isEqualTo(HeaderLayout.REEF);
+    // A Praval envelope holds the knowledge twice: the default body limit lets a spore whose
+    // knowledge is at the default knowledge limit arrive in either layout.
+    assertThat(s.maxBodyBytes())
+        .isEqualTo(
+            dev.reef.codec.SporeCodec.maxBodyBytes(dev.reef.Spore.DEFAULT_MAX_KNOWLEDGE_BYTES))
+        .isGreaterThan(2 * dev.reef.Spore.DEFAULT_MAX_KNOWLEDGE_BYTES);
+  }
+
+  @Test
+  void deadLettersArePerChannelByDefaultAndSharedOnRequest() {
+    AmqpSettings own = settings(AmqpBackend.builder());
+    assertThat(own.deadLetterExchangeFor("orders")).isEqualTo("reef-dlx.orders");
+    assertThat(own.deadLetterQueueFor("orders")).isEqualTo("reef-dlq.orders");
+    assertThat(own.deadLetterQueueFor("orders"))
+        .as("never a mailbox queue reef.<channel>.<agent>")
+        .doesNotStartWith(AmqpBackend.NAME_PREFIX);
+
+    AmqpSettings shared = settings(AmqpBackend.builder().sharedDeadLetters());
+    assertThat(shared.deadLetterExchangeFor("orders"))
+        .isEqualTo(AmqpBackend.DEFAULT_DEAD_LETTER_EXCHANGE);
+    assertThat(shared.deadLetterQueueFor("orders"))
+        .isEqualTo(AmqpBackend.DEFAULT_DEAD_LETTER_QUEUE);
+
+    AmqpSettings named = settings(AmqpBackend.builder().deadLetterQueue("my.dead"));
+    assertThat(named.sharedDeadLetters()).isTrue();
+    assertThat(named.deadLetterQueueFor("a")).isEqualTo("my.dead");
+    assertThat(named.deadLetterExchangeFor("a"))
+        .isEqualTo(AmqpBackend.DEFAULT_DEAD_LETTER_EXCHANGE);
   }
 
   @Test

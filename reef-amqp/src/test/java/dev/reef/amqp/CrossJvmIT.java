@@ -60,6 +60,8 @@ class CrossJvmIT {
       throws Exception {
     String channel = TestBroker.unique("xjvm");
     broker.deleteExchangeAfter("reef." + channel);
+    broker.deleteExchangeAfter("reef-dlx." + channel);
+    broker.deleteQueueAfter("reef-dlq." + channel);
     broker.deleteQueueAfter("reef." + channel + ".alice");
     broker.deleteQueueAfter("reef." + channel + ".bob");
     ChildJvm bob = launch("bob", channel);
@@ -97,6 +99,8 @@ class CrossJvmIT {
   void twoJvmsSubscribedAsOneAgentShareItsMailbox(TestBroker broker) throws Exception {
     String channel = TestBroker.unique("xjvm");
     broker.deleteExchangeAfter("reef." + channel);
+    broker.deleteExchangeAfter("reef-dlx." + channel);
+    broker.deleteQueueAfter("reef-dlq." + channel);
     broker.deleteQueueAfter("reef." + channel + ".worker");
     ChildJvm w1 = launch("worker", channel);
     ChildJvm w2 = launch("worker", channel);

@@ -20,28 +20,37 @@ final class TrackingBackend extends ForwardingBackend {
     this.queues = queues;
   }
 
+  /** A channel's exchange, and its own dead-letter exchange and queue unless they are shared. */
+  private void touch(String channel) {
+    exchanges.add(amqp.exchangeFor(channel));
+    if (amqp.deadLetterQueue() == null) {
+      exchanges.add(amqp.deadLetterExchangeFor(channel));
+      queues.add(amqp.deadLetterQueueFor(channel));
+    }
+  }
+
   @Override
   public CompletableFuture<Spore> publish(String channel, Spore spore) {
-    exchanges.add(amqp.exchangeFor(channel));
+    touch(channel);
     return delegate.publish(channel, spore);
   }
 
   @Override
   public CompletableFuture<Spore> publishRequest(String channel, Spore request) {
-    exchanges.add(amqp.exchangeFor(channel));
+    touch(channel);
     return delegate.publishRequest(channel, request);
   }
 
   @Override
   public void declareMailbox(String channel, String agent) {
-    exchanges.add(amqp.exchangeFor(channel));
+    touch(channel);
     queues.add(amqp.mailboxQueueFor(channel, agent));
     delegate.declareMailbox(channel, agent);
   }
 
   @Override
   public MailboxSubscription consume(String channel, String agent, MailboxConsumer consumer) {
-    exchanges.add(amqp.exchangeFor(channel));
+    touch(channel);
     queues.add(amqp.mailboxQueueFor(channel, agent));
     return delegate.consume(channel, agent, consumer);
   }

@@ -1,5 +1,6 @@
 package dev.reef.directory;
 
+import dev.reef.ErrorResponses;
 import dev.reef.ReceiveTimeoutException;
 import dev.reef.Spore;
 import dev.reef.SporeType;
@@ -8,7 +9,6 @@ import dev.reef.spi.DeadLetterReason;
 import dev.reef.spi.MailboxReceiver;
 import dev.reef.spi.ReefBackend;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -20,19 +20,16 @@ import org.slf4j.LoggerFactory;
  * fails at once rather than at its timeout) and dead-lettering every other spore with reason {@code
  * terminated} ({@link DeadLetterReason#TERMINATED}).
  *
- * <p>A termination response is a {@code response} to the request, from the terminated agent, with
- * knowledge {@code {"error": "agent_terminated", "agent": ..., "channel": ...}} and metadata {@code
- * reef.error = agent_terminated}. {@link #terminatedBy(Spore, String)} recognises one, so that the
- * asking side fails its ask with {@link AgentTerminatedException}.
+ * <p>A termination response is an error response ({@link ErrorResponses}) to the request, from the
+ * terminated agent, with knowledge {@code {"error": {"type": "agent_terminated", "message": ...}}}.
+ * {@link #terminatedBy(Spore, String)} recognises one, so that the asking side fails its ask with
+ * {@link AgentTerminatedException}.
  */
 public final class MailboxTerminator {
   private static final Logger LOG = LoggerFactory.getLogger(MailboxTerminator.class);
 
-  /** The value of {@code error} (knowledge) and {@code reef.error} (metadata) of the response. */
+  /** The error type of a termination response: {@value}. */
   public static final String ERROR = "agent_terminated";
-
-  /** The metadata key that marks a termination response. */
-  public static final String METADATA_KEY = "reef.error";
 
   /**
    * What a drain did.
@@ -110,21 +107,10 @@ public final class MailboxTerminator {
     return new Result(answered, dead);
   }
 
-  /** The termination response to a request. */
+  /** The termination response to a request: an error response of type {@value #ERROR}. */
   static Spore response(String channel, String agent, Spore request) {
-    Spore.Builder b =
-        Spore.builder()
-            .type(SporeType.RESPONSE)
-            .fromAgent(agent)
-            .toAgent(request.fromAgent())
-            .replyTo(request.id())
-            .causationId(request.id())
-            .knowledge(Map.of("error", ERROR, "agent", agent, "channel", channel))
-            .metadata(Map.of(METADATA_KEY, ERROR));
-    if (request.correlationId() != null) {
-      b.correlationId(request.correlationId());
-    }
-    return b.build();
+    return ErrorResponses.of(
+        request, ERROR, "agent '" + agent + "' on channel '" + channel + "' was terminated", 0);
   }
 
   /**
@@ -132,13 +118,11 @@ public final class MailboxTerminator {
    *
    * @param response a response spore
    * @param channel the channel it came on
-   * @return the exception, or empty for an ordinary response
+   * @return the exception, or empty for any other response
    */
   public static Optional<AgentTerminatedException> terminatedBy(Spore response, String channel) {
-    if (response.type() == SporeType.RESPONSE
-        && ERROR.equals(response.metadata().get(METADATA_KEY))) {
-      return Optional.of(new AgentTerminatedException(channel, response.fromAgent()));
-    }
-    return Optional.empty();
+    return ErrorResponses.failureOf(response)
+        .filter(f -> ERROR.equals(f.type()))
+        .map(f -> new AgentTerminatedException(channel, response.fromAgent()));
   }
 }

@@ -29,13 +29,32 @@ public final class DeadLetter {
   private final String reason;
   private final String error;
   private final int attempts;
+  private final boolean inMailbox;
 
   /**
-   * Checks the required fields.
+   * A dead letter of a spore that was in the agent's mailbox.
    *
    * @throws NullPointerException if channel, agent, spore or reason is null
    */
   DeadLetter(String channel, String agent, Spore spore, String reason, String error, int attempts) {
+    this(channel, agent, spore, reason, error, attempts, true);
+  }
+
+  /**
+   * Checks the required fields.
+   *
+   * @param inMailbox false for a spore that reached no mailbox (expired at publish)
+   * @throws NullPointerException if channel, agent, spore or reason is null
+   */
+  DeadLetter(
+      String channel,
+      String agent,
+      Spore spore,
+      String reason,
+      String error,
+      int attempts,
+      boolean inMailbox) {
+    this.inMailbox = inMailbox;
     this.channel = Objects.requireNonNull(channel, "channel");
     this.agent = Objects.requireNonNull(agent, "agent");
     this.spore = Objects.requireNonNull(spore, "spore");
@@ -107,6 +126,11 @@ public final class DeadLetter {
    */
   public int attempts() {
     return attempts;
+  }
+
+  /** Whether the spore was in {@link #agent()}'s mailbox (false: it reached no mailbox). */
+  boolean inMailbox() {
+    return inMailbox;
   }
 
   @Override

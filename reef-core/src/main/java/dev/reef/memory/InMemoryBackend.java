@@ -8,6 +8,7 @@ import dev.reef.SporeEvent;
 import dev.reef.UnknownAgentException;
 import dev.reef.spi.BackendListener;
 import dev.reef.spi.ConsumingReceiver;
+import dev.reef.spi.DeadLetterStore;
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxReceiver;
 import dev.reef.spi.MailboxSubscription;
@@ -104,6 +105,7 @@ public final class InMemoryBackend implements ReefBackend {
   private final SettleSignal signal = new SettleSignal();
   private final Deliveries deliveries;
   private final Router router;
+  private final HubDeadLetters deadLetterStore;
   private volatile boolean accepting;
   private ThreadPoolExecutor workers;
 
@@ -115,6 +117,7 @@ public final class InMemoryBackend implements ReefBackend {
     this.prefetch = b.prefetch;
     this.deliveries = new Deliveries(hub, retryPolicy, events, signal);
     this.router = new Router(hub, events);
+    this.deadLetterStore = new HubDeadLetters(hub, router, events);
   }
 
   /**
@@ -161,6 +164,12 @@ public final class InMemoryBackend implements ReefBackend {
    */
   public List<DeadLetter> deadLetters() {
     return hub.deadLetters();
+  }
+
+  /** The hub's dead letters, per channel (shared by every backend of the hub). */
+  @Override
+  public DeadLetterStore deadLetterStore() {
+    return deadLetterStore;
   }
 
   @Override

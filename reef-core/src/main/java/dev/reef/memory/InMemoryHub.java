@@ -2,10 +2,13 @@ package dev.reef.memory;
 
 import dev.reef.Spore;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The shared state of in-memory reefs: the channels, their mailboxes and the dead letters. Every
@@ -142,6 +145,51 @@ public final class InMemoryHub {
   Set<String> agents(String channel) {
     HubChannel ch = channels.get(channel);
     return ch == null ? Set.of() : ch.agents();
+  }
+
+  /** The dead letters that match, oldest first, at most {@code max}; none removed. */
+  List<DeadLetter> deadLetters(Predicate<DeadLetter> filter, int max) {
+    List<DeadLetter> found = new ArrayList<>();
+    synchronized (deadLetters) {
+      for (DeadLetter d : deadLetters) {
+        if (found.size() >= max) {
+          break;
+        }
+        if (filter.test(d)) {
+          found.add(d);
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Removes one dead letter (the same instance); false if it is no longer there. */
+  boolean removeDeadLetter(DeadLetter letter) {
+    synchronized (deadLetters) {
+      Iterator<DeadLetter> it = deadLetters.iterator();
+      while (it.hasNext()) {
+        if (it.next() == letter) {
+          it.remove();
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Removes the dead letters that match. */
+  long removeDeadLetters(Predicate<DeadLetter> filter) {
+    long n = 0;
+    synchronized (deadLetters) {
+      Iterator<DeadLetter> it = deadLetters.iterator();
+      while (it.hasNext()) {
+        if (filter.test(it.next())) {
+          it.remove();
+          n++;
+        }
+      }
+    }
+    return n;
   }
 
   void deadLetter(DeadLetter letter) {

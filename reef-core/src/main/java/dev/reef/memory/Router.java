@@ -26,7 +26,8 @@ final class Router {
     if (spore.expiresAt() != null && spore.isExpired()) {
       String agent = spore.isDirected() ? spore.toAgent() : spore.fromAgent();
       events.emit(SporeEvent.EXPIRED, channel, agent, spore, null);
-      hub.deadLetter(new DeadLetter(channel, agent, spore, DeadLetter.REASON_EXPIRED, null, 0));
+      hub.deadLetter(
+          new DeadLetter(channel, agent, spore, DeadLetter.REASON_EXPIRED, null, 0, false));
       return CompletableFuture.completedFuture(spore);
     }
     if (spore.isDirected()) {

@@ -71,6 +71,11 @@ public abstract class ForwardingBackend implements ReefBackend {
   }
 
   @Override
+  public DeadLetterStore deadLetterStore() {
+    return delegate.deadLetterStore();
+  }
+
+  @Override
   public void close(Duration drainTimeout) {
     delegate.close(drainTimeout);
   }

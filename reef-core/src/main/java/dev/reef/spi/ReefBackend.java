@@ -136,6 +136,17 @@ public interface ReefBackend extends AutoCloseable {
   long backlog();
 
   /**
+   * The backend's dead letters, per channel, for {@link dev.reef.Reef#deadLetters(String)}. The
+   * default is {@link DeadLetterStore#UNSUPPORTED}, whose calls throw {@link
+   * UnsupportedOperationException}.
+   *
+   * @return the store; never null
+   */
+  default DeadLetterStore deadLetterStore() {
+    return DeadLetterStore.UNSUPPORTED;
+  }
+
+  /**
    * Stops intake, waits up to {@code drainTimeout} for in-flight consumers to settle, settles what
    * it can (unsettled spores stay in or return to their mailbox where the backend can keep them)
    * and releases resources. Further publishes fail with {@link dev.reef.ReefClosedException}.

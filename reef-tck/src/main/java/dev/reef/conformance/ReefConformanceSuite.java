@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.reef.AuthorizationRequest;
+import dev.reef.DeadLetterRecord;
+import dev.reef.DeadLetters;
+import dev.reef.ErrorResponses;
 import dev.reef.GatherOptions;
 import dev.reef.GatherResult;
 import dev.reef.RateLimit;
@@ -14,10 +17,12 @@ import dev.reef.ReefChannel;
 import dev.reef.ReefClosedException;
 import dev.reef.ReefException;
 import dev.reef.ReefOptions;
+import dev.reef.RemoteFailureException;
 import dev.reef.RequestTimeoutException;
 import dev.reef.RetryPolicy;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
+import dev.reef.SporeHandler;
 import dev.reef.SporeType;
 import dev.reef.SubscribeMode;
 import dev.reef.Subscription;
@@ -41,6 +46,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -1417,5 +1423,219 @@ public abstract class ReefConformanceSuite {
     await().atMost(awaitTimeout()).until(() -> b.size() >= 5);
     settle(second);
     assertThat(b.values("n")).containsExactlyInAnyOrder(0, 1, 2, 3, 4);
+  }
+
+  // ---------------------------------------------------------------- dead letters (issue 12)
+
+  /** 2 attempts, 50 ms apart: a failing handler's request is dead-lettered within ~0.1 s. */
+  private static final RetryPolicy TWO_ATTEMPTS =
+      RetryPolicy.custom()
+          .maxAttempts(2)
+          .initialBackoff(Duration.ofMillis(50))
+          .maxBackoff(Duration.ofMillis(50))
+          .build();
+
+  /** A handler that throws while {@code failing} is set, then hands spores to {@code inbox}. */
+  private static SporeHandler failingWhile(AtomicBoolean failing, String error, Inbox inbox) {
+    return s -> {
+      if (failing.get()) {
+        throw new IllegalStateException(error);
+      }
+      inbox.handle(s);
+    };
+  }
+
+  @Test
+  void deadLettersAreListedCountedReplayedAndPurgedThroughTheReef() throws Exception {
+    Reef reef = newReef();
+    AtomicBoolean failing = new AtomicBoolean(true);
+    Inbox b = new Inbox();
+    reef.subscribe("bob", failingWhile(failing, "bob is down", b));
+    Spore first = join(reef.send("alice", "bob", k("n", 1)));
+    Spore second = join(reef.send("alice", "bob", k("n", 2)));
+    DeadLetters dead = reef.deadLetters();
+    assertThat(dead.channel()).isEqualTo(reef.name());
+
+    await().atMost(awaitTimeout()).until(() -> dead.count() == 2);
+    List<DeadLetterRecord> listed = dead.list(10);
+    assertThat(listed).extracting(DeadLetterRecord::id).containsExactly(first.id(), second.id());
+    DeadLetterRecord r = listed.get(0);
+    assertThat(r.channel()).isEqualTo(reef.name());
+    assertThat(r.agent()).isEqualTo("bob");
+    assertThat(r.spore()).isEqualTo(first);
+    assertThat(r.reason()).isEqualTo(DeadLetterReason.HANDLER_FAILED.wireName());
+    assertThat(r.attempts()).isEqualTo(3);
+    assertThat(r.error()).contains("bob is down");
+    assertThat(dead.list(1)).extracting(DeadLetterRecord::id).containsExactly(first.id());
+    assertThat(dead.count()).as("listing removes nothing").isEqualTo(2);
+    assertThat(reef.deadLetters(unique("other")).count()).as("per channel").isZero();
+
+    failing.set(false);
+    assertThat(dead.replay(second.id())).isTrue();
+    awaitSize(b, 1);
+    assertThat(b.spores()).containsExactly(second);
+    await().atMost(awaitTimeout()).until(() -> dead.count() == 1);
+    assertThat(dead.list(10)).extracting(DeadLetterRecord::id).containsExactly(first.id());
+    assertThat(dead.replay("no-such-spore")).isFalse();
+
+    assertThat(dead.purge()).isEqualTo(1);
+    assertThat(dead.count()).isZero();
+    assertThat(dead.list(10)).isEmpty();
+    settle(reef);
+    assertThat(b.spores()).containsExactly(second);
+    assertThatThrownBy(() -> dead.list(0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void replayAllSendsEveryDeadLetterBack() {
+    Reef reef = newReef();
+    AtomicBoolean failing = new AtomicBoolean(true);
+    Inbox b = new Inbox();
+    reef.subscribe("bob", failingWhile(failing, "bob is down", b));
+    for (int i = 0; i < 3; i++) {
+      join(reef.send("alice", "bob", k("n", i)));
+    }
+    await().atMost(awaitTimeout()).until(() -> reef.deadLetters().count() == 3);
+    failing.set(false);
+
+    assertThat(reef.deadLetters().replayAll()).isEqualTo(3);
+
+    awaitSize(b, 3);
+    assertThat(b.values("n")).containsExactlyInAnyOrder(0, 1, 2);
+    await().atMost(awaitTimeout()).until(() -> reef.deadLetters().count() == 0);
+  }
+
+  @Test
+  void replayOfARetriedSporeRestoresItsOriginalRoute() {
+    Reef reef = newReef();
+    AtomicBoolean failing = new AtomicBoolean(true);
+    AtomicInteger bobAttempts = new AtomicInteger();
+    Inbox b = new Inbox();
+    Inbox c = new Inbox();
+    reef.subscribe(
+        "bob",
+        s -> {
+          bobAttempts.incrementAndGet();
+          if (failing.get()) {
+            throw new IllegalStateException("not yet");
+          }
+          b.handle(s);
+        });
+    reef.subscribe("carol", c);
+    Spore directed = join(reef.send("alice", "bob", k("n", 1)));
+    await().atMost(awaitTimeout()).until(() -> reef.deadLetters().count() == 1);
+    assertThat(bobAttempts.get()).as("retried before it was dead-lettered").isEqualTo(3);
+    DeadLetterRecord r = reef.deadLetters().list(10).get(0);
+    assertThat(r.attempts()).isEqualTo(3);
+    assertThat(r.spore()).isEqualTo(directed);
+
+    failing.set(false);
+    assertThat(reef.deadLetters().replay(directed.id())).isTrue();
+
+    awaitSize(b, 1);
+    settle(reef);
+    assertThat(b.spores()).containsExactly(directed);
+    assertThat(bobAttempts.get()).as("the replay starts at attempt 1 and is handled").isEqualTo(4);
+    assertThat(c.size()).isZero();
+    assertThat(reef.deadLetters().count()).isZero();
+  }
+
+  @Test
+  void replayOfADeadLetteredBroadcastReachesOnlyTheMailboxItWasIn() {
+    Reef reef = newReef();
+    AtomicBoolean failing = new AtomicBoolean(true);
+    Inbox b = new Inbox();
+    Inbox c = new Inbox();
+    reef.subscribe("bob", failingWhile(failing, "not yet", b));
+    reef.subscribe("carol", c);
+    Spore news = join(reef.broadcast("alice", k("news", "x")));
+    awaitSize(c, 1);
+    await().atMost(awaitTimeout()).until(() -> reef.deadLetters().count() == 1);
+    assertThat(reef.deadLetters().list(1).get(0).agent()).isEqualTo("bob");
+
+    failing.set(false);
+    assertThat(reef.deadLetters().replay(news.id())).isTrue();
+
+    awaitSize(b, 1);
+    settle(reef);
+    assertThat(b.spores()).containsExactly(news);
+    assertThat(c.spores()).as("carol handled it once, not again").containsExactly(news);
+  }
+
+  @Test
+  void askToAFailingHandlerFailsAtOnceWithTheRemoteFailure() {
+    Reef responder = newReef(options().build(), TWO_ATTEMPTS);
+    responder.subscribe(
+        "model",
+        s -> {
+          throw new IllegalStateException("model backend unavailable");
+        });
+    Reef asker = newReef();
+    long start = System.nanoTime();
+
+    Throwable failure = failureOf(asker.ask("alice", "model", k("q", 1), Duration.ofSeconds(8)));
+
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertThat(failure).isInstanceOf(RemoteFailureException.class);
+    RemoteFailureException remote = (RemoteFailureException) failure;
+    assertThat(remote.type()).isEqualTo(DeadLetterReason.HANDLER_FAILED.wireName());
+    assertThat(remote.errorMessage())
+        .contains("IllegalStateException")
+        .contains("model backend unavailable")
+        .doesNotContain("\tat ");
+    assertThat(remote.agent()).isEqualTo("model");
+    assertThat(took).as("not at the 8 s deadline").isLessThan(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void aPravalStyleResponderSeesTheErrorResponseAsAnOrdinaryResponse() {
+    Reef reef = newReef(options().build(), TWO_ATTEMPTS);
+    reef.subscribe(
+        "model",
+        s -> {
+          throw new IllegalStateException("model backend unavailable");
+        });
+    Inbox alice = new Inbox();
+    reef.subscribe("alice", alice);
+    Spore request = join(reef.request("alice", "model", k("q", 1)));
+
+    awaitSize(alice, 1);
+    Spore error = alice.spores().get(0);
+    assertThat(error.type()).isEqualTo(SporeType.RESPONSE);
+    assertThat(error.fromAgent()).isEqualTo("model");
+    assertThat(error.toAgent()).isEqualTo("alice");
+    assertThat(error.replyTo()).isEqualTo(request.id());
+    assertThat(error.knowledge()).containsOnlyKeys(ErrorResponses.ERROR);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> body = (Map<String, Object>) error.knowledge().get(ErrorResponses.ERROR);
+    assertThat(body).containsEntry(ErrorResponses.TYPE, "handler_failed").doesNotContainKey("q");
+    assertThat((String) body.get(ErrorResponses.MESSAGE)).contains("model backend unavailable");
+  }
+
+  @Test
+  void gatherListsAFailedAgentAsFailedNotMissing() {
+    Reef workers = newReef(options().build(), TWO_ATTEMPTS);
+    workers.subscribe("w1", s -> workers.reply(s, "w1", k("ok", true)));
+    workers.subscribe(
+        "w2",
+        s -> {
+          throw new IllegalStateException("w2 broke");
+        });
+    Reef lead = newReef();
+
+    GatherResult result =
+        join(
+            lead.gather(
+                "lead",
+                List.of("w1", "w2"),
+                k("q", 1),
+                GatherOptions.custom().timeout(Duration.ofSeconds(8)).build()));
+
+    assertThat(result.timedOut()).isFalse();
+    assertThat(result.replies()).extracting(Spore::fromAgent).containsExactly("w1");
+    assertThat(result.missing()).isEmpty();
+    assertThat(result.failures()).containsOnlyKeys("w2");
+    assertThat(result.failures().get("w2").type()).isEqualTo("handler_failed");
+    assertThat(result.failures().get("w2").errorMessage()).contains("w2 broke");
   }
 }

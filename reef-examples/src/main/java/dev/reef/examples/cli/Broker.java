@@ -20,15 +20,22 @@ final class Broker {
   static final String DEFAULT_URI = "amqp://guest:guest@localhost:5672";
 
   private final String uri;
+  private final String sharedDeadLetters;
   private final AmqpBackend names;
 
   private Broker(String uri, String deadLetterQueue) {
     this.uri = uri;
+    this.sharedDeadLetters = deadLetterQueue;
+    this.names = builder().build();
+  }
+
+  /** A builder for this broker, with the shared dead-letter queue when one was named. */
+  private AmqpBackend.Builder builder() {
     AmqpBackend.Builder b = AmqpBackend.builder().uri(uri).connectionName("reef-cli");
-    if (deadLetterQueue != null) {
-      b.deadLetterQueue(deadLetterQueue);
+    if (sharedDeadLetters != null) {
+      b.deadLetterQueue(sharedDeadLetters);
     }
-    this.names = b.build();
+    return b;
   }
 
   static Broker from(CliArgs args, Map<String, String> env) {
@@ -57,7 +64,7 @@ final class Broker {
 
   /** A new, unstarted backend for this broker (the caller starts it through a reef). */
   AmqpBackend backend() {
-    return AmqpBackend.builder().uri(uri).connectionName("reef-cli").build();
+    return builder().build();
   }
 
   String exchange(String channel) {
@@ -68,8 +75,9 @@ final class Broker {
     return names.mailboxQueueFor(channel, agent);
   }
 
-  String deadLetterQueue() {
-    return names.deadLetterQueue();
+  /** The channel's dead-letter queue: {@code reef-dlq.<channel>}, or the shared one named. */
+  String deadLetterQueue(String channel) {
+    return names.deadLetterQueueFor(channel);
   }
 
   /** A raw connection, for what Reef's API does not express. */

@@ -57,7 +57,7 @@ final class MailboxesCommand {
               ok.getConsumerCount());
         }
       }
-      String dead = broker.deadLetterQueue();
+      String dead = broker.deadLetterQueue(channel);
       AMQP.Queue.DeclareOk ok = passive(connection, dead);
       if (ok == null) {
         out.printf(Locale.ROOT, "Dead letters: no queue %s yet%n", dead);

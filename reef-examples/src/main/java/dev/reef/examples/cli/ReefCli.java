@@ -27,8 +27,9 @@ public final class ReefCli {
                    --all-keys (every spore; see the warning it prints) --count N --for 30s --full
         mailboxes  depths of agents' mailboxes, then the dead letters and why they died
                    --channel C (main) --agents a,b,c --peek N (10)
-        replay     put a dead letter back into the mailbox it died in
-                   --id SPORE_ID | --all   --limit N (10000 scanned)
+        replay     send a dead letter back where it first went (a directed spore along its
+                   original route to its agent's mailbox; a broadcast into the mailbox it died in)
+                   --channel C (main) --id SPORE_ID | --all
         agents     the directory: cards, state, instances, mailbox depth and consumers
                    --channel C (main) --kind K (with sub-kinds) --capability CAP
         terminate  end an agent for good: answer its waiting requests, dead-letter the rest
@@ -36,7 +37,7 @@ public final class ReefCli {
 
       common options:
         --uri amqp://user:pass@host:5672/vhost   (else REEF_AMQP_URI, else amqp://localhost:5672)
-        --dead-letters QUEUE                     (reef.dead)
+        --dead-letters QUEUE   a shared dead-letter queue (default: the channel's reef-dlq.<channel>)
       """;
 
   private ReefCli() {}

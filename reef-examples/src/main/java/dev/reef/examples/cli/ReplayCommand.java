@@ -1,129 +1,90 @@
 package dev.reef.examples.cli;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.GetResponse;
-import java.io.IOException;
+import dev.reef.DeadLetterRecord;
+import dev.reef.DeadLetters;
+import dev.reef.Reef;
+import dev.reef.ReefException;
+import dev.reef.ReefOptions;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@code replay}: puts a dead letter (by spore id, or all of them) back into the mailbox it died
- * in, without the dead-letter headers, so its agent gets it again as a fresh delivery. Each
- * replayed copy is published straight to that queue (default exchange, mandatory, confirmed) and
- * only then is the dead letter acknowledged; anything else it looked at goes back to the
- * dead-letter queue. At-least-once: a crash between the confirm and the acknowledgement leaves a
- * copy in both places.
+ * {@code replay}: sends a channel's dead letter (by spore id, or all of them) back where it first
+ * went, through Reef's own {@link DeadLetters} (the same as {@code reef.deadLetters(channel)} in
+ * code): a directed spore along its original route ({@code agent.<to>.<type>} on the channel's
+ * exchange) to its agent's mailbox, an undirected one into the mailbox it died in, without the
+ * dead-letter headers, so its agent gets it again as a fresh delivery. A dead letter is removed
+ * only once the broker confirmed its copy; at-least-once, like every delivery.
  */
 final class ReplayCommand {
-  static final Set<String> OPTIONS = Set.of("uri", "id", "limit", "dead-letters");
+  static final Set<String> OPTIONS = Set.of("uri", "channel", "id", "dead-letters");
   static final Set<String> FLAGS = Set.of("all");
-  private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
 
   private ReplayCommand() {}
 
-  static int run(CliArgs a, Map<String, String> env, PrintStream out) throws InterruptedException {
+  static int run(CliArgs a, Map<String, String> env, PrintStream out) {
     Broker broker = Broker.from(a, env);
+    String channel = a.get("channel", "main");
     boolean all = a.flag("all");
     String id = a.get("id", null);
     if (all == (id != null)) {
       throw new UsageException("replay needs either --id SPORE_ID or --all");
     }
-    int limit = a.integer("limit", 10_000, 1, 1_000_000);
-    String dead = broker.deadLetterQueue();
-    int replayed = 0;
-    int scanned = 0;
-    try (Connection connection = broker.connect()) {
-      if (MailboxesCommand.passive(connection, dead) == null) {
-        throw new CliFailure(1, "no dead-letter queue " + dead, null);
-      }
-      Channel ch = connection.createChannel();
-      try {
-        ch.confirmSelect();
-        AtomicBoolean returned = new AtomicBoolean();
-        ch.addReturnListener(r -> returned.set(true));
-        while (scanned < limit) {
-          GetResponse r = ch.basicGet(dead, false);
-          if (r == null) {
-            break;
-          }
-          scanned++;
-          WireMessage m = new WireMessage(r.getEnvelope(), r.getProps(), r.getBody());
-          if (!all && !id.equals(m.id())) {
-            continue; // stays unacknowledged: back to the queue when the channel closes
-          }
-          String queue = m.originQueue();
-          if (queue == null || queue.isEmpty()) {
-            out.printf(Locale.ROOT, "cannot replay %s: it names no mailbox%n", m.id());
-            continue;
-          }
-          returned.set(false);
-          ch.basicPublish("", queue, true, fresh(m.properties()), m.bodyBytes());
-          ch.waitForConfirmsOrDie(CONFIRM_TIMEOUT.toMillis());
-          if (returned.get()) {
-            out.printf(
-                Locale.ROOT, "cannot replay %s: its mailbox %s no longer exists%n", m.id(), queue);
-            continue;
-          }
-          ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
-          replayed++;
-          out.printf(Locale.ROOT, "replayed %s (%s) to %s%n", m.id(), m.deadReason(), queue);
-          if (!all) {
-            break;
-          }
-        }
-      } catch (TimeoutException e) {
-        throw new CliFailure(3, "the broker did not confirm the replay in time", e);
-      } finally {
-        MailboxesCommand.closeQuietly(ch);
-      }
-    } catch (IOException e) {
-      throw new CliFailure(3, "replay failed: " + e, e);
+    Reef reef;
+    try {
+      reef =
+          Reef.create(
+              broker.backend(),
+              ReefOptions.custom()
+                  .defaultChannel(channel)
+                  .closeTimeout(Duration.ofSeconds(2))
+                  .build());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    } catch (ReefException e) {
+      throw new CliFailure(3, "cannot connect to " + broker.display() + ": " + e.getMessage(), e);
     }
-    if (replayed == 0) {
-      out.printf(
-          Locale.ROOT,
-          "%s among the %d dead letters looked at%n",
-          all ? "nothing replayable" : "no dead letter with id " + id,
-          scanned);
-      return 1;
-    }
-    return 0;
-  }
-
-  /** The properties without what dead-lettering added. */
-  private static AMQP.BasicProperties fresh(AMQP.BasicProperties props) {
-    Map<String, Object> headers = new HashMap<>();
-    if (props.getHeaders() != null) {
-      props
-          .getHeaders()
-          .forEach(
-              (k, v) -> {
-                if (!k.startsWith("x-reef-")
-                    && !k.startsWith("x-death")
-                    && !k.startsWith("x-first-death")
-                    && !k.startsWith("x-last-death")) {
-                  headers.put(k, v);
-                }
-              });
-      // Reef's own non-dead-letter headers (metadata, references) start with x-reef- too.
-      for (String keep :
-          new String[] {
-            "x-reef-metadata", "x-reef-knowledge-references", "x-reef-data-references"
-          }) {
-        Object v = props.getHeaders().get(keep);
-        if (v != null) {
-          headers.put(keep, v);
-        }
+    try (reef) {
+      DeadLetters dead = reef.deadLetters(channel);
+      List<DeadLetterRecord> listed = dead.list(DeadLetters.MAX_LIST);
+      int replayed = 0;
+      if (all) {
+        replayed = dead.replayAll();
+        out.printf(
+            Locale.ROOT,
+            "replayed %d dead letter(s) of '%s' from %s%n",
+            replayed,
+            channel,
+            broker.deadLetterQueue(channel));
+      } else if (dead.replay(id)) {
+        replayed = 1;
+        DeadLetterRecord r =
+            listed.stream().filter(d -> d.id().equals(id)).findFirst().orElse(null);
+        out.printf(
+            Locale.ROOT,
+            "replayed %s (%s) to %s%n",
+            id,
+            r == null ? "?" : r.reason(),
+            r == null || r.agent() == null
+                ? "its original route"
+                : broker.mailbox(channel, r.agent()));
       }
+      if (replayed == 0) {
+        out.printf(
+            Locale.ROOT,
+            "%s among the dead letters of '%s' in %s%n",
+            all ? "nothing to replay" : "no dead letter with id " + id,
+            channel,
+            broker.deadLetterQueue(channel));
+        return 1;
+      }
+      return 0;
+    } catch (ReefException e) {
+      throw new CliFailure(3, "replay failed: " + e.getMessage(), e);
     }
-    return props.builder().headers(headers).build();
   }
 }

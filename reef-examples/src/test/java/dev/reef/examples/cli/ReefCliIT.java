@@ -184,19 +184,76 @@ class ReefCliIT {
       // The operator fixes the worker, then replays the dead letter into its mailbox.
       ch.subscribe(worker, handled::add, SubscribeMode.REPLACE);
       Captured out2 = new Captured();
-      code = cli(out2, err, broker, "replay", "--id", doomed.id(), "--dead-letters", dlq);
+      code =
+          cli(
+              out2,
+              err,
+              broker,
+              "replay",
+              "--channel",
+              channel,
+              "--id",
+              doomed.id(),
+              "--dead-letters",
+              dlq);
       assertThat(code).as(err.text() + out2.text()).isZero();
       assertThat(out2.text())
-          .contains("replayed " + doomed.id() + " (failed) to reef." + channel + "." + worker);
+          .contains(
+              "replayed " + doomed.id() + " (handler_failed) to reef." + channel + "." + worker);
       await().atMost(Duration.ofSeconds(60)).until(() -> handled.size() == 1);
       assertThat(handled.get(0).id()).isEqualTo(doomed.id());
       assertThat(handled.get(0).knowledge()).containsEntry("job", "resize");
       assertThat(broker.messageCount(dlq)).isZero();
 
       Captured out3 = new Captured();
-      code = cli(out3, err, broker, "replay", "--id", "no-such-id", "--dead-letters", dlq);
+      code =
+          cli(
+              out3,
+              err,
+              broker,
+              "replay",
+              "--channel",
+              channel,
+              "--id",
+              "no-such-id",
+              "--dead-letters",
+              dlq);
       assertThat(code).isEqualTo(1);
       assertThat(out3.text()).contains("no dead letter with id no-such-id");
+    }
+  }
+
+  @Test
+  void byDefaultEachChannelHasItsOwnDeadLetterQueueAndReplayAllEmptiesIt(TestBroker broker)
+      throws Exception {
+    String channel = channel(broker, "cli-own");
+    String worker = mailbox(broker, channel, "worker");
+    String dlq = "reef-dlq." + channel; // deleted after the test by channel(...)
+    List<Spore> handled = new CopyOnWriteArrayList<>();
+    try (Reef reef = reef(broker, null)) {
+      var ch = reef.channel(channel);
+      ch.subscribe(
+          worker,
+          s -> {
+            throw new IllegalStateException("disk full");
+          });
+      ch.send("alice", worker, Map.of("n", 1)).get(10, TimeUnit.SECONDS);
+      ch.send("alice", worker, Map.of("n", 2)).get(10, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(60)).until(() -> broker.messageCount(dlq) == 2);
+
+      Captured out = new Captured();
+      Captured err = new Captured();
+      int code = cli(out, err, broker, "mailboxes", "--channel", channel, "--agents", worker);
+      assertThat(code).as(err.text()).isZero();
+      assertThat(out.text()).contains("Dead letters in " + dlq + ": 2");
+
+      ch.subscribe(worker, handled::add, SubscribeMode.REPLACE);
+      Captured out2 = new Captured();
+      code = cli(out2, err, broker, "replay", "--channel", channel, "--all");
+      assertThat(code).as(err.text() + out2.text()).isZero();
+      assertThat(out2.text()).contains("replayed 2 dead letter(s) of '" + channel + "'");
+      await().atMost(Duration.ofSeconds(60)).until(() -> handled.size() == 2);
+      assertThat(broker.messageCount(dlq)).isZero();
     }
   }
 
@@ -205,6 +262,8 @@ class ReefCliIT {
   private static String channel(TestBroker broker, String prefix) {
     String channel = TestBroker.unique(prefix);
     broker.deleteExchangeAfter("reef." + channel);
+    broker.deleteExchangeAfter("reef-dlx." + channel);
+    broker.deleteQueueAfter("reef-dlq." + channel);
     return channel;
   }
 

@@ -35,6 +35,8 @@ class MultiProcessDemoIT {
       broker.deleteQueueAfter("reef." + channel + "." + agent);
     }
     broker.deleteExchangeAfter("reef." + channel);
+    broker.deleteExchangeAfter("reef-dlx." + channel);
+    broker.deleteQueueAfter("reef-dlq." + channel);
     String run = "it" + TestBroker.unique("run").substring(4);
     Path transcripts = dir.resolve("transcripts");
     Path log = dir.resolve("launcher.log");
@@ -94,6 +96,8 @@ class MultiProcessDemoIT {
       broker.deleteQueueAfter("reef." + channel + "." + agent);
     }
     broker.deleteExchangeAfter("reef." + channel);
+    broker.deleteExchangeAfter("reef-dlx." + channel);
+    broker.deleteQueueAfter("reef-dlq." + channel);
     List<Process> services = new ArrayList<>();
     try {
       for (String agent : List.of(AgentNames.WRITER, AgentNames.RESEARCHER, AgentNames.ANALYST)) {
