@@ -1,5 +1,7 @@
 package dev.reef;
 
+import dev.reef.directory.AgentTerminatedException;
+import dev.reef.directory.MailboxTerminator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -135,6 +137,12 @@ abstract class PendingReply {
         return false;
       }
       end();
+      // A terminated agent's answer (docs/directory.md) fails the ask with its own type.
+      Optional<AgentTerminatedException> terminated =
+          MailboxTerminator.terminatedBy(response, channel);
+      if (terminated.isPresent()) {
+        return future.completeExceptionally(terminated.get());
+      }
       Optional<RemoteFailureException> failure = ErrorResponses.failureOf(response);
       return failure.isPresent()
           ? future.completeExceptionally(failure.get())

@@ -12,8 +12,10 @@ import dev.reef.SporeEvent;
 import dev.reef.UnknownAgentException;
 import dev.reef.codec.SporeCodec;
 import dev.reef.spi.BackendListener;
+import dev.reef.spi.ConsumingReceiver;
 import dev.reef.spi.DeadLetterStore;
 import dev.reef.spi.MailboxConsumer;
+import dev.reef.spi.MailboxReceiver;
 import dev.reef.spi.MailboxSubscription;
 import dev.reef.spi.ReefBackend;
 import java.io.IOException;
@@ -397,6 +399,11 @@ public final class AmqpBackend implements ReefBackend {
    * The agents whose mailboxes this backend declared or consumes on the channel (other processes'
    * mailboxes are not listed; directed spores to them still route).
    */
+  @Override
+  public MailboxReceiver receiver(String channel, String agent) {
+    return ConsumingReceiver.open(this, channel, agent);
+  }
+
   @Override
   public Set<String> knownAgents(String channel) {
     ReefNames.requireChannel(channel);

@@ -200,7 +200,8 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
       Spore spore,
       int attempt,
       Throwable error) {
-    RedeliveryDecision decision = RedeliveryDecision.afterFailure(backend.retryPolicy(), attempt);
+    RedeliveryDecision decision =
+        RedeliveryDecision.afterFailure(backend.retryPolicy(), attempt, error);
     if (decision.retry()) {
       backend.event(SporeEvent.RETRIED, channelName, agent, spore, error);
       backend.schedule(
@@ -216,8 +217,7 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
           text);
       backend.event(
           SporeEvent.DEAD_LETTERED, channelName, agent, spore, decision.deadLetterError(error));
-      deadLetter(
-          deliveryTag, envelope, props, body, DeadLetterReason.HANDLER_FAILED, text, attempt);
+      deadLetter(deliveryTag, envelope, props, body, decision.reason(), text, attempt);
     }
   }
 

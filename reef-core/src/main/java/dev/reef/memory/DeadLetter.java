@@ -92,8 +92,8 @@ public final class DeadLetter {
 
   /**
    * Why, the {@link DeadLetterReason#wireName()} of a {@link DeadLetterReason} (the same names the
-   * AMQP backend writes): {@value #REASON_EXPIRED}, {@value #REASON_HANDLER_FAILED} or {@value
-   * #REASON_DROPPED_OLDEST}.
+   * AMQP backend writes): {@value #REASON_EXPIRED}, {@value #REASON_HANDLER_FAILED}, {@value
+   * #REASON_DROPPED_OLDEST} or {@code terminated}.
    *
    * @return the reason's wire name
    */

@@ -135,7 +135,7 @@ final class Deliveries {
     }
     Throwable cause = Failures.unwrap(error);
     String text = Failures.describe(cause);
-    RedeliveryDecision decision = RedeliveryDecision.afterFailure(retryPolicy, attempt);
+    RedeliveryDecision decision = RedeliveryDecision.afterFailure(retryPolicy, attempt, cause);
     if (decision.retry()) {
       mb.retryScheduled();
       if (!release(slot, entry, p)) {
@@ -164,7 +164,7 @@ final class Deliveries {
           mb.agent,
           spore,
           decision.deadLetterError(cause));
-      hub.deadLetter(mb, spore, DeadLetter.REASON_HANDLER_FAILED, text, attempt);
+      hub.deadLetter(mb, spore, decision.reason().wireName(), text, attempt);
       release(slot, entry, p);
     }
   }

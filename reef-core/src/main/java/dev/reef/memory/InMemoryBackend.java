@@ -7,8 +7,10 @@ import dev.reef.Spore;
 import dev.reef.SporeEvent;
 import dev.reef.UnknownAgentException;
 import dev.reef.spi.BackendListener;
+import dev.reef.spi.ConsumingReceiver;
 import dev.reef.spi.DeadLetterStore;
 import dev.reef.spi.MailboxConsumer;
+import dev.reef.spi.MailboxReceiver;
 import dev.reef.spi.MailboxSubscription;
 import dev.reef.spi.ReefBackend;
 import dev.reef.spi.support.DaemonThreads;
@@ -257,6 +259,11 @@ public final class InMemoryBackend implements ReefBackend {
   public void removeMailboxIfIdle(String channel, String agent) {
     requireStarted();
     hub.channel(channel).removeIfIdle(agent);
+  }
+
+  @Override
+  public MailboxReceiver receiver(String channel, String agent) {
+    return ConsumingReceiver.open(this, channel, agent);
   }
 
   @Override

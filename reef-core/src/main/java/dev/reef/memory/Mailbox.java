@@ -207,6 +207,10 @@ final class Mailbox {
     slots.remove(slot);
   }
 
+  synchronized int consumers() {
+    return slots.size();
+  }
+
   synchronized int size() {
     return size;
   }

@@ -12,7 +12,8 @@ import java.util.Optional;
  * dev.reef.SporeEvent#DEAD_LETTERED} (its error a {@link DeadLetteredException}), {@link #EXPIRED}
  * with {@link dev.reef.SporeEvent#EXPIRED}, {@link #MALFORMED} with {@link
  * dev.reef.SporeEvent#MALFORMED}, {@link #DROPPED_OLDEST} with {@link
- * dev.reef.SporeEvent#DROPPED_OLDEST}.
+ * dev.reef.SporeEvent#DROPPED_OLDEST}, {@link #TERMINATED} with {@link
+ * dev.reef.SporeEvent#DEAD_LETTERED}.
  */
 public enum DeadLetterReason {
   /**
@@ -35,7 +36,14 @@ public enum DeadLetterReason {
    * A full mailbox with a drop-oldest overflow policy discarded the spore to take a newer one. Wire
    * name {@code dropped_oldest}.
    */
-  DROPPED_OLDEST("dropped_oldest");
+  DROPPED_OLDEST("dropped_oldest"),
+
+  /**
+   * The spore's agent was terminated ({@code dev.reef.directory.MailboxTerminator}): a consumer
+   * failed it with a {@link DeadLetterException} of this reason, and it was dead-lettered at once,
+   * without retries. Wire name {@code terminated}.
+   */
+  TERMINATED("terminated");
 
   /** The wire name Reef for Java wrote for {@link #HANDLER_FAILED} before 1.0: {@value}. */
   static final String LEGACY_HANDLER_FAILED = "failed";

@@ -61,6 +61,11 @@ public abstract class ForwardingBackend implements ReefBackend {
   }
 
   @Override
+  public MailboxReceiver receiver(String channel, String agent) {
+    return delegate.receiver(channel, agent);
+  }
+
+  @Override
   public Set<String> knownAgents(String channel) {
     return delegate.knownAgents(channel);
   }

@@ -116,6 +116,22 @@ public interface ReefBackend extends AutoCloseable {
   default void removeMailboxIfIdle(String channel, String agent) {}
 
   /**
+   * Pull access to a mailbox: spores taken one at a time with a timeout and settled by the caller,
+   * under the same acknowledgement, retry and dead-letter rules as a consumer. Counts as this
+   * backend's consumer of the mailbox. The default is unsupported; {@link ConsumingReceiver#open}
+   * implements it on {@link #consume}.
+   *
+   * @param channel a valid channel name
+   * @param agent a valid agent name
+   * @return the receiver; close it to stop
+   * @throws UnsupportedOperationException if the backend has no pull access
+   * @throws IllegalStateException if this backend already consumes that mailbox
+   */
+  default MailboxReceiver receiver(String channel, String agent) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no pull receive");
+  }
+
+  /**
    * The agents this backend knows to have a mailbox on a channel. In memory this is exact; a
    * distributed backend may know only the mailboxes it declared or saw.
    *

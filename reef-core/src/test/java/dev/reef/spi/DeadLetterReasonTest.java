@@ -10,7 +10,7 @@ class DeadLetterReasonTest {
   @Test
   void wireNamesAreTheOneSetBothBackendsUse() {
     assertThat(Arrays.stream(DeadLetterReason.values()).map(DeadLetterReason::wireName))
-        .containsExactly("handler_failed", "expired", "malformed", "dropped_oldest");
+        .containsExactly("handler_failed", "expired", "malformed", "dropped_oldest", "terminated");
   }
 
   @Test

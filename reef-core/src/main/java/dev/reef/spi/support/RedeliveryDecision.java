@@ -1,6 +1,7 @@
 package dev.reef.spi.support;
 
 import dev.reef.RetryPolicy;
+import dev.reef.spi.DeadLetterException;
 import dev.reef.spi.DeadLetterReason;
 import dev.reef.spi.DeadLetteredException;
 import java.time.Duration;
@@ -15,11 +16,14 @@ public final class RedeliveryDecision {
   private final boolean retry;
   private final int failedAttempt;
   private final Duration backoff;
+  private final DeadLetterReason reason;
 
-  private RedeliveryDecision(boolean retry, int failedAttempt, Duration backoff) {
+  private RedeliveryDecision(
+      boolean retry, int failedAttempt, Duration backoff, DeadLetterReason reason) {
     this.retry = retry;
     this.failedAttempt = failedAttempt;
     this.backoff = backoff;
+    this.reason = reason;
   }
 
   /**
@@ -36,8 +40,40 @@ public final class RedeliveryDecision {
       throw new IllegalArgumentException("failedAttempt must be >= 1, was " + failedAttempt);
     }
     return policy.shouldRetry(failedAttempt)
-        ? new RedeliveryDecision(true, failedAttempt, policy.backoff(failedAttempt))
-        : new RedeliveryDecision(false, failedAttempt, Duration.ZERO);
+        ? new RedeliveryDecision(
+            true, failedAttempt, policy.backoff(failedAttempt), DeadLetterReason.HANDLER_FAILED)
+        : new RedeliveryDecision(
+            false, failedAttempt, Duration.ZERO, DeadLetterReason.HANDLER_FAILED);
+  }
+
+  /**
+   * The decision after attempt {@code failedAttempt} failed with {@code failure}: as {@link
+   * #afterFailure(RetryPolicy, int)}, except that a {@link DeadLetterException} (unwrapped from
+   * completion wrappers) dead-letters at once with its own reason.
+   *
+   * @param policy the backend's retry policy
+   * @param failedAttempt the attempt that failed, from 1
+   * @param failure the failure the consumer reported
+   * @return the decision
+   */
+  public static RedeliveryDecision afterFailure(
+      RetryPolicy policy, int failedAttempt, Throwable failure) {
+    RedeliveryDecision byPolicy = afterFailure(policy, failedAttempt);
+    Throwable cause = failure == null ? null : Failures.unwrap(failure);
+    if (cause instanceof DeadLetterException) {
+      return new RedeliveryDecision(
+          false, failedAttempt, Duration.ZERO, ((DeadLetterException) cause).reason());
+    }
+    return byPolicy;
+  }
+
+  /**
+   * The reason to dead-letter with when not retrying.
+   *
+   * @return {@link DeadLetterReason#HANDLER_FAILED}, or a {@link DeadLetterException}'s reason
+   */
+  public DeadLetterReason reason() {
+    return reason;
   }
 
   /**
@@ -78,16 +114,15 @@ public final class RedeliveryDecision {
 
   /**
    * The error to report with {@link dev.reef.SporeEvent#DEAD_LETTERED} when the spore is given up:
-   * reason {@link DeadLetterReason#HANDLER_FAILED}, the attempts, and the failure (unwrapped from
-   * completion wrappers) as its cause and text.
+   * the {@link #reason()}, the attempts, and the failure (unwrapped from completion wrappers) as
+   * its cause and text.
    *
    * @param failure the last failure, as the consumer's stage reported it
    * @return the error
    */
   public DeadLetteredException deadLetterError(Throwable failure) {
     Throwable cause = Failures.unwrap(Objects.requireNonNull(failure, "failure"));
-    return new DeadLetteredException(
-        DeadLetterReason.HANDLER_FAILED, failedAttempt, Failures.describe(cause), cause);
+    return new DeadLetteredException(reason, failedAttempt, Failures.describe(cause), cause);
   }
 
   @Override

@@ -30,6 +30,10 @@ public final class ReefCli {
         replay     send a dead letter back where it first went (a directed spore along its
                    original route to its agent's mailbox; a broadcast into the mailbox it died in)
                    --channel C (main) --id SPORE_ID | --all
+        agents     the directory: cards, state, instances, mailbox depth and consumers
+                   --channel C (main) --kind K (with sub-kinds) --capability CAP
+        terminate  end an agent for good: answer its waiting requests, dead-letter the rest
+                   --channel C (main) --agent A --quiet 2s | --revive (allow it again)
 
       common options:
         --uri amqp://user:pass@host:5672/vhost   (else REEF_AMQP_URI, else amqp://localhost:5672)
@@ -77,6 +81,11 @@ public final class ReefCli {
         case "replay" ->
             ReplayCommand.run(
                 CliArgs.parse(rest, ReplayCommand.OPTIONS, ReplayCommand.FLAGS), env, out);
+        case "agents" ->
+            AgentsCommand.run(CliArgs.parse(rest, AgentsCommand.OPTIONS, Set.of()), env, out);
+        case "terminate" ->
+            TerminateCommand.run(
+                CliArgs.parse(rest, TerminateCommand.OPTIONS, TerminateCommand.FLAGS), env, out);
         default -> throw new UsageException("unknown command '" + args.get(0) + "'");
       };
     } catch (UsageException e) {
