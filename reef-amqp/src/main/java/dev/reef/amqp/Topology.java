@@ -74,8 +74,9 @@ final class Topology {
   }
 
   /**
-   * Declares the agent's mailbox queue (durable, {@code x-max-priority} or quorum, dead-letter
-   * exchange) and binds it with {@code agent.<agent>.*} and {@code broadcast.*}. Idempotent.
+   * Declares the agent's mailbox queue (durable, dead-letter exchange; of the channel's {@link
+   * MailboxType}: classic with {@code x-max-priority}, or quorum with {@code x-delivery-limit}) and
+   * binds it with {@code agent.<agent>.*} and {@code broadcast.*}. Idempotent.
    *
    * @throws ReefException if the broker refuses
    */
@@ -84,8 +85,11 @@ final class Topology {
     String exchange = ensureExchange(channel);
     Map<String, Object> args = new HashMap<>();
     args.put("x-dead-letter-exchange", settings.deadLetterExchange());
-    if (settings.quorumMailboxes()) {
+    if (settings.mailboxTypeFor(channel) == MailboxType.QUORUM) {
       args.put("x-queue-type", "quorum");
+      if (settings.quorumDeliveryLimit() > 0) {
+        args.put("x-delivery-limit", settings.quorumDeliveryLimit());
+      }
     } else {
       args.put("x-max-priority", AmqpBackend.MAX_PRIORITY);
     }
