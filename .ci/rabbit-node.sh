@@ -297,11 +297,15 @@ do_join() {
     log "$NODE is already clustered with $other"
     return 0
   fi
-  ctl stop_app >/dev/null || die "rabbitmqctl stop_app failed for $NODE"
-  ctl reset >/dev/null || die "rabbitmqctl reset failed for $NODE"
-  ctl join_cluster "$other" >/dev/null || die "$NODE could not join $other"
-  ctl start_app >/dev/null || die "rabbitmqctl start_app failed for $NODE"
-  ctl await_startup --timeout "$WAIT_SECONDS" >/dev/null || die "$NODE did not come back after joining"
+  # rabbitmqctl's own warnings go to the node's join.log, shown only if a step fails.
+  local jl="$DIR/log/join.log" step
+  for step in stop_app reset "join_cluster $other" start_app "await_startup --timeout $WAIT_SECONDS"; do
+    # shellcheck disable=SC2086 # a step is a command and its arguments
+    if ! ctl $step >>"$jl" 2>&1; then
+      tail -n 20 "$jl" >&2 || true
+      die "rabbitmqctl $step failed for $NODE (see $jl)"
+    fi
+  done
   log "$NODE (pid $pid) joined the cluster of $other"
 }
 

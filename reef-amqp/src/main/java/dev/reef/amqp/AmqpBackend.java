@@ -451,6 +451,7 @@ public final class AmqpBackend implements ReefBackend {
     private boolean quorumMailboxes;
     private final Map<String, MailboxType> mailboxTypes = new LinkedHashMap<>();
     private int quorumDeliveryLimit = AmqpSettings.DEFAULT_QUORUM_DELIVERY_LIMIT;
+    private MailboxType deadLetterQueueType = MailboxType.CLASSIC;
     private long maxBodyBytes = Spore.DEFAULT_MAX_KNOWLEDGE_BYTES;
     private int publisherChannels = DEFAULT_PUBLISHER_CHANNELS;
     private String connectionName = AmqpSettings.DEFAULT_CONNECTION_NAME;
@@ -745,6 +746,21 @@ public final class AmqpBackend implements ReefBackend {
     }
 
     /**
+     * The type of the dead-letter queue. Default {@link MailboxType#CLASSIC} (on one node). In a
+     * cluster choose {@link MailboxType#QUORUM}: a classic dead-letter queue whose node is down
+     * makes every process's topology recovery fail on it (the broker answers 404 "home node ... is
+     * down" when it is redeclared) until that node returns. Changing it for an existing queue needs
+     * the queue deleted first (the broker refuses another type).
+     *
+     * @param type the type
+     * @return this builder
+     */
+    public Builder deadLetterQueueType(MailboxType type) {
+      this.deadLetterQueueType = Objects.requireNonNull(type, "type");
+      return this;
+    }
+
+    /**
      * The {@code x-delivery-limit} of new quorum mailboxes: how often the broker may deliver a
      * spore (redeliveries after a consumer's channel or connection was lost count; Reef's own
      * retries are republished copies and do not) before it dead-letters it with the reason {@code
@@ -891,7 +907,8 @@ public final class AmqpBackend implements ReefBackend {
               expiryGrace,
               directReplies,
               mailboxTypes,
-              quorumDeliveryLimit));
+              quorumDeliveryLimit,
+              deadLetterQueueType));
     }
   }
 }

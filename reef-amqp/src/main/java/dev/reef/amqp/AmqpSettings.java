@@ -41,7 +41,8 @@ record AmqpSettings(
     Duration expiryGrace,
     boolean directReplies,
     Map<String, MailboxType> mailboxTypes,
-    int quorumDeliveryLimit) {
+    int quorumDeliveryLimit,
+    MailboxType deadLetterQueueType) {
 
   /** The default publish timeout (waiting for room in the confirm window). */
   static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(10);

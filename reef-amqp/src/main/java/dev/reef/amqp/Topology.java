@@ -33,15 +33,20 @@ final class Topology {
   }
 
   /**
-   * Declares the dead-letter exchange (topic, durable) and queue (durable, bound with {@code #}).
+   * Declares the dead-letter exchange (topic, durable) and queue (durable, bound with {@code #}; a
+   * quorum queue if so configured, so that it survives the loss of a cluster node).
    */
   void declareDeadLetters() throws IOException {
     String exchange = settings.deadLetterExchange();
     String queue = settings.deadLetterQueue();
+    Map<String, Object> args =
+        settings.deadLetterQueueType() == MailboxType.QUORUM
+            ? Map.of("x-queue-type", "quorum")
+            : null;
     channels.call(
         t -> {
           t.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true);
-          t.queueDeclare(queue, true, false, false, null);
+          t.queueDeclare(queue, true, false, false, args);
           t.queueBind(queue, exchange, ALL);
           return null;
         });

@@ -135,24 +135,38 @@ public final class LocalRabbitCluster implements BeforeAllCallback, AfterAllCall
    * @return 0-based index, or -1 if no running node lists it
    */
   public int nodeOfConnection(String connectionName) {
+    String port = connectionInfo(connectionName, "port");
+    for (int i = 0; i < nodes.size(); i++) {
+      if (Integer.toString(nodes.get(i).port()).equals(port)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * One item of {@code rabbitmqctl list_connections} for the client connection with this
+   * client-provided name, asked of a running node.
+   *
+   * @param connectionName the name the client gave
+   * @param item an item without spaces in its value, e.g. {@code port} or {@code channels}
+   * @return the value, or null if no running node lists the connection
+   */
+  public String connectionInfo(String connectionName, String item) {
     for (LocalRabbitNode n : nodes) {
       if (!n.isRunning()) {
         continue;
       }
-      String out = n.ctl("list_connections", "--quiet", "--no-table-headers", "port", "client_properties");
+      String out =
+          n.ctl("list_connections", "--quiet", "--no-table-headers", item, "client_properties");
       for (String line : out.split("\n")) {
         if (line.contains("\"" + connectionName + "\"")) {
-          String port = line.trim().split("\\s+")[0];
-          for (int i = 0; i < nodes.size(); i++) {
-            if (port.equals(Integer.toString(nodes.get(i).port()))) {
-              return i;
-            }
-          }
+          return line.trim().split("\\s+")[0];
         }
       }
-      return -1;
+      return null;
     }
-    return -1;
+    return null;
   }
 
   private int indexOfNodeIn(String text) {

@@ -303,8 +303,8 @@ public final class LocalRabbitNode implements BeforeAllCallback, AfterAllCallbac
   /**
    * A free port on the loopback address, outside the range RabbitMQ's CLI tools take for their own
    * Erlang distribution ({@value #CLI_DIST_PORT_MIN}..{@value #CLI_DIST_PORT_MAX}: the default
-   * distribution port 25672 + 10000): a node listening there can fail to restart its listener
-   * after {@code rabbitmqctl} borrowed the port.
+   * distribution port 25672 + 10000): a node listening there can fail to restart its listener after
+   * {@code rabbitmqctl} borrowed the port.
    */
   private static int freePort() throws IOException {
     for (int attempt = 0; ; attempt++) {
