@@ -26,13 +26,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * The process of {@link NodeLossClusterIT}, a separate JVM with one {@link AmqpBackend} (one
  * connection, several addresses) on a cluster: it subscribes {@code sink} (a quorum mailbox, whose
  * leader RabbitMQ places on the node of this connection) and {@code echo}, prints {@code READY},
- * and on {@code GO} sends {@code count} spores to {@code sink} at 1,000/s with confirms (at most
- * 500 in flight; a publish that fails is resent, same spore id, after 300 ms) while an {@code
+ * and on {@code GO} sends {@code count} spores to {@code sink} evenly over 15 s with confirms (at
+ * most 500 in flight; a publish that fails is resent, same spore id, after 300 ms) while an {@code
  * asker} asks {@code echo} (which answers after 200 ms) one ask after another. It prints {@code
  * THIRD} when a third is confirmed; the test then writes {@code KILLING <epoch ms>}, kills the node
  * and writes {@code KILLED <epoch ms>} once the node's beam is gone. The recovery time runs from
- * then to the first spore sent after it that a handler saw. When every spore is confirmed and
- * handled (or after 120 s), it prints one {@code RESULT key=value ...} line and exits.
+ * the first publish that failed after {@code KILLING} (the client noticed the loss; else from
+ * {@code KILLED}) to the first spore sent after that which a handler saw. When every spore is
+ * confirmed and handled (or after 120 s), it prints one {@code RESULT key=value ...} line and
+ * exits.
  *
  * <p>Usage: {@code ClusterAgent <channel> <count> <connection name> <uri> <host:port>...}
  */
@@ -40,7 +42,7 @@ public final class ClusterAgent {
   private static final int IN_FLIGHT = 500;
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(20);
   private static final long ECHO_DELAY_MILLIS = 200;
-  private static final long RATE_PER_SECOND = 1000;
+  private static final long STREAM_SECONDS = 15;
 
   private ClusterAgent() {}
 
@@ -71,6 +73,7 @@ public final class ClusterAgent {
     AtomicInteger handledTwice = new AtomicInteger();
     AtomicLong killingAt = new AtomicLong(Long.MAX_VALUE); // just before the kill
     AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE); // the beam is gone
+    AtomicLong lossAt = new AtomicLong(Long.MAX_VALUE); // the first publish failure after KILLING
     try (Reef reef = Reef.create(backend, options)) {
       reef.subscribe(
           "sink",
@@ -138,7 +141,7 @@ public final class ClusterAgent {
       long start = System.nanoTime();
       for (int i = 0; i < count; i++) {
         // Paced, so that the kill lands in the middle of the stream.
-        long due = start + i * 1_000_000_000L / RATE_PER_SECOND;
+        long due = start + i * STREAM_SECONDS * 1_000_000_000L / count;
         long early = due - System.nanoTime();
         if (early > 0) {
           TimeUnit.NANOSECONDS.sleep(early);
@@ -159,6 +162,8 @@ public final class ClusterAgent {
                 window,
                 confirmed,
                 failedAttempts,
+                killingAt,
+                lossAt,
                 () -> {
                   if (confirmed.get() >= count / 3 && third.getCount() > 0) {
                     third.countDown();
@@ -177,7 +182,9 @@ public final class ClusterAgent {
       resend.shutdownNow();
       echoDelay.shutdownNow();
 
-      long kill = killedAt.get();
+      // The outage as the application sees it: from the first publish that failed after the kill
+      // (the client noticed the loss) to the first spore sent after that which a handler saw.
+      long kill = Math.min(lossAt.get(), killedAt.get());
       long recovery = -1;
       int lost = 0;
       synchronized (handledAt) {
@@ -227,6 +234,8 @@ public final class ClusterAgent {
       Semaphore window,
       AtomicInteger confirmed,
       AtomicInteger failedAttempts,
+      AtomicLong killingAt,
+      AtomicLong lossAt,
       Runnable onConfirm)
       implements Runnable {
     @Override
@@ -240,6 +249,10 @@ public final class ClusterAgent {
                   onConfirm.run();
                 } else {
                   failedAttempts.incrementAndGet();
+                  long now = System.currentTimeMillis();
+                  if (now >= killingAt.get()) {
+                    lossAt.compareAndSet(Long.MAX_VALUE, now);
+                  }
                   resend.schedule(this, 300, TimeUnit.MILLISECONDS);
                 }
               });
