@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * --addresses}). Writes {@code scale-curves.md} and {@code scale-curves.svg} to {@code --out}.
  *
  * <p>Usage: {@code java -cp reef-benchmarks.jar dev.reef.bench.ScaleCurves [--uri U] [--addresses
- * h:p,h:p] [--spores N] [--label L] [--out DIR]}. Every mailbox and exchange it declares ({@code
+ * h:p,h:p] [--spores N] [--label L] [--types-only] [--out DIR]} ({@code --types-only}: only classic
+ * against quorum, e.g. on a cluster). Every mailbox and exchange it declares ({@code
  * reef.scale-<run>-*}) is deleted at the end.
  */
 public final class ScaleCurves {
@@ -60,6 +61,7 @@ public final class ScaleCurves {
     String[] addresses = new String[0];
     int spores = 5000;
     String label = "single broker";
+    boolean typesOnly = false;
     Path out = Path.of("reef-benchmarks", "target");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -67,13 +69,14 @@ public final class ScaleCurves {
         case "--addresses" -> addresses = args[++i].split(",");
         case "--spores" -> spores = Integer.parseInt(args[++i]);
         case "--label" -> label = args[++i];
+        case "--types-only" -> typesOnly = true;
         case "--out" -> out = Path.of(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     ScaleCurves c = new ScaleCurves(URI.create(u), addresses, spores);
     try {
-      c.runAll(label);
+      c.runAll(label, typesOnly);
     } finally {
       Amqp.deleteQuietly(c.uri, c.queues, c.exchanges);
     }
@@ -85,10 +88,16 @@ public final class ScaleCurves {
     System.out.println("wrote " + out.resolve("scale-curves.md") + " and scale-curves.svg");
   }
 
-  private void runAll(String label) throws Exception {
+  private void runAll(String label, boolean typesOnly) throws Exception {
     md.append("Broker: ").append(label).append(", ").append(spores).append(" spores per row.\n\n");
     md.append("| what | N | spores/s | client CPU µs/spore | broker CPU µs/spore |\n");
     md.append("|---|---|---|---|---|\n");
+    directed(1, 1, MailboxType.CLASSIC); // warm-up (JIT, connections), not recorded
+    if (typesOnly) {
+      row("classic mailbox, 1 agent", 1, directed(1, 1, MailboxType.CLASSIC));
+      row("quorum mailbox, 1 agent", 1, directed(1, 1, MailboxType.QUORUM));
+      return;
+    }
     for (int n : new int[] {1, 10, 100, 1000}) {
       row("agents on one channel", n, directed(1, n, MailboxType.CLASSIC));
     }
@@ -105,6 +114,9 @@ public final class ScaleCurves {
   }
 
   private void row(String what, int n, double[] r) {
+    if (addresses.length > 0) {
+      r[2] = Double.NaN; // several local beam.smp processes: the broker CPU is not one process's
+    }
     md.append(
         String.format(
             Locale.ROOT,
