@@ -105,6 +105,60 @@ public final class LocalRabbitCluster implements BeforeAllCallback, AfterAllCall
   }
 
   /**
+   * Waits until a running node reports every node of the cluster running (a restarted node is
+   * booted before the others count it; a quorum queue declared before then gets fewer members).
+   *
+   * @param timeout how long to wait
+   * @throws IllegalStateException if they are not all running in time
+   */
+  public void awaitAllRunning(java.time.Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      for (LocalRabbitNode n : nodes) {
+        if (n.isRunning()) {
+          last = n.ctl("cluster_status", "--formatter", "json");
+          int at = last.indexOf("\"running_nodes\"");
+          String running = at < 0 ? "" : last.substring(at, last.indexOf(']', at) + 1);
+          if (nodes.stream().allMatch(m -> running.contains("\"" + m.node() + "\""))) {
+            return;
+          }
+          break;
+        }
+      }
+      try {
+        Thread.sleep(500); // test support: the cluster's view has no event to wait on
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+    throw new IllegalStateException("not every node of " + this + " runs: " + last);
+  }
+
+  /**
+   * The members of a quorum queue, asked of a running node.
+   *
+   * @param queue the queue name
+   * @return how many nodes hold a replica (0 if unknown)
+   */
+  public int membersOf(String queue) {
+    for (LocalRabbitNode n : nodes) {
+      if (!n.isRunning()) {
+        continue;
+      }
+      String out = n.ctl("list_queues", "--quiet", "--no-table-headers", "name", "members");
+      for (String line : out.split("\n")) {
+        if (line.trim().startsWith(queue + "\t") || line.trim().startsWith(queue + " ")) {
+          return (int) nodes.stream().filter(m -> line.contains(m.node())).count();
+        }
+      }
+      return 0;
+    }
+    return 0;
+  }
+
+  /**
    * The index of the node that runs a queue's leader (quorum) or the queue itself (classic), asked
    * of a running node.
    *
