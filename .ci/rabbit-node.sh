@@ -7,6 +7,8 @@
 #   rabbit-node.sh kill   NAME [--dir D]     kill -9 the node's beam (for node-loss tests)
 #   rabbit-node.sh status NAME [--dir D]     exit 0 and print "running pid=..." if it runs, else 3
 #   rabbit-node.sh ctl    NAME [--dir D] -- ARGS...   rabbitmqctl -n NAME@localhost ARGS
+#   rabbit-node.sh join   NAME --to OTHER [--dir D]  cluster NAME with OTHER@localhost (both running):
+#                         stop_app; reset; join_cluster OTHER@localhost; start_app
 #
 # NAME is the short node name (letters, digits, _ and -); the node is NAME@localhost. Everything a
 # node owns lives under its directory, D/NAME (D: --dir, else $REEF_RABBIT_NODES_DIR, else
@@ -48,7 +50,7 @@ shift 2
 [[ $NAME != rabbit ]] || die "'rabbit' is the machine's node name; choose another"
 NODE="$NAME@localhost"
 
-PORT="" DIST_PORT="" TLS_PORT="" TLS_DIR="" FRESH=false
+PORT="" DIST_PORT="" TLS_PORT="" TLS_DIR="" FRESH=false JOIN_TO=
 BASE=${REEF_RABBIT_NODES_DIR:-/tmp/reef-rabbit-nodes}
 CTL_ARGS=()
 while (($#)); do
@@ -59,6 +61,7 @@ while (($#)); do
     --tls-dir) TLS_DIR=$2; shift 2 ;;
     --dir) BASE=$2; shift 2 ;;
     --fresh) FRESH=true; shift ;;
+    --to) JOIN_TO=$2; shift 2 ;;
     --) shift; CTL_ARGS=("$@"); break ;;
     *) die "unknown option '$1'" ;;
   esac
@@ -243,6 +246,9 @@ do_start() {
     return 0
   fi
   for p in "$PORT" "$DIST_PORT" $TLS_PORT; do
+    # rabbitmqctl's own Erlang distribution takes a port of 35672..35682 (25672 + 10000): a node
+    # listening there may not get its listener back after stop_app/start_app (as `join` does).
+    ((p < 35672 || p > 35682)) || die "port $p is in 35672..35682, which rabbitmqctl uses itself"
     if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
       die "port $p is already in use (choose other ports for $NODE)"
     fi
@@ -281,8 +287,31 @@ do_start() {
     "dist $DIST_PORT) in $(($(date +%s%3N) - started_ms)) ms"
 }
 
+# Clusters this (running) node with another running node of this script: the node forgets its own
+# data (reset) and takes the cluster's. Idempotent: a node already in OTHER's cluster is left as is.
+do_join() {
+  [[ $JOIN_TO =~ ^[A-Za-z0-9_-]+$ ]] || die "join needs --to OTHER (a node name of this script)"
+  local other="$JOIN_TO@localhost" pid
+  pid=$(node_pid) || die "$NODE is not running"
+  if ctl cluster_status --formatter json 2>/dev/null | grep -qF "\"$other\""; then
+    log "$NODE is already clustered with $other"
+    return 0
+  fi
+  # rabbitmqctl's own warnings go to the node's join.log, shown only if a step fails.
+  local jl="$DIR/log/join.log" step
+  for step in stop_app reset "join_cluster $other" start_app "await_startup --timeout $WAIT_SECONDS"; do
+    # shellcheck disable=SC2086 # a step is a command and its arguments
+    if ! ctl $step >>"$jl" 2>&1; then
+      tail -n 20 "$jl" >&2 || true
+      die "rabbitmqctl $step failed for $NODE (see $jl)"
+    fi
+  done
+  log "$NODE (pid $pid) joined the cluster of $other"
+}
+
 case $CMD in
   start) do_start ;;
+  join) do_join ;;
   stop) do_stop ;;
   kill) do_kill ;;
   status)

@@ -357,8 +357,9 @@ public final class AmqpBackend implements ReefBackend {
   }
 
   /**
-   * Declares the agent's mailbox queue (durable, {@code x-max-priority} 10 or quorum, dead-letter
-   * exchange) and binds it with {@code agent.<agent>.*} and {@code broadcast.*}. Idempotent.
+   * Declares the agent's mailbox queue (durable, dead-letter exchange; of the channel's {@link
+   * MailboxType}: classic with {@code x-max-priority} 10, or quorum) and binds it with {@code
+   * agent.<agent>.*} and {@code broadcast.*}. Idempotent.
    *
    * @throws ReefException if the broker refuses (for example an existing queue of that name with
    *     other arguments)
@@ -552,6 +553,9 @@ public final class AmqpBackend implements ReefBackend {
     private final Map<String, HeaderLayout> layouts = new LinkedHashMap<>();
     private final Map<String, ZoneId> pravalZones = new LinkedHashMap<>();
     private boolean quorumMailboxes;
+    private final Map<String, MailboxType> mailboxTypes = new LinkedHashMap<>();
+    private int quorumDeliveryLimit = AmqpSettings.DEFAULT_QUORUM_DELIVERY_LIMIT;
+    private MailboxType deadLetterQueueType = MailboxType.CLASSIC;
     private long maxBodyBytes = SporeCodec.maxBodyBytes(Spore.DEFAULT_MAX_KNOWLEDGE_BYTES);
     private int publisherChannels = DEFAULT_PUBLISHER_CHANNELS;
     private String connectionName = AmqpSettings.DEFAULT_CONNECTION_NAME;
@@ -841,14 +845,64 @@ public final class AmqpBackend implements ReefBackend {
 
     /**
      * Declares new mailboxes as quorum queues (replicated across a cluster) instead of classic
-     * queues. Trade-off: RabbitMQ before 4.0 has no priorities on quorum queues, so {@code
-     * x-max-priority} is not set and a backlog is served in arrival order. Default false.
+     * queues, on every channel without its own {@link #mailboxType(String, MailboxType)}.
+     * Trade-off: RabbitMQ before 4.0 has no priorities on quorum queues, so {@code x-max-priority}
+     * is not set and a backlog is served in arrival order. Default false. See {@link MailboxType}.
      *
      * @param quorum true for quorum mailboxes
      * @return this builder
      */
     public Builder quorumMailboxes(boolean quorum) {
       this.quorumMailboxes = quorum;
+      return this;
+    }
+
+    /**
+     * The type of the mailboxes this backend declares on one channel, overriding {@link
+     * #quorumMailboxes(boolean)} there: for example quorum mailboxes for a channel whose spores
+     * must survive the loss of a cluster node, classic ones for a channel that needs priorities.
+     * Every process declaring mailboxes on the channel must choose the same type (the broker
+     * refuses to redeclare a queue with another type).
+     *
+     * @param channel a valid channel name
+     * @param type the type
+     * @return this builder
+     */
+    public Builder mailboxType(String channel, MailboxType type) {
+      mailboxTypes.put(ReefNames.requireChannel(channel), Objects.requireNonNull(type, "type"));
+      return this;
+    }
+
+    /**
+     * The type of the dead-letter queue. Default {@link MailboxType#CLASSIC} (on one node). In a
+     * cluster choose {@link MailboxType#QUORUM}: a classic dead-letter queue whose node is down
+     * makes every process's topology recovery fail on it (the broker answers 404 "home node ... is
+     * down" when it is redeclared) until that node returns. Changing it for an existing queue needs
+     * the queue deleted first (the broker refuses another type).
+     *
+     * @param type the type
+     * @return this builder
+     */
+    public Builder deadLetterQueueType(MailboxType type) {
+      this.deadLetterQueueType = Objects.requireNonNull(type, "type");
+      return this;
+    }
+
+    /**
+     * The {@code x-delivery-limit} of new quorum mailboxes: how often the broker may deliver a
+     * spore (redeliveries after a consumer's channel or connection was lost count; Reef's own
+     * retries are republished copies and do not) before it dead-letters it with the reason {@code
+     * delivery_limit}, so that a poison spore that crashes every consumer ends in the dead-letter
+     * queue. Each node loss that catches a spore in flight costs it one delivery. Default {@value
+     * AmqpSettings#DEFAULT_QUORUM_DELIVERY_LIMIT}; 0 sets no limit. Changing it for an existing
+     * mailbox needs the queue deleted first.
+     *
+     * @param limit 0 (none) to 1,000,000
+     * @return this builder
+     */
+    public Builder quorumDeliveryLimit(int limit) {
+      this.quorumDeliveryLimit =
+          AmqpSettings.inRange("quorumDeliveryLimit", limit, 0, AmqpSettings.MAX_CONFIRM_WINDOW);
       return this;
     }
 
@@ -996,7 +1050,10 @@ public final class AmqpBackend implements ReefBackend {
               recoveryInterval,
               expiryGrace,
               directReplies,
-              brokerListener));
+              brokerListener,
+              mailboxTypes,
+              quorumDeliveryLimit,
+              deadLetterQueueType));
     }
   }
 }

@@ -40,7 +40,10 @@ record AmqpSettings(
     Duration recoveryInterval,
     Duration expiryGrace,
     boolean directReplies,
-    BrokerListener brokerListener) {
+    BrokerListener brokerListener,
+    Map<String, MailboxType> mailboxTypes,
+    int quorumDeliveryLimit,
+    MailboxType deadLetterQueueType) {
 
   /** The default publish timeout (waiting for room in the confirm window). */
   static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(10);
@@ -93,6 +96,19 @@ record AmqpSettings(
     exchanges = Map.copyOf(exchanges);
     layouts = Map.copyOf(layouts);
     pravalZones = Map.copyOf(pravalZones);
+    mailboxTypes = Map.copyOf(mailboxTypes);
+  }
+
+  /** The default {@code x-delivery-limit} of quorum mailboxes. */
+  static final int DEFAULT_QUORUM_DELIVERY_LIMIT = 20;
+
+  /** The mailbox type of a channel: its own, else quorum or classic as the backend-wide option. */
+  MailboxType mailboxTypeFor(String channel) {
+    MailboxType t = mailboxTypes.get(channel);
+    if (t != null) {
+      return t;
+    }
+    return quorumMailboxes ? MailboxType.QUORUM : MailboxType.CLASSIC;
   }
 
   /**
@@ -216,6 +232,7 @@ record AmqpSettings(
         + defaultLayout
         + ", quorum="
         + quorumMailboxes
+        + (mailboxTypes.isEmpty() ? "" : ", mailboxTypes=" + mailboxTypes)
         + ", deadLetters="
         + (sharedDeadLetters() ? deadLetterExchange + "/" + deadLetterQueue : "per channel")
         + "}";

@@ -40,7 +40,8 @@ final class Topology {
 
   /**
    * Declares the shared dead-letter exchange (topic, durable) and queue (durable, bound with {@code
-   * #}), when dead letters are shared; per-channel ones are declared with their channel's exchange.
+   * #}; a quorum queue if so configured, so that it survives the loss of a cluster node), when dead
+   * letters are shared; per-channel ones are declared with their channel's exchange.
    */
   void declareDeadLetters() throws IOException {
     if (settings.sharedDeadLetters()) {
@@ -49,10 +50,14 @@ final class Topology {
   }
 
   private void declareDeadLetters(String exchange, String queue) throws IOException {
+    Map<String, Object> args =
+        settings.deadLetterQueueType() == MailboxType.QUORUM
+            ? Map.of("x-queue-type", "quorum")
+            : null;
     channels.call(
         t -> {
           t.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true);
-          t.queueDeclare(queue, true, false, false, null);
+          t.queueDeclare(queue, true, false, false, args);
           t.queueBind(queue, exchange, ALL);
           return null;
         });
@@ -117,8 +122,9 @@ final class Topology {
   }
 
   /**
-   * Declares the agent's mailbox queue (durable, {@code x-max-priority} or quorum, dead-letter
-   * exchange) and binds it with {@code agent.<agent>.*} and {@code broadcast.*}. Idempotent.
+   * Declares the agent's mailbox queue (durable, dead-letter exchange; of the channel's {@link
+   * MailboxType}: classic with {@code x-max-priority}, or quorum with {@code x-delivery-limit}) and
+   * binds it with {@code agent.<agent>.*} and {@code broadcast.*}. Idempotent.
    *
    * @throws ReefException if the broker refuses
    */
@@ -127,8 +133,11 @@ final class Topology {
     String exchange = ensureExchange(channel);
     Map<String, Object> args = new HashMap<>();
     args.put("x-dead-letter-exchange", settings.deadLetterExchangeFor(channel));
-    if (settings.quorumMailboxes()) {
+    if (settings.mailboxTypeFor(channel) == MailboxType.QUORUM) {
       args.put("x-queue-type", "quorum");
+      if (settings.quorumDeliveryLimit() > 0) {
+        args.put("x-delivery-limit", settings.quorumDeliveryLimit());
+      }
     } else {
       args.put("x-max-priority", AmqpBackend.MAX_PRIORITY);
     }

@@ -44,10 +44,20 @@ class AmqpConformanceIT extends ReefConformanceSuite {
     broker.cleanup();
   }
 
+  /**
+   * Options a subclass adds to every backend of the suite (none here).
+   *
+   * @param builder the suite's builder
+   * @return the builder
+   */
+  protected AmqpBackend.Builder configure(AmqpBackend.Builder builder) {
+    return builder;
+  }
+
   @Override
   protected ReefBackend newBackend(RetryPolicy retryPolicy) {
     AmqpBackend backend =
-        AmqpBackend.builder()
+        configure(AmqpBackend.builder())
             .uri(RabbitMqBroker.uri())
             .retryPolicy(retryPolicy)
             .deadLetterExchange(DLX)

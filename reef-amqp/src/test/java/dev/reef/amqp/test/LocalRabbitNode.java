@@ -39,6 +39,8 @@ public final class LocalRabbitNode implements BeforeAllCallback, AfterAllCallbac
   public static final String SCRIPT_PROPERTY = "reef.rabbitNodeScript";
 
   private static final long SCRIPT_TIMEOUT_SECONDS = 180;
+  private static final int CLI_DIST_PORT_MIN = 35672;
+  private static final int CLI_DIST_PORT_MAX = 35682;
   private static final Set<LocalRabbitNode> RUNNING = ConcurrentHashMap.newKeySet();
 
   static {
@@ -185,6 +187,17 @@ public final class LocalRabbitNode implements BeforeAllCallback, AfterAllCallbac
     }
   }
 
+  /**
+   * Clusters this running node with another running node: {@code rabbitmqctl stop_app; reset;
+   * join_cluster <other>; start_app} (this node's own data is dropped). Idempotent.
+   *
+   * @param other a node of this harness, running
+   * @throws IllegalStateException with the script's output if it fails
+   */
+  public void joinCluster(LocalRabbitNode other) {
+    System.out.print(run("join", List.of("--to", other.name)));
+  }
+
   /** Kills the node's beam process with SIGKILL (a crash); {@link #start()} restarts it. */
   public void kill() {
     System.out.print(run("kill", List.of()));
@@ -287,9 +300,20 @@ public final class LocalRabbitNode implements BeforeAllCallback, AfterAllCallbac
             + SCRIPT_PROPERTY);
   }
 
+  /**
+   * A free port on the loopback address, outside the range RabbitMQ's CLI tools take for their own
+   * Erlang distribution ({@value #CLI_DIST_PORT_MIN}..{@value #CLI_DIST_PORT_MAX}: the default
+   * distribution port 25672 + 10000): a node listening there can fail to restart its listener after
+   * {@code rabbitmqctl} borrowed the port.
+   */
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+    for (int attempt = 0; ; attempt++) {
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        int p = s.getLocalPort();
+        if (p < CLI_DIST_PORT_MIN || p > CLI_DIST_PORT_MAX || attempt > 20) {
+          return p;
+        }
+      }
     }
   }
 

@@ -30,6 +30,20 @@ public final class LocalRabbitNodes implements BeforeAllCallback, AfterAllCallba
 
   @Override
   public void beforeAll(ExtensionContext context) {
+    startAll();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    stopAll();
+  }
+
+  /**
+   * Starts every node at once and waits for all of them.
+   *
+   * @throws IllegalStateException with the scripts' output if a node cannot start
+   */
+  public void startAll() {
     IllegalStateException failed = null;
     for (CompletableFuture<Void> s : onEach(LocalRabbitNode::start)) {
       try {
@@ -48,8 +62,8 @@ public final class LocalRabbitNodes implements BeforeAllCallback, AfterAllCallba
     }
   }
 
-  @Override
-  public void afterAll(ExtensionContext context) {
+  /** Stops every node at once (never throws: {@link LocalRabbitNode#stop()} reports failures). */
+  public void stopAll() {
     // stop() reports its own failures and never throws.
     onEach(LocalRabbitNode::stop).forEach(CompletableFuture::join);
   }
