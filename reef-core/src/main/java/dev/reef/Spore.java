@@ -60,6 +60,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * </ul>
  *
  * <p>Thread-safety: immutable, safe to share between threads.
+ *
+ * <p>Over 450 lines because a value type with sixteen documented fields, their accessors, one
+ * validating builder and the limits it enforces belongs together; the JSON format lives in {@code
+ * dev.reef.codec} and the JSON value rules in {@code JsonValues}.
  */
 public final class Spore {
   /** The default priority: {@value}. */

@@ -73,6 +73,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Credentials come only from the URI (or {@value #URI_ENV}); they are never logged ({@link
  * #toString()} masks the password). Thread-safety: thread-safe.
+ *
+ * <p>Over 450 lines because the public {@link Builder} (every option with its documented default
+ * and limits, about 450 lines) must stay nested for API compatibility; the backend itself is a
+ * façade that wires {@code AmqpConnection}, {@code PublisherPool}, {@code DirectReplies}, {@code
+ * Topology}, {@code MailboxRegistry} and {@code BacklogProbe}.
  */
 public final class AmqpBackend implements ReefBackend {
   private static final Logger log = LoggerFactory.getLogger(AmqpBackend.class);

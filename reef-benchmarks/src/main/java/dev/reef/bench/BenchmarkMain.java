@@ -31,6 +31,10 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  *
  * The broker is {@code REEF_AMQP_URI} or {@value BenchSettings#DEFAULT_URI}.
+ *
+ * <p>Over 450 lines because it is the benchmark's script: each section (throughput, latency, ask,
+ * in-memory) alternates raw and Reef rounds with the same setup, in the order the report prints
+ * them; the measuring parts live in their own classes.
  */
 public final class BenchmarkMain {
   private static final List<String> SECTIONS = List.of("throughput", "latency", "ask", "memory");

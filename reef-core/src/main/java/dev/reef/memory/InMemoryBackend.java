@@ -73,6 +73,10 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safety: thread-safe. Lifecycle: {@link #start(BackendListener)} once (the owning reef
  * does it), then {@link #close(Duration)}; spores waiting in the hub's mailboxes stay there for
  * other backends of the same hub.
+ *
+ * <p>Over 450 lines because its public nested {@link Builder} (about 130 documented lines) must
+ * stay nested; the work is done by {@code Router}, {@code Deliveries}, {@code DirectReplyPath},
+ * {@code HubDeadLetters} and {@code SettleSignal}.
  */
 public final class InMemoryBackend implements ReefBackend {
   private static final Logger LOG = LoggerFactory.getLogger(InMemoryBackend.class);

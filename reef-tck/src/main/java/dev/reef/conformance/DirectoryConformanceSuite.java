@@ -52,6 +52,9 @@ import org.junit.jupiter.api.Timeout;
  * the test's shared transport (one hub, one broker), so that each directory made from it acts as a
  * separate process; {@link #newBackend()} a backend on the same transport, for mailboxes. Tests use
  * unique channel names and close what they create.
+ *
+ * <p>Over 450 lines because, like {@link ReefConformanceSuite}, it is one class a backend extends
+ * to run every directory rule.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class DirectoryConformanceSuite {

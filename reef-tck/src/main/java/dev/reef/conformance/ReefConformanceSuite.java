@@ -68,6 +68,10 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>Hooks: {@link #awaitTimeout()} (how long to wait for something that should happen) and {@link
  * #quietPeriod()} (how long to watch for something that should not happen).
+ *
+ * <p>Over 450 lines because it is one class on purpose: a backend runs every rule by extending one
+ * class, and the rules are grouped by section (routing, priority, expiry, retries, asks and
+ * gathers, dead letters, consume paths) in the order of docs/design.md.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class ReefConformanceSuite {
