@@ -7,6 +7,7 @@ import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
+import dev.reef.amqp.internal.HeaderNesting;
 import dev.reef.spi.DeadLetterReason;
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxSubscription;
@@ -109,6 +110,11 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
     inflight.incrementAndGet();
     backend.inflightChanged(1);
     long deliveryTag = envelope.getDeliveryTag();
+    String hostile = HeaderNesting.refusal(props.getHeaders());
+    if (hostile != null) {
+      refuseHeaders(deliveryTag, envelope, props, body, hostile);
+      return;
+    }
     int attempt = AmqpSporeMapper.attempts(props);
     Spore spore;
     try {
@@ -145,6 +151,29 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
             failed(deliveryTag, envelope, props, body, spore, attempt, Failures.unwrap(err));
           }
         });
+  }
+
+  /**
+   * Dead-letters ({@code malformed}) a message whose headers nest too deeply: the copy carries the
+   * headers without the hostile ones (amqp-client's writer recurses too), named in {@link
+   * HeaderNesting#REFUSED}.
+   */
+  private void refuseHeaders(
+      long deliveryTag, Envelope envelope, AMQP.BasicProperties props, byte[] body, String why) {
+    log.warn(
+        "malformed message {} in mailbox {} dead-lettered: {}", props.getMessageId(), queue, why);
+    backend.event(
+        SporeEvent.MALFORMED, channelName, agent, null, new MalformedMessageException(why));
+    AMQP.BasicProperties safe =
+        props.builder().headers(HeaderNesting.sanitise(props.getHeaders())).build();
+    deadLetter(
+        deliveryTag,
+        envelope,
+        safe,
+        body,
+        DeadLetterReason.MALFORMED,
+        why,
+        AmqpSporeMapper.attempts(safe));
   }
 
   private void failed(
