@@ -56,6 +56,7 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
   private final MailboxConsumer consumer;
   private final AtomicInteger inflight = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean channelReleased = new AtomicBoolean();
   private volatile String consumerTag;
 
   /** Notified, while {@link #idleWaiter} is set, when the last in-flight delivery settles. */
@@ -367,14 +368,13 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
     }
   }
 
-  /** Closes the channel now: unacknowledged deliveries go back to the queue. */
+  /**
+   * Gives the channel back (other mailboxes share it; the last one closes it, and the broker
+   * requeues what is unacknowledged then). Once.
+   */
   void closeChannel() {
-    try {
-      if (getChannel().isOpen()) {
-        getChannel().close();
-      }
-    } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
-      log.debug("closing the channel of {} failed: {}", queue, e.toString());
+    if (channelReleased.compareAndSet(false, true)) {
+      backend.releaseChannel(getChannel());
     }
   }
 

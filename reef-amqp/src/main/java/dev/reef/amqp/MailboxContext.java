@@ -1,6 +1,7 @@
 package dev.reef.amqp;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
 import dev.reef.RetryPolicy;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
@@ -47,6 +48,9 @@ interface MailboxContext {
 
   /** Deliveries received and not yet settled changed by {@code delta}. */
   void inflightChanged(int delta);
+
+  /** The mailbox no longer uses its channel (other mailboxes may still: never close it). */
+  void releaseChannel(Channel channel);
 
   /** The mailbox closed: it is no longer consumed. */
   void unregister(AmqpMailbox mailbox);

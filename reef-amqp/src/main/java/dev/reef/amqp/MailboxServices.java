@@ -1,6 +1,7 @@
 package dev.reef.amqp;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
 import dev.reef.RetryPolicy;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
@@ -91,6 +92,11 @@ final class MailboxServices implements MailboxContext {
   @Override
   public void inflightChanged(int delta) {
     registry.inflightChanged(delta);
+  }
+
+  @Override
+  public void releaseChannel(Channel channel) {
+    registry.release(channel);
   }
 
   @Override

@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the backend declares on the broker: the dead-letter exchange and queue, a channel's topic
@@ -20,6 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Topology {
   /** The routing key binding the dead-letter queue to everything: {@value}. */
   static final String ALL = "#";
+
+  private static final Logger log = LoggerFactory.getLogger(Topology.class);
 
   private final AmqpSettings settings;
   private final ChannelPool channels;
@@ -102,6 +106,22 @@ final class Topology {
     }
     declaredMailboxes.add(queue);
     knownAgents.computeIfAbsent(channel, k -> ConcurrentHashMap.newKeySet()).add(agent);
+  }
+
+  /**
+   * Deletes a mailbox queue if it has no consumer and no message (a subscribe that declared it
+   * failed), and forgets it. Best effort: a failure is logged at debug.
+   */
+  void deleteIfUnusedAndEmpty(String queue) {
+    declaredMailboxes.remove(queue);
+    try {
+      channels.call(t -> t.queueDelete(queue, true, true));
+    } catch (IOException | RuntimeException e) {
+      log.debug(
+          "could not delete the mailbox queue {} left by a failed subscribe: {}",
+          queue,
+          e.toString());
+    }
   }
 
   /** Whether this backend declared the mailbox queue (and has not since found it deleted). */
