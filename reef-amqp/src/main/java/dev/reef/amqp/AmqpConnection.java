@@ -5,6 +5,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
+import com.rabbitmq.client.impl.FrameHandlerFactory;
 import com.rabbitmq.client.impl.recovery.RecordedConsumer;
 import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
 import dev.reef.ReefClosedException;
@@ -117,7 +118,15 @@ final class AmqpConnection {
 
   /** The factory for the settings' broker, TLS and recovery options. */
   static ConnectionFactory factory(AmqpSettings settings) throws GeneralSecurityException {
-    ConnectionFactory f = new ConnectionFactory();
+    ConnectionFactory f =
+        new ConnectionFactory() {
+          @Override
+          protected synchronized FrameHandlerFactory createFrameHandlerFactory()
+              throws IOException {
+            // Content headers are checked before amqp-client reads them (GuardedFrameHandler).
+            return GuardedFrameHandler.wrap(super.createFrameHandlerFactory());
+          }
+        };
     String scheme =
         settings.uri().getScheme() == null
             ? ""

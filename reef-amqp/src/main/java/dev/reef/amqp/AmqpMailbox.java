@@ -57,6 +57,7 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
   private final AtomicInteger inflight = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean channelReleased = new AtomicBoolean();
+  private final SerialDeliveries deliveries;
   private volatile String consumerTag;
 
   /** Notified, while {@link #idleWaiter} is set, when the last in-flight delivery settles. */
@@ -77,6 +78,7 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
     this.agent = agent;
     this.queue = queue;
     this.consumer = consumer;
+    this.deliveries = new SerialDeliveries(backend.deliveryPool());
   }
 
   void start() throws IOException {
@@ -105,11 +107,19 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
     return closed.get();
   }
 
+  /**
+   * Counts the delivery in flight and queues it for this mailbox ({@link SerialDeliveries}): the
+   * channel's thread, shared with other mailboxes, never runs a handler.
+   */
   @Override
   public void handleDelivery(
       String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
     inflight.incrementAndGet();
     backend.inflightChanged(1);
+    deliveries.execute(() -> deliver(envelope, props, body));
+  }
+
+  private void deliver(Envelope envelope, AMQP.BasicProperties props, byte[] body) {
     long deliveryTag = envelope.getDeliveryTag();
     String hostile = HeaderNesting.refusal(props.getHeaders());
     if (hostile != null) {

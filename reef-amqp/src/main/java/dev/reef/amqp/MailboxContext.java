@@ -7,6 +7,7 @@ import dev.reef.Spore;
 import dev.reef.SporeEvent;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * What an {@link AmqpMailbox} needs from its backend, and nothing more: the codec and the options
@@ -48,6 +49,9 @@ interface MailboxContext {
 
   /** Deliveries received and not yet settled changed by {@code delta}. */
   void inflightChanged(int delta);
+
+  /** The pool the mailboxes' deliveries run on. */
+  Executor deliveryPool();
 
   /** The mailbox no longer uses its channel (other mailboxes may still: never close it). */
   void releaseChannel(Channel channel);

@@ -7,6 +7,7 @@ import dev.reef.Spore;
 import dev.reef.SporeEvent;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /** The {@link MailboxContext} of a started backend: each call goes to the part that does it. */
 final class MailboxServices implements MailboxContext {
@@ -92,6 +93,11 @@ final class MailboxServices implements MailboxContext {
   @Override
   public void inflightChanged(int delta) {
     registry.inflightChanged(delta);
+  }
+
+  @Override
+  public Executor deliveryPool() {
+    return threads.dispatch();
   }
 
   @Override

@@ -131,6 +131,47 @@ class ManyAgentsIT {
     }
   }
 
+  @Test
+  void aSlowHandlerDoesNotHoldUpTheOtherMailboxesOnItsChannel(TestBroker broker) throws Exception {
+    String channel = TestBroker.unique("many");
+    broker.deleteExchangeAfter("reef." + channel);
+    broker.deleteQueueAfter("reef." + channel + ".slow");
+    broker.deleteQueueAfter("reef." + channel + ".quick");
+    AmqpBackend b = AmqpBackend.builder().uri(broker.uri()).build();
+    b.start((e, c, a, s, err) -> {});
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch slowStarted = new java.util.concurrent.CountDownLatch(1);
+    Map<String, Set<String>> got = new ConcurrentHashMap<>();
+    try {
+      b.consume(
+          channel,
+          "slow",
+          (spore, attempt) -> {
+            slowStarted.countDown();
+            try {
+              release.await(); // a synchronous handler that blocks its thread
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return CompletableFuture.completedFuture(null);
+          });
+      b.consume(
+          channel,
+          "quick",
+          (spore, attempt) -> {
+            got.computeIfAbsent("quick", k -> ConcurrentHashMap.newKeySet()).add(spore.id());
+            return CompletableFuture.completedFuture(null);
+          });
+      assertThat(b.consumerChannelsOpen()).as("both mailboxes share one channel").isEqualTo(1);
+      reach(b, channel, List.of("slow"));
+      assertThat(slowStarted.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      reach(b, channel, List.of("quick", "quick", "quick"), got);
+    } finally {
+      release.countDown();
+      b.close(Duration.ofSeconds(10));
+    }
+  }
+
   private static List<String> names(int n) {
     List<String> agents = new ArrayList<>();
     for (int i = 0; i < n; i++) {
