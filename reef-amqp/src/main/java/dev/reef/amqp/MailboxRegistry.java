@@ -51,10 +51,16 @@ final class MailboxRegistry {
     }
     boolean attached = false;
     try {
-      // A mailbox this backend declared before is not declared again (three calls to the broker
-      // saved on every attach, which an asker without handlers makes for each ask); if it was
-      // deleted since, the consume fails with 404 and it is declared and consumed once more.
+      // A mailbox this backend declared before is not declared again (two calls to the broker
+      // saved on every attach, which an asker without handlers makes for each ask), only checked
+      // on a pooled channel: a consume of a deleted queue would close the consumers' channel,
+      // which up to 31 other mailboxes share. If it is deleted in between, the consume fails
+      // with 404 and it is declared and consumed once more.
       boolean declaredBefore = topology.isDeclared(queue);
+      if (declaredBefore && !topology.exists(queue)) {
+        topology.forgetMailbox(queue);
+        declaredBefore = false;
+      }
       if (!declaredBefore) {
         topology.declareMailbox(channel, agent);
       }

@@ -124,6 +124,22 @@ final class Topology {
     }
   }
 
+  /**
+   * Whether the queue exists: a passive declaration on a pooled channel (a 404 closes that one,
+   * never a consumer's). True as well when the check itself fails otherwise (the consume that
+   * follows reports it).
+   */
+  boolean exists(String queue) {
+    try {
+      channels.call(t -> t.queueDeclarePassive(queue));
+      return true;
+    } catch (IOException e) {
+      return !isNotFound(e);
+    } catch (RuntimeException e) {
+      return true;
+    }
+  }
+
   /** Whether this backend declared the mailbox queue (and has not since found it deleted). */
   boolean isDeclared(String queue) {
     return declaredMailboxes.contains(queue);
