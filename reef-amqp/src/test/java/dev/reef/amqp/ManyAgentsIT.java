@@ -30,6 +30,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(RabbitMqBroker.class)
 class ManyAgentsIT {
+  /** The name of this test's own threads (not counted in the budget). */
+  private static final String TEST_THREAD = "many-agents-it";
+
   /** Threads subscribing at once (and deleting the queues after). */
   private static final int SUBSCRIBERS = 16;
 
@@ -48,10 +51,10 @@ class ManyAgentsIT {
     List<String> agents = names(1_000);
     try {
       int channelsBefore = b.channelsOpened();
-      int threadsBefore = Thread.activeCount();
+      int threadsBefore = threads();
       long ms = subscribe(b, channel, agents, new ConcurrentHashMap<>());
       int channels = b.channelsOpened() - channelsBefore;
-      int threads = Thread.activeCount() - threadsBefore;
+      int threads = threads() - threadsBefore;
       System.out.printf(
           "ManyAgentsIT: 1,000 agents subscribed in %d ms; %d channels opened (%d consumer"
               + " channels open), %d more threads%n",
@@ -104,7 +107,7 @@ class ManyAgentsIT {
       Runtime rt = Runtime.getRuntime();
       System.gc();
       long heapBefore = rt.totalMemory() - rt.freeMemory();
-      int threadsBefore = Thread.activeCount();
+      int threadsBefore = threads();
       long first = subscribe(b, channel, agents.subList(0, 1_000), got);
       long rest = subscribe(b, channel, agents.subList(1_000, agents.size()), got);
       System.gc();
@@ -116,7 +119,7 @@ class ManyAgentsIT {
           first + rest,
           b.channelsOpened(),
           b.consumerChannelsOpen(),
-          Thread.activeCount() - threadsBefore,
+          threads() - threadsBefore,
           heap / 1024);
       assertThat(b.consumerChannelsOpen()).isLessThan(2_047 / 4);
       List<String> sample = new ArrayList<>();
@@ -172,6 +175,14 @@ class ManyAgentsIT {
     }
   }
 
+  /** The live threads, except this test's own subscribing and deleting threads. */
+  private static int threads() {
+    return (int)
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> !t.getName().equals(TEST_THREAD))
+            .count();
+  }
+
   private static List<String> names(int n) {
     List<String> agents = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -184,7 +195,8 @@ class ManyAgentsIT {
   private static long subscribe(
       AmqpBackend b, String channel, List<String> agents, Map<String, Set<String>> got)
       throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(SUBSCRIBERS);
+    ExecutorService pool =
+        Executors.newFixedThreadPool(SUBSCRIBERS, r -> new Thread(r, TEST_THREAD));
     long t0 = System.nanoTime();
     try {
       List<Future<?>> done = new ArrayList<>();
@@ -247,7 +259,8 @@ class ManyAgentsIT {
   private static void deleteQueues(TestBroker broker, String channel, List<String> agents)
       throws Exception {
     Connection c = broker.connection();
-    ExecutorService pool = Executors.newFixedThreadPool(SUBSCRIBERS);
+    ExecutorService pool =
+        Executors.newFixedThreadPool(SUBSCRIBERS, r -> new Thread(r, TEST_THREAD));
     try {
       List<Future<?>> done = new ArrayList<>();
       int per = (agents.size() + SUBSCRIBERS - 1) / SUBSCRIBERS;
