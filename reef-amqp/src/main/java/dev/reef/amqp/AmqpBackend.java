@@ -510,6 +510,16 @@ public final class AmqpBackend implements ReefBackend {
     return AmqpSettings.mask(u);
   }
 
+  /** Channels opened so far on the backend's connections (for the channel budget's tests). */
+  int channelsOpened() {
+    return requireOpen().connection().channelsOpened();
+  }
+
+  /** The mailbox consumers' channels open now (for the channel budget's tests). */
+  int consumerChannelsOpen() {
+    return requireOpen().registry().openChannels();
+  }
+
   /** The options. */
   AmqpSettings settings() {
     return settings;

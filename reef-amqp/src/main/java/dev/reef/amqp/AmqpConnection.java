@@ -6,6 +6,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
+import com.rabbitmq.client.impl.FrameHandlerFactory;
 import com.rabbitmq.client.impl.recovery.RecordedConsumer;
 import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
 import dev.reef.ReefClosedException;
@@ -16,15 +17,18 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The backend's one connection to the broker: how it is made (URI, TLS, cluster addresses,
- * timeouts) and recovered (amqp-client's automatic connection and topology recovery, except the
- * direct reply consumer, which is replaced instead), new channels on it, and its close. Losses and
- * recoveries are logged with the password masked. Thread-safe.
+ * The backend's connections to the broker, one for publishing (and short calls) and one for the
+ * mailboxes' consumers: how they are made (URI, TLS, cluster addresses, timeouts) and recovered
+ * (amqp-client's automatic connection and topology recovery, except the direct reply consumer,
+ * which is replaced instead), new channels on it, and its close. Losses and recoveries are logged
+ * with the password masked. Content headers are checked before amqp-client reads them ({@link
+ * GuardedFrameHandler}). Thread-safe.
  */
 final class AmqpConnection {
   private static final Logger log = LoggerFactory.getLogger(AmqpConnection.class);
@@ -38,12 +42,24 @@ final class AmqpConnection {
   /** How long closing the connection may wait for the broker. */
   static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
+  /** Appended to the connection name for the consumers' connection: {@value}. */
+  static final String CONSUMERS_SUFFIX = "-consumers";
+
   private final AmqpSettings settings;
   private volatile Connection connection;
 
-  private AmqpConnection(AmqpSettings settings, Connection connection) {
+  /**
+   * The mailboxes' consumers' own connection: a publisher the broker blocks (flow control) cannot
+   * stop acknowledgements, and the channel budget of one does not limit the other.
+   */
+  private volatile Connection consumers;
+
+  private final AtomicInteger channelsOpened = new AtomicInteger();
+
+  private AmqpConnection(AmqpSettings settings, Connection connection, Connection consumers) {
     this.settings = settings;
     this.connection = connection;
+    this.consumers = consumers;
   }
 
   /**
@@ -55,13 +71,25 @@ final class AmqpConnection {
       throws IOException, TimeoutException, GeneralSecurityException {
     ConnectionFactory f = factory(settings);
     f.setSharedExecutor(dispatch);
-    Connection c =
-        settings.addresses().isEmpty()
-            ? f.newConnection(settings.connectionName())
-            : f.newConnection(settings.addresses(), settings.connectionName());
-    AmqpConnection conn = new AmqpConnection(settings, c);
+    Connection c = connect(f, settings, settings.connectionName());
+    Connection consumers;
+    try {
+      consumers = connect(f, settings, settings.connectionName() + CONSUMERS_SUFFIX);
+    } catch (IOException | TimeoutException | RuntimeException e) {
+      closeQuietly(c);
+      throw e;
+    }
+    AmqpConnection conn = new AmqpConnection(settings, c, consumers);
     conn.watch(c);
+    conn.watch(consumers);
     return conn;
+  }
+
+  private static Connection connect(ConnectionFactory f, AmqpSettings settings, String name)
+      throws IOException, TimeoutException {
+    return settings.addresses().isEmpty()
+        ? f.newConnection(name)
+        : f.newConnection(settings.addresses(), name);
   }
 
   private void watch(Connection c) {
@@ -91,7 +119,15 @@ final class AmqpConnection {
 
   /** The factory for the settings' broker, TLS and recovery options. */
   static ConnectionFactory factory(AmqpSettings settings) throws GeneralSecurityException {
-    ConnectionFactory f = new ConnectionFactory();
+    ConnectionFactory f =
+        new ConnectionFactory() {
+          @Override
+          protected synchronized FrameHandlerFactory createFrameHandlerFactory()
+              throws IOException {
+            // Content headers are checked before amqp-client reads them (GuardedFrameHandler).
+            return GuardedFrameHandler.wrap(super.createFrameHandlerFactory());
+          }
+        };
     String scheme =
         settings.uri().getScheme() == null
             ? ""
@@ -169,17 +205,48 @@ final class AmqpConnection {
     if (c == null) {
       throw new ReefClosedException("the AMQP backend is closed");
     }
+    return newChannel(c);
+  }
+
+  /**
+   * A new channel on the consumers' connection, for mailbox consumers.
+   *
+   * @throws ReefClosedException if the connection was closed
+   * @throws IOException if the broker refuses one (no more channels) or the call fails
+   */
+  Channel openConsumerChannel() throws IOException {
+    Connection c = consumers;
+    if (c == null) {
+      throw new ReefClosedException("the AMQP backend is closed");
+    }
+    return newChannel(c);
+  }
+
+  private Channel newChannel(Connection c) throws IOException {
     Channel ch = c.createChannel();
     if (ch == null) {
       throw new IOException("the broker allows no more channels");
     }
+    channelsOpened.incrementAndGet();
     return ch;
+  }
+
+  /** Channels opened so far on both connections (the budget tests count them). */
+  int channelsOpened() {
+    return channelsOpened.get();
   }
 
   /** Closes the connection (the broker requeues what is unacknowledged). Idempotent. */
   void close() {
     Connection c = connection;
+    Connection k = consumers;
     connection = null;
+    consumers = null;
+    closeQuietly(k);
+    closeQuietly(c);
+  }
+
+  private static void closeQuietly(Connection c) {
     if (c != null) {
       try {
         c.close((int) CLOSE_TIMEOUT.toMillis());

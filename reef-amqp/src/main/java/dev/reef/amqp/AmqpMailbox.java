@@ -7,6 +7,7 @@ import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
+import dev.reef.amqp.internal.HeaderNesting;
 import dev.reef.spi.DeadLetterReason;
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxSubscription;
@@ -76,6 +77,8 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
   private final MailboxConsumer consumer;
   private final AtomicInteger inflight = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean channelReleased = new AtomicBoolean();
+  private final SerialDeliveries deliveries;
   private volatile String consumerTag;
 
   /** Set once {@link #close()} has cancelled the consumer (or tried to): parked tags go back. */
@@ -107,6 +110,7 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
     this.agent = agent;
     this.queue = queue;
     this.consumer = consumer;
+    this.deliveries = new SerialDeliveries(backend.deliveryPool());
   }
 
   void start() throws IOException {
@@ -135,15 +139,28 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
     return closed.get();
   }
 
+  /**
+   * Counts the delivery in flight and queues it for this mailbox ({@link SerialDeliveries}): the
+   * channel's thread, shared with other mailboxes, never runs a handler.
+   */
   @Override
   public void handleDelivery(
       String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
     inflight.incrementAndGet();
     backend.inflightChanged(1);
+    deliveries.execute(() -> deliver(envelope, props, body));
+  }
+
+  private void deliver(Envelope envelope, AMQP.BasicProperties props, byte[] body) {
     long deliveryTag = envelope.getDeliveryTag();
     if (closed.get()) {
       // Intake stopped: never handled here, it goes back to the queue once the cancel is done.
       park(deliveryTag, () -> requeue(deliveryTag));
+      return;
+    }
+    String hostile = HeaderNesting.refusal(props.getHeaders());
+    if (hostile != null) {
+      refuseHeaders(deliveryTag, envelope, props, body, hostile);
       return;
     }
     int attempt = AmqpSporeMapper.attempts(props);
@@ -190,6 +207,29 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
             failed(deliveryTag, envelope, props, body, spore, attempt, Failures.unwrap(err));
           }
         });
+  }
+
+  /**
+   * Dead-letters ({@code malformed}) a message whose headers nest too deeply: the copy carries the
+   * headers without the hostile ones (amqp-client's writer recurses too), named in {@link
+   * HeaderNesting#REFUSED}.
+   */
+  private void refuseHeaders(
+      long deliveryTag, Envelope envelope, AMQP.BasicProperties props, byte[] body, String why) {
+    log.warn(
+        "malformed message {} in mailbox {} dead-lettered: {}", props.getMessageId(), queue, why);
+    backend.event(
+        SporeEvent.MALFORMED, channelName, agent, null, new MalformedMessageException(why));
+    AMQP.BasicProperties safe =
+        props.builder().headers(HeaderNesting.sanitise(props.getHeaders())).build();
+    deadLetter(
+        deliveryTag,
+        envelope,
+        safe,
+        body,
+        DeadLetterReason.MALFORMED,
+        why,
+        AmqpSporeMapper.attempts(safe));
   }
 
   private void failed(
@@ -424,14 +464,13 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
     }
   }
 
-  /** Closes the channel now: unacknowledged deliveries go back to the queue. */
+  /**
+   * Gives the channel back (other mailboxes share it; the last one closes it, and the broker
+   * requeues what is unacknowledged then). Once.
+   */
   void closeChannel() {
-    try {
-      if (getChannel().isOpen()) {
-        getChannel().close();
-      }
-    } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
-      log.debug("closing the channel of {} failed: {}", queue, e.toString());
+    if (channelReleased.compareAndSet(false, true)) {
+      backend.releaseChannel(getChannel());
     }
   }
 

@@ -1,11 +1,13 @@
 package dev.reef.amqp;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
 import dev.reef.RetryPolicy;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * What an {@link AmqpMailbox} needs from its backend, and nothing more: the codec and the options
@@ -54,6 +56,12 @@ interface MailboxContext {
 
   /** Deliveries received and not yet settled changed by {@code delta}. */
   void inflightChanged(int delta);
+
+  /** The pool the mailboxes' deliveries run on. */
+  Executor deliveryPool();
+
+  /** The mailbox no longer uses its channel (other mailboxes may still: never close it). */
+  void releaseChannel(Channel channel);
 
   /** The mailbox closed: it is no longer consumed. */
   void unregister(AmqpMailbox mailbox);

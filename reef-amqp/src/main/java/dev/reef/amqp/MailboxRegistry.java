@@ -15,15 +15,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The mailboxes this backend consumes, each on a channel of its own, and the deliveries they hold
- * (received, not yet settled). A mailbox is claimed before it is declared and consumed, so that two
- * consumers of one mailbox are refused without holding a lock during the broker calls. Thread-safe.
+ * The mailboxes this backend consumes, on channels they share ({@link ConsumerChannels}), and the
+ * deliveries they hold (received, not yet settled). A mailbox is claimed before it is declared and
+ * consumed, so that two consumers of one mailbox are refused without holding a lock during the
+ * broker calls. Thread-safe.
  */
 final class MailboxRegistry {
   private static final Logger log = LoggerFactory.getLogger(MailboxRegistry.class);
 
   private final AmqpSettings settings;
-  private final AmqpConnection connection;
+  private final ConsumerChannels channels;
   private final Topology topology;
   private final Map<String, AmqpMailbox> mailboxes = new ConcurrentHashMap<>();
   private final Set<String> claimed = ConcurrentHashMap.newKeySet();
@@ -32,7 +33,7 @@ final class MailboxRegistry {
 
   MailboxRegistry(AmqpSettings settings, AmqpConnection connection, Topology topology) {
     this.settings = settings;
-    this.connection = connection;
+    this.channels = new ConsumerChannels(connection, settings.prefetch());
     this.topology = topology;
   }
 
@@ -51,10 +52,16 @@ final class MailboxRegistry {
     }
     boolean attached = false;
     try {
-      // A mailbox this backend declared before is not declared again (three calls to the broker
-      // saved on every attach, which an asker without handlers makes for each ask); if it was
-      // deleted since, the consume fails with 404 and it is declared and consumed once more.
+      // A mailbox this backend declared before is not declared again (two calls to the broker
+      // saved on every attach, which an asker without handlers makes for each ask), only checked
+      // on a pooled channel: a consume of a deleted queue would close the consumers' channel,
+      // which up to 31 other mailboxes share. If it is deleted in between, the consume fails
+      // with 404 and it is declared and consumed once more.
       boolean declaredBefore = topology.isDeclared(queue);
+      if (declaredBefore && !topology.exists(queue)) {
+        topology.forgetMailbox(queue);
+        declaredBefore = false;
+      }
       if (!declaredBefore) {
         topology.declareMailbox(channel, agent);
       }
@@ -71,6 +78,11 @@ final class MailboxRegistry {
           m = attach(channel, agent, queue, consumer, context);
         }
       } catch (IOException | RuntimeException e) {
+        if (!declaredBefore) {
+          // Declared for this subscribe only: leave no queue behind (one that has messages or a
+          // consumer, e.g. declared by another process, stays).
+          topology.deleteIfUnusedAndEmpty(queue);
+        }
         throw BrokerErrors.map("cannot consume the mailbox queue '" + queue + "'", e);
       }
       attached = true;
@@ -85,8 +97,7 @@ final class MailboxRegistry {
   private AmqpMailbox attach(
       String channel, String agent, String queue, MailboxConsumer consumer, MailboxContext context)
       throws IOException {
-    Channel ch = connection.openChannel();
-    ch.basicQos(settings.prefetch());
+    Channel ch = channels.acquire();
     AmqpMailbox mailbox = new AmqpMailbox(context, ch, channel, agent, queue, consumer);
     mailboxes.put(queue, mailbox);
     try {
@@ -97,6 +108,16 @@ final class MailboxRegistry {
       throw e;
     }
     return mailbox;
+  }
+
+  /** A mailbox no longer uses its channel (shared with up to 31 others). */
+  void release(Channel ch) {
+    channels.release(ch);
+  }
+
+  /** The consumer channels open now. */
+  int openChannels() {
+    return channels.open();
   }
 
   /** The mailbox closed. */

@@ -1,11 +1,13 @@
 package dev.reef.amqp;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
 import dev.reef.RetryPolicy;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /** The {@link MailboxContext} of a started backend: each call goes to the part that does it. */
 final class MailboxServices implements MailboxContext {
@@ -100,6 +102,16 @@ final class MailboxServices implements MailboxContext {
   @Override
   public void inflightChanged(int delta) {
     registry.inflightChanged(delta);
+  }
+
+  @Override
+  public Executor deliveryPool() {
+    return threads.dispatch();
+  }
+
+  @Override
+  public void releaseChannel(Channel channel) {
+    registry.release(channel);
   }
 
   @Override

@@ -175,6 +175,38 @@ final class Topology {
     }
   }
 
+  /**
+   * Deletes a mailbox queue if it has no consumer and no message (a subscribe that declared it
+   * failed), and forgets it. Best effort: a failure is logged at debug.
+   */
+  void deleteIfUnusedAndEmpty(String queue) {
+    declaredMailboxes.remove(queue);
+    try {
+      channels.call(t -> t.queueDelete(queue, true, true));
+    } catch (IOException | RuntimeException e) {
+      LOG.debug(
+          "could not delete the mailbox queue {} left by a failed subscribe: {}",
+          queue,
+          e.toString());
+    }
+  }
+
+  /**
+   * Whether the queue exists: a passive declaration on a pooled channel (a 404 closes that one,
+   * never a consumer's). True as well when the check itself fails otherwise (the consume that
+   * follows reports it).
+   */
+  boolean exists(String queue) {
+    try {
+      channels.call(t -> t.queueDeclarePassive(queue));
+      return true;
+    } catch (IOException e) {
+      return !isNotFound(e);
+    } catch (RuntimeException e) {
+      return true;
+    }
+  }
+
   /** Whether this backend declared the mailbox queue (and has not since found it deleted). */
   boolean isDeclared(String queue) {
     return declaredMailboxes.contains(queue);

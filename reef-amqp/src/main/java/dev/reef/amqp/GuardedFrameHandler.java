@@ -1,0 +1,131 @@
+package dev.reef.amqp;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.WriteListener;
+import com.rabbitmq.client.impl.AMQConnection;
+import com.rabbitmq.client.impl.Frame;
+import com.rabbitmq.client.impl.FrameHandler;
+import com.rabbitmq.client.impl.FrameHandlerFactory;
+import dev.reef.amqp.internal.HeaderNesting;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.SocketException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * amqp-client's socket frame handler with every incoming content header checked by {@link
+ * HeaderNesting#guardContentHeader} before the client parses it, so that no message can close the
+ * connection's reader (issue 13, item 1): a header nested too deeply reaches the consumer removed
+ * and recorded, and the consumer dead-letters the message {@code malformed}. Everything else is
+ * delegated. Used on the connection's reader thread only, like the handler it wraps.
+ */
+final class GuardedFrameHandler implements FrameHandler {
+  private static final Logger log = LoggerFactory.getLogger(GuardedFrameHandler.class);
+
+  private final FrameHandler delegate;
+
+  private GuardedFrameHandler(FrameHandler delegate) {
+    this.delegate = delegate;
+  }
+
+  /** A factory whose handlers guard the frames of those {@code inner} makes. */
+  static FrameHandlerFactory wrap(FrameHandlerFactory inner) {
+    return (address, connectionName) ->
+        new GuardedFrameHandler(inner.create(address, connectionName));
+  }
+
+  @Override
+  public Frame readFrame() throws IOException {
+    Frame frame = delegate.readFrame();
+    if (frame == null || frame.getType() != AMQP.FRAME_HEADER) {
+      return frame;
+    }
+    byte[] payload = frame.getPayload();
+    byte[] guarded = HeaderNesting.guardContentHeader(payload);
+    if (guarded == payload) {
+      return frame;
+    }
+    log.warn(
+        "removed headers nested deeper than {} levels (or unreadable) from a message on channel"
+            + " {} before reading it; the consumer dead-letters it",
+        HeaderNesting.MAX_DEPTH,
+        frame.getChannel());
+    return new Frame(frame.getType(), frame.getChannel(), guarded);
+  }
+
+  @Override
+  public boolean internalHearbeat() {
+    return delegate.internalHearbeat();
+  }
+
+  @Override
+  public void setTimeout(int timeoutMs) throws SocketException {
+    delegate.setTimeout(timeoutMs);
+  }
+
+  @Override
+  public int getTimeout() throws SocketException {
+    return delegate.getTimeout();
+  }
+
+  @Override
+  public void sendHeader() throws IOException {
+    delegate.sendHeader();
+  }
+
+  @Override
+  public void initialize(AMQConnection connection) {
+    delegate.initialize(connection);
+  }
+
+  @Override
+  public void startProcessing() {
+    delegate.startProcessing();
+  }
+
+  @Override
+  public void finishConnectionNegotiation() {
+    delegate.finishConnectionNegotiation();
+  }
+
+  @Override
+  public void setFrameMax(int frameMax) {
+    delegate.setFrameMax(frameMax);
+  }
+
+  @Override
+  public void writeFrame(Frame frame) throws IOException {
+    delegate.writeFrame(frame);
+  }
+
+  @Override
+  public void flush(WriteListener listener) throws IOException {
+    delegate.flush(listener);
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+
+  @Override
+  public InetAddress getLocalAddress() {
+    return delegate.getLocalAddress();
+  }
+
+  @Override
+  public int getLocalPort() {
+    return delegate.getLocalPort();
+  }
+
+  @Override
+  public InetAddress getAddress() {
+    return delegate.getAddress();
+  }
+
+  @Override
+  public int getPort() {
+    return delegate.getPort();
+  }
+}
