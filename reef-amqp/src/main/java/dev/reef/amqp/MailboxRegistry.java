@@ -81,7 +81,7 @@ final class MailboxRegistry {
         if (!declaredBefore) {
           // Declared for this subscribe only: leave no queue behind (one that has messages or a
           // consumer, e.g. declared by another process, stays).
-          topology.deleteIfUnusedAndEmpty(queue);
+          topology.deleteIfUnusedAndEmpty(channel, queue);
         }
         throw BrokerErrors.map("cannot consume the mailbox queue '" + queue + "'", e);
       }

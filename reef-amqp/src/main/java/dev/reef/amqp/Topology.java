@@ -161,6 +161,11 @@ final class Topology {
    * keeps (in use, not empty, or a quorum queue) stays, and that is no error.
    */
   void removeMailboxIfIdle(String channel, String agent) {
+    if (settings.mailboxTypeFor(channel) == MailboxType.QUORUM) {
+      // RabbitMQ refuses queue.delete with if-unused/if-empty on quorum queues with a
+      // connection-level 540 NOT_IMPLEMENTED: that would close the whole connection.
+      return;
+    }
     String queue = settings.mailboxQueueFor(channel, agent);
     try {
       channels.call(t -> t.queueDelete(queue, true, true));
@@ -179,8 +184,11 @@ final class Topology {
    * Deletes a mailbox queue if it has no consumer and no message (a subscribe that declared it
    * failed), and forgets it. Best effort: a failure is logged at debug.
    */
-  void deleteIfUnusedAndEmpty(String queue) {
+  void deleteIfUnusedAndEmpty(String channel, String queue) {
     declaredMailboxes.remove(queue);
+    if (settings.mailboxTypeFor(channel) == MailboxType.QUORUM) {
+      return; // no conditional delete on quorum queues (see removeMailboxIfIdle)
+    }
     try {
       channels.call(t -> t.queueDelete(queue, true, true));
     } catch (IOException | RuntimeException e) {

@@ -1875,7 +1875,7 @@ public abstract class ReefConformanceSuite {
   }
 
   @Test
-  void withoutADirectReplyPathAHandlerlessAskersMailboxDoesNotStayBehind() {
+  protected void withoutADirectReplyPathAHandlerlessAskersMailboxDoesNotStayBehind() {
     Reef responder = newReef();
     responder.subscribe("bob", s -> responder.reply(s, "bob", k("ok", true)));
     ReefBackend plain =
