@@ -158,9 +158,10 @@ final class DefaultReef implements Reef {
     requireOpen();
     publisher.requireSubscribeAllowed(channel, agent);
     directory.subscribing(channel);
+    directory.requireNotTerminated(channel, agent);
     AgentDispatcher d = dispatchers.addHandler(channel, agent, h, mode);
     try {
-      directory.requireNotTerminated(channel, agent);
+      directory.requireNotTerminated(channel, agent); // terminated meanwhile
     } catch (ReefException e) {
       dispatchers.removeHandler(d, h);
       throw e;
