@@ -1,5 +1,6 @@
 package dev.reef;
 
+import dev.reef.directory.AgentDirectory;
 import dev.reef.spi.BackendListener;
 import dev.reef.spi.ReefBackend;
 import dev.reef.spi.support.DaemonThreads;
@@ -36,19 +37,23 @@ final class DefaultReef implements Reef {
   private final PendingReplies replies = new PendingReplies(stats);
   private final SporePublisher publisher;
   private final DispatcherRegistry dispatchers;
+  private final ReefDirectory directory;
   private final ErrorResponder errorResponder =
       new ErrorResponder((channel, spore) -> publish(channel, spore, true));
 
   DefaultReef(ReefBackend backend, ReefOptions options) {
     this.backend = Objects.requireNonNull(backend, "backend");
     this.options = Objects.requireNonNull(options, "options");
-    this.publisher = new SporePublisher(backend, options, stats, replies, idle, closed::get);
     int dedupWindow = options.deduplicationWindow();
     this.dispatchers =
         new DispatcherRegistry(
             backend,
             (channel, agent) ->
                 new AgentDispatcher(channel, agent, dedupWindow, replies, stats, idle));
+    this.directory = new ReefDirectory(backend, dispatchers::removeHandlers);
+    this.publisher =
+        new SporePublisher(
+            backend, options, stats, replies, idle, closed::get, directory::isKnownTerminated);
     backend.start(new Listener());
     channel(options.defaultChannel()); // validates the name
   }
@@ -68,6 +73,12 @@ final class DefaultReef implements Reef {
   @Override
   public DeadLetters deadLetters(String channel) {
     return new ChannelDeadLetters(backend.deadLetterStore(), channel);
+  }
+
+  @Override
+  public AgentDirectory directory() {
+    requireOpen();
+    return directory.get();
   }
 
   @Override
@@ -98,6 +109,7 @@ final class DefaultReef implements Reef {
       return;
     }
     replies.failAll(new ReefClosedException("the reef was closed"));
+    directory.close();
     int own = idle.handlersOnThisThread();
     if (own == 0) {
       closeBackend(drainTimeout);
@@ -145,7 +157,15 @@ final class DefaultReef implements Reef {
     Objects.requireNonNull(mode, "mode");
     requireOpen();
     publisher.requireSubscribeAllowed(channel, agent);
+    directory.subscribing(channel);
+    directory.requireNotTerminated(channel, agent);
     AgentDispatcher d = dispatchers.addHandler(channel, agent, h, mode);
+    try {
+      directory.requireNotTerminated(channel, agent); // terminated meanwhile
+    } catch (ReefException e) {
+      dispatchers.removeHandler(d, h);
+      throw e;
+    }
     return new HandlerSubscription(this, d, h);
   }
 

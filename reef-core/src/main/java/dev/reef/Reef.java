@@ -1,5 +1,6 @@
 package dev.reef;
 
+import dev.reef.directory.AgentDirectory;
 import dev.reef.spi.ReefBackend;
 import dev.reef.spi.ReefBackendProvider;
 import java.net.URI;
@@ -189,6 +190,22 @@ public interface Reef extends ReefChannel, AutoCloseable {
    */
   default DeadLetters deadLetters() {
     return deadLetters(options().defaultChannel());
+  }
+
+  /**
+   * The agent directory of this reef, on its backend's transport ({@link
+   * ReefBackend#directoryStore()}): register cards, discover agents by kind or capability, watch,
+   * status, terminate. Created on first call, one per reef, closed with the reef. Once it exists,
+   * the reef refuses directed sends and asks to an agent the directory knows as terminated ({@link
+   * dev.reef.directory.AgentTerminatedException}), follows the channels it subscribes on, and ends
+   * the handlers of its agents that are terminated (by any process).
+   *
+   * @return the directory
+   * @throws UnsupportedOperationException if the backend has no directory store
+   * @throws ReefClosedException if the reef is closed
+   */
+  default AgentDirectory directory() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no directory");
   }
 
   /**

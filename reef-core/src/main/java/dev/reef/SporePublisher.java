@@ -1,11 +1,13 @@
 package dev.reef;
 
+import dev.reef.directory.AgentTerminatedException;
 import dev.reef.spi.ReefBackend;
 import dev.reef.spi.support.Failures;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiPredicate;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +29,7 @@ final class SporePublisher {
   private final PendingReplies replies;
   private final IdleTracker idle;
   private final BooleanSupplier closed;
+  private final BiPredicate<String, String> terminated;
   private final boolean authorizing;
   private final ConcurrentHashMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
   private final LogThrottle sendFailureLog = new LogThrottle(SEND_FAILURE_LOG_INTERVAL);
@@ -37,13 +40,15 @@ final class SporePublisher {
       StatsRecorder stats,
       PendingReplies replies,
       IdleTracker idle,
-      BooleanSupplier closed) {
+      BooleanSupplier closed,
+      BiPredicate<String, String> terminated) {
     this.backend = backend;
     this.options = options;
     this.stats = stats;
     this.replies = replies;
     this.idle = idle;
     this.closed = closed;
+    this.terminated = terminated;
     this.authorizing = options.authorizer() != ReefAuthorizer.ALLOW_ALL;
   }
 
@@ -64,8 +69,9 @@ final class SporePublisher {
   }
 
   /**
-   * The checks before a publish: size, closed, authorization, rate limit. An ask or gather runs
-   * them before it opens anything, so that a refused one changes nothing.
+   * The checks before a publish: size, closed, a terminated recipient (as far as the reef's
+   * directory knows), authorization, rate limit. An ask or gather runs them before it opens
+   * anything, so that a refused one changes nothing.
    *
    * @param system whether the reef itself publishes (exempt from the rate limit)
    * @return null if the spore may go out, else a failed future (the refusal is counted and logged)
@@ -85,6 +91,9 @@ final class SporePublisher {
     }
     if (closed.getAsBoolean()) {
       return failed(channel, spore, new ReefClosedException("the reef is closed"));
+    }
+    if (spore.isDirected() && terminated.test(channel, spore.toAgent())) {
+      return failed(channel, spore, new AgentTerminatedException(channel, spore.toAgent()));
     }
     if (authorizing) {
       ReefAction action = spore.isDirected() ? ReefAction.SEND : ReefAction.BROADCAST;

@@ -14,6 +14,7 @@ import dev.reef.codec.SporeCodec;
 import dev.reef.spi.BackendListener;
 import dev.reef.spi.ConsumingReceiver;
 import dev.reef.spi.DeadLetterStore;
+import dev.reef.spi.DirectoryStore;
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxReceiver;
 import dev.reef.spi.MailboxSubscription;
@@ -32,6 +33,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,6 +127,8 @@ public final class AmqpBackend implements ReefBackend {
 
   /** The parts wired by {@link #start}; null before. */
   private volatile Parts parts;
+
+  private final AtomicReference<AmqpDirectoryStore> directoryStore = new AtomicReference<>();
 
   private final AmqpDeadLetters deadLetters;
 
@@ -441,6 +445,33 @@ public final class AmqpBackend implements ReefBackend {
   }
 
   /**
+   * An {@link AmqpDirectoryStore} with this backend's settings, on a connection of its own, opened
+   * on the first call and closed with the backend.
+   */
+  @Override
+  public DirectoryStore directoryStore() {
+    if (closed.get()) {
+      throw new ReefClosedException("the AMQP backend is closed");
+    }
+    AmqpDirectoryStore store = directoryStore.get();
+    if (store != null) {
+      return store;
+    }
+    // Connects outside any lock; a store that loses the race is closed.
+    AmqpDirectoryStore mine = AmqpDirectoryStore.builder().backend(this).build();
+    store = directoryStore.compareAndExchange(null, mine);
+    if (store != null) {
+      mine.close();
+      return store;
+    }
+    if (closed.get()) { // closed meanwhile: close() may have missed it
+      mine.close();
+      throw new ReefClosedException("the AMQP backend is closed");
+    }
+    return mine;
+  }
+
+  /**
    * Cancels the consumers, waits up to {@code drainTimeout} for in-flight handlers and outstanding
    * confirms, fails confirms still outstanding with {@link PublishException}, and closes the
    * connection (the broker requeues what is still unacknowledged). Idempotent.
@@ -449,6 +480,10 @@ public final class AmqpBackend implements ReefBackend {
   public void close(Duration drainTimeout) {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    AmqpDirectoryStore store = directoryStore.get();
+    if (store != null) {
+      store.close();
     }
     Parts p = parts;
     if (p == null) {

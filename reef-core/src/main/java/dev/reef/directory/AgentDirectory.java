@@ -121,6 +121,19 @@ public interface AgentDirectory extends AutoCloseable {
   boolean isTerminated(String channel, String agent);
 
   /**
+   * Whether an agent is terminated, as far as this directory already knows: answered from the view
+   * of a channel the directory follows, and false for a channel it does not follow yet (never reads
+   * a history). The check of a reef's sends ({@link dev.reef.Reef#directory()}).
+   *
+   * @param channel a channel name
+   * @param agent an agent name
+   * @return true if the directory follows the channel and the agent is terminated there
+   */
+  default boolean isKnownTerminated(String channel, String agent) {
+    return isTerminated(channel, agent);
+  }
+
+  /**
    * Records read that were not valid directory records (written by a foreign or broken process):
    * ignored, and counted here.
    *

@@ -332,6 +332,13 @@ final class DefaultAgentDirectory implements AgentDirectory {
   }
 
   @Override
+  public boolean isKnownTerminated(String channel, String agent) {
+    CompletableFuture<Followed> f = channels.get(channel);
+    Followed followed = f == null ? null : f.getNow(null);
+    return followed != null && followed.view.isTerminated(agent);
+  }
+
+  @Override
   public long malformedRecords() {
     return malformed.get();
   }

@@ -9,6 +9,7 @@ import dev.reef.UnknownAgentException;
 import dev.reef.spi.BackendListener;
 import dev.reef.spi.ConsumingReceiver;
 import dev.reef.spi.DeadLetterStore;
+import dev.reef.spi.DirectoryStore;
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxReceiver;
 import dev.reef.spi.MailboxSubscription;
@@ -28,6 +29,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,6 +116,7 @@ public final class InMemoryBackend implements ReefBackend {
   private final HubDeadLetters deadLetterStore;
   private final DirectReplyPath directPath;
   private volatile boolean accepting;
+  private final AtomicReference<InMemoryDirectoryStore> directoryStore = new AtomicReference<>();
   private ThreadPoolExecutor workers;
 
   private InMemoryBackend(Builder b) {
@@ -178,6 +181,26 @@ public final class InMemoryBackend implements ReefBackend {
   @Override
   public DeadLetterStore deadLetterStore() {
     return deadLetterStore;
+  }
+
+  /** The hub's directory ({@link InMemoryDirectoryStore#forHub}), one store per backend. */
+  @Override
+  public DirectoryStore directoryStore() {
+    if (closed.get()) {
+      throw new ReefClosedException("the in-memory backend is closed");
+    }
+    InMemoryDirectoryStore store = directoryStore.get();
+    if (store == null) {
+      // forHub does no I/O: a store that loses the race is simply closed.
+      InMemoryDirectoryStore mine = InMemoryDirectoryStore.forHub(hub);
+      store = directoryStore.compareAndExchange(null, mine);
+      if (store == null) {
+        store = mine;
+      } else {
+        mine.close();
+      }
+    }
+    return store;
   }
 
   @Override
@@ -294,6 +317,10 @@ public final class InMemoryBackend implements ReefBackend {
   @Override
   public void close(Duration drainTimeout) {
     Objects.requireNonNull(drainTimeout, "drainTimeout");
+    InMemoryDirectoryStore store = directoryStore.get();
+    if (store != null) {
+      store.close();
+    }
     if (!started.get()) {
       closed.set(true);
       return;

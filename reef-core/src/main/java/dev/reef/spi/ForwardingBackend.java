@@ -66,6 +66,11 @@ public abstract class ForwardingBackend implements ReefBackend {
   }
 
   @Override
+  public DirectoryStore directoryStore() {
+    return delegate.directoryStore();
+  }
+
+  @Override
   public Set<String> knownAgents(String channel) {
     return delegate.knownAgents(channel);
   }

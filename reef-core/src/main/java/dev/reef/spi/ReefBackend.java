@@ -161,6 +161,20 @@ public interface ReefBackend extends AutoCloseable {
   }
 
   /**
+   * The store of the agent directory ({@code dev.reef.directory.AgentDirectory}) on this backend's
+   * transport, for {@link dev.reef.Reef#directory()}. The backend creates it on first call and
+   * closes it when it closes; every call returns the same store. The default is unsupported.
+   *
+   * @return the store
+   * @throws UnsupportedOperationException if the backend has no directory
+   * @throws dev.reef.ReefClosedException if the backend is closed
+   */
+  default DirectoryStore directoryStore() {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " has no agent directory store");
+  }
+
+  /**
    * Stops intake, waits up to {@code drainTimeout} for in-flight consumers to settle, settles what
    * it can (unsettled spores stay in or return to their mailbox where the backend can keep them)
    * and releases resources. Further publishes fail with {@link dev.reef.ReefClosedException}.

@@ -26,6 +26,21 @@ class ReadmeTest {
   }
 
   @Test
+  void theDirectoryExampleInTheReadmeIsTheCompiledExample() throws IOException {
+    String readme = Files.readString(ROOT.resolve("README.md"));
+    String source =
+        Files.readString(
+            Path.of("src/main/java/dev/reef/examples/directory/FindByCapability.java"));
+
+    String inReadme =
+        between(readme, "<!-- directory:start -->\n```java\n", "```\n<!-- directory:end -->");
+    String inSource =
+        between(source, "// README:directory:start\n", "      // README:directory:end");
+
+    assertThat(dedent(inReadme)).isEqualTo(dedent(inSource));
+  }
+
+  @Test
   void ciRunsTheReadmesTestCommand() throws IOException {
     String readme = Files.readString(ROOT.resolve("README.md"));
     String ci = Files.readString(ROOT.resolve(".ci/run"));

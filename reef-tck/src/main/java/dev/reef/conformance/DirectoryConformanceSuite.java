@@ -8,8 +8,10 @@ import dev.reef.GatherOptions;
 import dev.reef.GatherResult;
 import dev.reef.ReceiveTimeoutException;
 import dev.reef.Reef;
+import dev.reef.ReefClosedException;
 import dev.reef.ReefException;
 import dev.reef.Spore;
+import dev.reef.SporeEvent;
 import dev.reef.SporeValidationException;
 import dev.reef.directory.AgentCard;
 import dev.reef.directory.AgentDirectory;
@@ -35,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -697,5 +700,88 @@ public abstract class DirectoryConformanceSuite {
           ? CompletableFuture.failedFuture(new ReefException("crashed: nothing is written"))
           : delegate.append(channel, log, record);
     }
+  }
+
+  // ---- the directory wired into the reef (Reef#directory) ----
+
+  @Test
+  void aReefHasOneDirectoryOnItsTransportThatClosesWithTheReef() {
+    String ch = unique("wired");
+    Reef reef = reef();
+    AgentDirectory mine = reef.directory();
+    assertThat(reef.directory()).isSameAs(mine);
+    mine.register(ch, analyst());
+
+    AgentDirectory other = directory(); // another process, on the same transport
+    assertThat(names(other.discover(ch, DirectoryQuery.capability("risk"))))
+        .containsExactly("analyst");
+    assertThat(other.status(ch, "analyst").state()).isEqualTo(AgentState.ACTIVE);
+
+    reef.close();
+    assertThatThrownBy(reef::directory).isInstanceOf(ReefClosedException.class);
+    await() // the reef's registration left with it; the card stays
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> assertThat(other.status(ch, "analyst").state()).isEqualTo(AgentState.IDLE));
+  }
+
+  @Test
+  void sendsAndAsksToAnAgentTheReefsDirectoryKnowsAsTerminatedFailAtOnce() {
+    String ch = unique("wired");
+    Reef reef = reef();
+    reef.directory();
+    List<Spore> live = new CopyOnWriteArrayList<>();
+    reef.channel(ch).subscribe("live", live::add); // the reef's directory now follows ch
+    directory().terminate(ch, "victim"); // by another process
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> reef.directory().isKnownTerminated(ch, "victim"));
+
+    CompletableFuture<Spore> send = reef.channel(ch).send("boss", "victim", Map.of("n", 1));
+    CompletableFuture<Spore> ask =
+        reef.channel(ch).ask("boss", "victim", Map.of("n", 2), Duration.ofSeconds(30));
+    assertThat(send)
+        .failsWithin(Duration.ofSeconds(1))
+        .withThrowableOfType(ExecutionException.class)
+        .withCauseInstanceOf(AgentTerminatedException.class);
+    assertThat(ask)
+        .failsWithin(Duration.ofSeconds(1)) // not after its 30 s timeout
+        .withThrowableOfType(ExecutionException.class)
+        .withCauseInstanceOf(AgentTerminatedException.class);
+    assertThat(reef.stats().agent(ch, "boss", SporeEvent.SEND_FAILED)).isEqualTo(2);
+
+    reef.channel(ch).send("boss", "live", Map.of("n", 3)).join(); // others still take spores
+    await().atMost(Duration.ofSeconds(10)).until(() -> live.size() == 1);
+  }
+
+  @Test
+  void aTerminatedAgentsHandlersStopAndItCannotSubscribeOrBeSentToAgain() {
+    String ch = unique("wired");
+    Reef worker = reef();
+    worker.directory().register(ch, AgentCard.minimal("victim"));
+    List<Spore> received = new CopyOnWriteArrayList<>();
+    worker.channel(ch).subscribe("victim", received::add);
+    Reef plain = reef(); // a reef without a directory: its sends are not checked
+    plain.channel(ch).send("boss", "victim", Map.of("n", 1)).join();
+    await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
+
+    AgentDirectory other = directory();
+    other.terminate(ch, "victim");
+    await() // the worker's reef stopped consuming the mailbox
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> other.status(ch, "victim").consumers() == 0);
+    plain.channel(ch).send("boss", "victim", Map.of("n", 2)).join();
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> received.size() == 1);
+
+    assertThat(worker.channel(ch).send("boss", "victim", Map.of("n", 3)))
+        .failsWithin(Duration.ofSeconds(1))
+        .withThrowableOfType(ExecutionException.class)
+        .withCauseInstanceOf(AgentTerminatedException.class);
+    assertThatThrownBy(() -> worker.channel(ch).subscribe("victim", received::add))
+        .isInstanceOf(AgentTerminatedException.class);
+    assertThat(received).hasSize(1);
   }
 }

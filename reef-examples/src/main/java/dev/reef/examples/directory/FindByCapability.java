@@ -11,9 +11,6 @@ import dev.reef.directory.AgentDirectory;
 import dev.reef.directory.CapabilityGather;
 import dev.reef.directory.DirectoryEntry;
 import dev.reef.directory.DirectoryQuery;
-import dev.reef.memory.InMemoryBackend;
-import dev.reef.memory.InMemoryDirectoryStore;
-import dev.reef.memory.InMemoryHub;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +21,7 @@ import java.util.Map;
  * register cards with their capabilities; the coordinator, which knows neither name, discovers them
  * (by kind {@code llm}, by capability {@code research} and {@code risk}), asks the one that
  * researches, then gathers from every live agent that can weigh risks. In memory, in one JVM; on
- * RabbitMQ the same code runs with {@code AmqpDirectoryStore} and the agents in separate processes.
+ * RabbitMQ the same code runs on {@code Reef.connect(uri)}, with the agents in separate processes.
  */
 public final class FindByCapability {
   private FindByCapability() {}
@@ -46,11 +43,11 @@ public final class FindByCapability {
    *     answerers
    */
   public static List<String> run(PrintStream out) {
-    InMemoryHub hub = InMemoryHub.create();
-    try (Reef reef = Reef.create(InMemoryBackend.builder().hub(hub).build());
-        AgentDirectory directory = AgentDirectory.create(InMemoryDirectoryStore.forHub(hub))) {
+    try (Reef reef = Reef.inMemory()) {
+      // README:directory:start
       ReefChannel research = reef.channel("research");
-      // The agents: each subscribes and registers its card.
+      AgentDirectory directory = reef.directory(); // one per reef, closed with it
+      // The agents: each subscribes and registers a card with its kind and capabilities.
       research.subscribe("researcher", s -> answer(research, s, "researcher", "3 sources found"));
       directory.register(
           "research",
@@ -91,6 +88,7 @@ public final class FindByCapability {
           research
               .ask("coordinator", researcher, Map.of("topic", "reefs"), Duration.ofSeconds(5))
               .join();
+      // README:directory:end
       out.println(researcher + " answered: " + found.knowledge().get("answer"));
       GatherResult risk =
           CapabilityGather.gather(
