@@ -29,9 +29,20 @@ final class AgentDispatcher implements MailboxConsumer {
     final SporeHandler sync;
     final AsyncSporeHandler async;
 
+    /** Completes when the handler is removed: normally, or with why (a termination). */
+    final CompletableFuture<Void> ended = new CompletableFuture<>();
+
     Handler(SporeHandler sync, AsyncSporeHandler async) {
       this.sync = sync;
       this.async = async;
+    }
+
+    void end(Throwable reason) {
+      if (reason == null) {
+        ended.complete(null);
+      } else {
+        ended.completeExceptionally(reason);
+      }
     }
   }
 
@@ -85,11 +96,15 @@ final class AgentDispatcher implements MailboxConsumer {
   // ---- handler list, changed under this object's monitor ----
 
   void add(Handler h, SubscribeMode mode) {
+    Handler[] replaced = mode == SubscribeMode.REPLACE ? handlers : NO_HANDLERS;
     Handler[] cur = mode == SubscribeMode.REPLACE ? NO_HANDLERS : handlers;
     Handler[] next = new Handler[cur.length + 1];
     System.arraycopy(cur, 0, next, 0, cur.length);
     next[cur.length] = h;
     handlers = next;
+    for (Handler old : replaced) {
+      old.end(null);
+    }
   }
 
   boolean remove(Handler h) {
@@ -100,6 +115,7 @@ final class AgentDispatcher implements MailboxConsumer {
         System.arraycopy(cur, 0, next, 0, i);
         System.arraycopy(cur, i + 1, next, i, cur.length - i - 1);
         handlers = next;
+        h.end(null);
         return true;
       }
     }
@@ -107,7 +123,20 @@ final class AgentDispatcher implements MailboxConsumer {
   }
 
   void clear() {
+    clear(null);
+  }
+
+  /**
+   * Removes every handler; their subscriptions end normally, or with {@code reason}.
+   *
+   * @param reason why they were removed (for example an {@code AgentTerminatedException}), or null
+   */
+  void clear(Throwable reason) {
+    Handler[] cur = handlers;
     handlers = NO_HANDLERS;
+    for (Handler h : cur) {
+      h.end(reason);
+    }
   }
 
   /** Whether a handler or an open ask still needs the mailbox consumed. */

@@ -50,7 +50,14 @@ final class DefaultReef implements Reef {
             backend,
             (channel, agent) ->
                 new AgentDispatcher(channel, agent, dedupWindow, replies, stats, idle));
-    this.directory = new ReefDirectory(backend, dispatchers::removeHandlers);
+    this.directory =
+        new ReefDirectory(
+            backend,
+            (channel, agent) ->
+                dispatchers.removeHandlers(
+                    channel,
+                    agent,
+                    new dev.reef.directory.AgentTerminatedException(channel, agent)));
     this.publisher =
         new SporePublisher(
             backend, options, stats, replies, idle, closed::get, directory::isKnownTerminated);

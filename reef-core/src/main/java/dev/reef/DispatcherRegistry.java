@@ -73,11 +73,19 @@ final class DispatcherRegistry {
 
   /** Removes every handler of an agent; detaches the mailbox unless an ask still waits on it. */
   void removeHandlers(String channel, String agent) {
+    removeHandlers(channel, agent, null);
+  }
+
+  /**
+   * Removes every handler of an agent, ending their subscriptions with {@code reason} (normally if
+   * null); detaches the mailbox unless an ask still waits on it.
+   */
+  void removeHandlers(String channel, String agent, Throwable reason) {
     Map<String, AgentDispatcher> m = dispatchers.get(channel);
     AgentDispatcher d = m == null ? null : m.get(agent);
     if (d != null) {
       synchronized (d) {
-        d.clear();
+        d.clear(reason);
       }
       releaseIfUnused(d);
     }
@@ -120,6 +128,13 @@ final class DispatcherRegistry {
 
   /** Forgets every dispatcher (the reef closed its backend, which ended every consumption). */
   void clear() {
+    for (Map<String, AgentDispatcher> m : dispatchers.values()) {
+      for (AgentDispatcher d : m.values()) {
+        synchronized (d) {
+          d.clear();
+        }
+      }
+    }
     dispatchers.clear();
   }
 

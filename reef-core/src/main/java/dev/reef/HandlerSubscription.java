@@ -26,9 +26,17 @@ final class HandlerSubscription implements Subscription {
   }
 
   @Override
+  public java.util.concurrent.CompletionStage<Void> ended() {
+    return handler.ended.minimalCompletionStage();
+  }
+
+  @Override
   public void close() {
-    if (closed.compareAndSet(false, true) && !reef.isClosed()) {
-      reef.removeHandler(dispatcher, handler);
+    if (closed.compareAndSet(false, true)) {
+      if (!reef.isClosed()) {
+        reef.removeHandler(dispatcher, handler);
+      }
+      handler.end(null);
     }
   }
 

@@ -20,6 +20,16 @@ public interface Subscription extends AutoCloseable {
    */
   String agent();
 
+  /**
+   * Completes when this handler is removed: normally when it is closed, replaced ({@link
+   * SubscribeMode#REPLACE}), unsubscribed or its reef closes; exceptionally with {@link
+   * dev.reef.directory.AgentTerminatedException} when the agent was terminated through the reef's
+   * directory (its handlers are then removed by the reef).
+   *
+   * @return a stage of the end; read-only
+   */
+  java.util.concurrent.CompletionStage<Void> ended();
+
   /** Removes this handler. */
   @Override
   void close();

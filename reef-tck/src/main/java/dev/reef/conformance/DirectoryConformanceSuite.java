@@ -13,6 +13,7 @@ import dev.reef.ReefException;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
 import dev.reef.SporeValidationException;
+import dev.reef.Subscription;
 import dev.reef.directory.AgentCard;
 import dev.reef.directory.AgentDirectory;
 import dev.reef.directory.AgentState;
@@ -760,7 +761,7 @@ public abstract class DirectoryConformanceSuite {
     Reef worker = reef();
     worker.directory().register(ch, AgentCard.minimal("victim"));
     List<Spore> received = new CopyOnWriteArrayList<>();
-    worker.channel(ch).subscribe("victim", received::add);
+    Subscription subscription = worker.channel(ch).subscribe("victim", received::add);
     Reef plain = reef(); // a reef without a directory: its sends are not checked
     plain.channel(ch).send("boss", "victim", Map.of("n", 1)).join();
     await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
@@ -770,6 +771,11 @@ public abstract class DirectoryConformanceSuite {
     await() // the worker's reef stopped consuming the mailbox
         .atMost(Duration.ofSeconds(10))
         .until(() -> other.status(ch, "victim").consumers() == 0);
+    assertThat(subscription.ended().toCompletableFuture())
+        .as("the subscription completes with the terminated signal")
+        .failsWithin(Duration.ofSeconds(10))
+        .withThrowableOfType(ExecutionException.class)
+        .withCauseInstanceOf(AgentTerminatedException.class);
     plain.channel(ch).send("boss", "victim", Map.of("n", 2)).join();
     await()
         .during(Duration.ofMillis(500))
