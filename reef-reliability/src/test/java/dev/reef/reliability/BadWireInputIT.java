@@ -89,7 +89,7 @@ class BadWireInputIT {
     bad.add(
         new Bad(
             "JSON nested 5,000 levels deep",
-            "nesting depth",
+            "nesting must be at most",
             r -> {
               String marker = String.valueOf(r.headers.get("x-test-case"));
               r.body =
