@@ -85,6 +85,23 @@ final class AmqpConnection {
     return conn;
   }
 
+  /**
+   * Connects one connection named {@code <connectionName><suffix>} that serves both publishing and
+   * consuming, with its consumers' dispatch on the given pool: for a part that needs a connection
+   * of its own (the direct replies' ask channel) but no separate consumers' connection.
+   *
+   * @throws IllegalArgumentException if the URI is one amqp-client refuses
+   */
+  static AmqpConnection openSingle(AmqpSettings settings, ExecutorService dispatch, String suffix)
+      throws IOException, TimeoutException, GeneralSecurityException {
+    ConnectionFactory f = factory(settings);
+    f.setSharedExecutor(dispatch);
+    Connection c = connect(f, settings, settings.connectionName() + suffix);
+    AmqpConnection conn = new AmqpConnection(settings, c, c);
+    conn.watch(c);
+    return conn;
+  }
+
   private static Connection connect(ConnectionFactory f, AmqpSettings settings, String name)
       throws IOException, TimeoutException {
     return settings.addresses().isEmpty()
@@ -242,7 +259,9 @@ final class AmqpConnection {
     Connection k = consumers;
     connection = null;
     consumers = null;
-    closeQuietly(k);
+    if (k != c) {
+      closeQuietly(k);
+    }
     closeQuietly(c);
   }
 

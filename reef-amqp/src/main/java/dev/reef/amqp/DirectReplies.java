@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
 final class DirectReplies {
   private static final Logger log = LoggerFactory.getLogger(DirectReplies.class);
 
+  /** Appended to the connection name for the ask channel's own connection: {@value}. */
+  static final String REPLIES_SUFFIX = "-replies";
+
   /** Direct reply routes a responding backend keeps (requests delivered, not yet answered). */
   static final int DIRECT_REPLY_ROUTES = 10_000;
 
@@ -89,7 +92,7 @@ final class DirectReplies {
       return;
     }
     try {
-      askConnection = AmqpConnection.open(settings, replyDispatch);
+      askConnection = AmqpConnection.openSingle(settings, replyDispatch, REPLIES_SUFFIX);
     } catch (IOException | TimeoutException | GeneralSecurityException | RuntimeException e) {
       log.warn(
           "no connection of its own for direct replies ({}); they share the backend's",
