@@ -53,12 +53,6 @@ public class SporeWireMapper {
   /** Delivery attempt of a redelivered copy (an int; absent means 1). */
   public static final String H_ATTEMPTS = "x-reef-attempts";
 
-  public static final String H_DEAD_REASON = "x-reef-dead-reason";
-  public static final String H_ERROR = "x-reef-error";
-  public static final String H_DEAD_QUEUE = "x-reef-queue";
-  public static final String H_DEAD_EXCHANGE = "x-reef-exchange";
-  public static final String H_DEAD_ROUTING_KEY = "x-reef-routing-key";
-
   public static final String PRAVAL_ENVELOPE = PravalLayout.ENVELOPE;
 
   private static final SporeCodec CODEC = SporeCodec.ofDefaults();
