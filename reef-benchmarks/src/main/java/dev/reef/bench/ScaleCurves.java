@@ -5,48 +5,69 @@ import dev.reef.ReefOptions;
 import dev.reef.amqp.AmqpBackend;
 import dev.reef.amqp.MailboxType;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Cost curves of the AMQP backend (a benchmark, not a test): throughput and CPU per spore as the
- * number of agents on one channel grows, as the number of channels grows, the cost of a broadcast
- * to N mailboxes, what 1,000 subscribed agents cost one JVM (threads, heap, start-up time, AMQP
- * channels), and classic against quorum mailboxes on the broker given (or a cluster, with {@code
- * --addresses}). Writes {@code scale-curves.md} and {@code scale-curves.svg} to {@code --out}.
+ * Cost curves of the AMQP backend, with the raw amqp-client doing the same shape alongside (a
+ * benchmark, not a test): throughput and CPU per spore as the number of agents on one channel
+ * grows, as the number of channels grows, the cost of a broadcast to N mailboxes, classic against
+ * quorum mailboxes, and what 1,000 subscribed agents cost one JVM (AMQP channels, threads, heap,
+ * subscribe time, measured as {@code ManyAgentsIT} measures its budget). Each shape is set up once
+ * for both sides ({@link RawShape} for the raw client), then measured in {@code --rounds} rounds
+ * alternating Reef and raw (Reef first in even rounds, raw first in odd ones) after a warm-up round
+ * of each; the table gives the median and the spread. Writes {@code scale-curves.md} and {@code
+ * scale-curves.svg} to {@code --out}.
  *
  * <p>Usage: {@code java -cp reef-benchmarks.jar dev.reef.bench.ScaleCurves [--uri U] [--addresses
- * h:p,h:p] [--spores N] [--label L] [--types-only] [--out DIR]} ({@code --types-only}: only classic
- * against quorum, e.g. on a cluster). Every mailbox and exchange it declares ({@code
- * reef.scale-<run>-*}) is deleted at the end.
+ * h:p,h:p] [--spores N] [--rounds R] [--label L] [--types-only] [--out DIR]} ({@code --types-only}:
+ * only classic against quorum, e.g. on a cluster). Every queue and exchange it declares ({@code
+ * reef.scale-<run>-*}, {@code scale-<run>-raw-*}) is deleted at the end.
  */
 public final class ScaleCurves {
   private static final long ROUND_TIMEOUT_MS = 120_000;
+  private static final String POOL_THREAD = "scale-pool";
+
+  /** Threads subscribing or declaring at once, as {@code ManyAgentsIT} subscribes. */
+  static final int SUBSCRIBERS = 16;
+
+  private static final Pattern CONNECTION_NAME =
+      Pattern.compile("\"connection_name\",(?:longstr,)?\"([^\"]*)\"");
 
   private final URI uri;
   private final String[] addresses;
   private final int spores;
+  private final int rounds;
   private final String run = Amqp.newId().substring(0, 8);
   private final List<String> queues = new ArrayList<>();
   private final List<String> exchanges = new ArrayList<>();
   private final StringBuilder md = new StringBuilder();
-  private final Map<String, Map<Integer, Double>> curves = new LinkedHashMap<>();
+  private final CurveTable table = new CurveTable();
+  private final ExecutorService pool =
+      Executors.newFixedThreadPool(SUBSCRIBERS, r -> new Thread(r, POOL_THREAD));
 
-  private ScaleCurves(URI uri, String[] addresses, int spores) {
+  private ScaleCurves(URI uri, String[] addresses, int spores, int rounds) {
     this.uri = uri;
     this.addresses = addresses;
     this.spores = spores;
+    this.rounds = rounds;
   }
 
   /**
@@ -56,10 +77,12 @@ public final class ScaleCurves {
    * @throws Exception on failure
    */
   public static void main(String[] args) throws Exception {
+    BenchmarkMain.quietLogging();
     String u =
         System.getenv().getOrDefault("REEF_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/%2F");
     String[] addresses = new String[0];
     int spores = 5000;
+    int rounds = 3;
     String label = "single broker";
     boolean typesOnly = false;
     Path out = Path.of("reef-benchmarks", "target");
@@ -68,66 +91,64 @@ public final class ScaleCurves {
         case "--uri" -> u = args[++i];
         case "--addresses" -> addresses = args[++i].split(",");
         case "--spores" -> spores = Integer.parseInt(args[++i]);
+        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         case "--label" -> label = args[++i];
         case "--types-only" -> typesOnly = true;
         case "--out" -> out = Path.of(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    ScaleCurves c = new ScaleCurves(URI.create(u), addresses, spores);
+    if (spores < 100 || rounds < 1) {
+      throw new IllegalArgumentException("--spores ≥ 100 and --rounds ≥ 1");
+    }
+    ScaleCurves c = new ScaleCurves(URI.create(u), addresses, spores, rounds);
     try {
       c.runAll(label, typesOnly);
     } finally {
+      c.pool.shutdownNow();
       Amqp.deleteQuietly(c.uri, c.queues, c.exchanges);
     }
     Files.createDirectories(out);
     Files.writeString(out.resolve("scale-curves.md"), c.md.toString(), StandardCharsets.UTF_8);
     Files.writeString(
-        out.resolve("scale-curves.svg"), CostChart.svg(c.curves), StandardCharsets.UTF_8);
+        out.resolve("scale-curves.svg"),
+        CostChart.svg(c.table.curves(false), c.table.curves(true)),
+        StandardCharsets.UTF_8);
     System.out.print(c.md);
     System.out.println("wrote " + out.resolve("scale-curves.md") + " and scale-curves.svg");
   }
 
   private void runAll(String label, boolean typesOnly) throws Exception {
-    md.append("Broker: ").append(label).append(", ").append(spores).append(" spores per row.\n\n");
-    md.append("| what | N | spores/s | client CPU µs/spore | broker CPU µs/spore |\n");
-    md.append("|---|---|---|---|---|\n");
-    directed(1, 1, MailboxType.CLASSIC); // warm-up (JIT, connections), not recorded
-    if (typesOnly) {
-      row("classic mailbox, 1 agent", 1, directed(1, 1, MailboxType.CLASSIC));
-      row("quorum mailbox, 1 agent", 1, directed(1, 1, MailboxType.QUORUM));
-      return;
-    }
-    for (int n : new int[] {1, 10, 100, 1000}) {
-      row("agents on one channel", n, directed(1, n, MailboxType.CLASSIC));
-    }
-    for (int n : new int[] {1, 10, 100}) {
-      row("channels (one agent each)", n, directed(n, 1, MailboxType.CLASSIC));
-    }
-    for (int n : new int[] {1, 10, 100}) {
-      row("broadcast fan-out to N mailboxes (per delivery)", n, broadcast(n));
-    }
-    row("classic mailbox, 1 agent", 1, directed(1, 1, MailboxType.CLASSIC));
-    row("quorum mailbox, 1 agent", 1, directed(1, 1, MailboxType.QUORUM));
-    md.append('\n');
-    footprint(1000);
-  }
-
-  private void row(String what, int n, double[] r) {
-    if (addresses.length > 0) {
-      r[2] = Double.NaN; // several local beam.smp processes: the broker CPU is not one process's
-    }
     md.append(
         String.format(
             Locale.ROOT,
-            "| %s | %,d | %,.0f | %.1f | %s |%n",
-            what,
-            n,
-            r[0],
-            r[1],
-            Double.isNaN(r[2]) ? "n/a" : String.format(Locale.ROOT, "%.1f", r[2])));
-    curves.computeIfAbsent(what, k -> new LinkedHashMap<>()).put(n, r[0]);
-    System.out.printf(Locale.ROOT, "%s N=%d: %.0f spores/s%n", what, n, r[0]);
+            "Broker: %s. %,d spores per round and side, %d rounds alternating Reef and raw after a"
+                + " warm-up round each; %s, %d cores, Java %s, load average before: %s.%n%n",
+            label,
+            spores,
+            rounds,
+            Instant.now(),
+            Runtime.getRuntime().availableProcessors(),
+            System.getProperty("java.version"),
+            loadAverage()));
+    if (!typesOnly) {
+      for (int n : new int[] {1, 10, 100, 1000}) {
+        directed("agents on one channel", n, 1, n, MailboxType.CLASSIC);
+      }
+      for (int n : new int[] {1, 10, 100}) {
+        directed("channels (one agent each)", n, n, 1, MailboxType.CLASSIC);
+      }
+      for (int n : new int[] {1, 10, 100}) {
+        broadcast(n);
+      }
+    }
+    directed("classic mailbox, 1 agent", 1, 1, 1, MailboxType.CLASSIC);
+    directed("quorum mailbox, 1 agent", 1, 1, 1, MailboxType.QUORUM);
+    md.append(table.markdown()).append('\n');
+    if (!typesOnly) {
+      footprint(1000);
+    }
+    md.append("Load average after: ").append(loadAverage()).append(".\n");
   }
 
   private Reef newReef(String name, String channel, MailboxType type) {
@@ -145,115 +166,242 @@ public final class ScaleCurves {
     return c;
   }
 
-  /** {@code spores} directed spores, round-robin over {@code agents} agents on each channel. */
-  private double[] directed(int channels, int agents, MailboxType type) throws Exception {
-    String base = channel(type.name().toLowerCase(Locale.ROOT) + channels + "x" + agents);
-    AtomicLong handled = new AtomicLong();
-    List<String> names = new ArrayList<>();
-    for (int c = 0; c < channels; c++) {
-      names.add(channels == 1 ? base : base + "c" + c);
+  /** One side of a measurement: sends the i-th spore, then waits for every confirm. */
+  private interface Side {
+    void send(int i) throws Exception;
+
+    void awaitConfirms() throws Exception;
+
+    AtomicLong handled();
+  }
+
+  /** Reef's side: futures of a round's sends, completed when confirmed. */
+  private static final class ReefSide implements Side {
+    private final AtomicLong handled = new AtomicLong();
+    private final List<CompletableFuture<?>> sent = new ArrayList<>();
+    private final SendOne sender;
+
+    ReefSide(SendOne sender) {
+      this.sender = sender;
     }
-    try (Reef receiver = newReef("scale-receiver", base, type);
-        Reef sender = newReef("scale-sender", base, type)) {
-      for (String ch : names) {
-        if (!ch.equals(base)) {
-          exchanges.add(AmqpBackend.NAME_PREFIX + ch);
-        }
-        for (int a = 0; a < agents; a++) {
-          queues.add(AmqpBackend.NAME_PREFIX + ch + ".a" + a);
-          receiver.channel(ch).subscribe("a" + a, s -> handled.incrementAndGet());
-        }
-      }
-      return timed(
-          spores,
-          handled,
-          i ->
-              sender
-                  .channel(names.get(i % names.size()))
-                  .send("src", "a" + (i / names.size()) % agents, Map.of("i", i)));
+
+    @Override
+    public void send(int i) {
+      sent.add(sender.send(i));
+    }
+
+    @Override
+    public void awaitConfirms() throws Exception {
+      CompletableFuture.allOf(sent.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
+      sent.clear();
+    }
+
+    @Override
+    public AtomicLong handled() {
+      return handled;
     }
   }
 
-  /** Broadcasts to {@code n} subscribed mailboxes; per delivered spore. */
-  private double[] broadcast(int n) throws Exception {
-    String ch = channel("bc" + n);
-    AtomicLong handled = new AtomicLong();
-    int broadcasts = Math.max(1, spores / n);
-    try (Reef receiver = newReef("scale-receiver", ch, MailboxType.CLASSIC);
-        Reef sender = newReef("scale-sender", ch, MailboxType.CLASSIC)) {
-      for (int a = 0; a < n; a++) {
-        queues.add(AmqpBackend.NAME_PREFIX + ch + ".a" + a);
-        receiver.subscribe("a" + a, s -> handled.incrementAndGet());
-      }
-      double[] r = timed(broadcasts, handled, i -> sender.broadcast("src", Map.of("i", i)), n);
-      return r;
-    }
-  }
-
-  private interface Send {
+  private interface SendOne {
     CompletableFuture<?> send(int i);
   }
 
-  private static double[] timed(int count, AtomicLong handled, Send send) throws Exception {
-    return timed(count, handled, send, 1);
+  private static Side raw(RawShape shape, boolean broadcast) {
+    return new Side() {
+      @Override
+      public void send(int i) throws Exception {
+        if (broadcast) {
+          shape.broadcast(i);
+        } else {
+          shape.send(i);
+        }
+      }
+
+      @Override
+      public void awaitConfirms() throws Exception {
+        shape.awaitConfirms();
+      }
+
+      @Override
+      public AtomicLong handled() {
+        return shape.handled;
+      }
+    };
   }
 
-  /** Sends {@code count} (at most 1,000 unconfirmed), waits for count × fanOut handled. */
-  private static double[] timed(int count, AtomicLong handled, Send send, int fanOut)
+  /** {@code spores} directed spores, round-robin over the channels, then their agents. */
+  private void directed(String what, int n, int channels, int agents, MailboxType type)
       throws Exception {
-    long expected = (long) count * fanOut;
-    CpuMeter.Reading cpu0 = CpuMeter.read();
-    long t0 = System.nanoTime();
-    List<CompletableFuture<?>> window = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      window.add(send.send(i));
-      if (window.size() >= 1000) {
-        CompletableFuture.allOf(window.toArray(new CompletableFuture<?>[0]))
-            .get(60, TimeUnit.SECONDS);
-        window.clear();
+    String kind = type.name().toLowerCase(Locale.ROOT);
+    String base = channel(kind + channels + "x" + agents);
+    List<String> names = new ArrayList<>();
+    for (int c = 0; c < channels; c++) {
+      names.add(channels == 1 ? base : base + "c" + c);
+      if (channels > 1) {
+        exchanges.add(AmqpBackend.NAME_PREFIX + names.get(c));
       }
     }
-    CompletableFuture.allOf(window.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
-    long deadline = System.currentTimeMillis() + ROUND_TIMEOUT_MS;
-    while (handled.get() < expected) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new IllegalStateException("only " + handled.get() + " of " + expected + " handled");
+    try (Reef receiver = newReef("scale-receiver", base, type);
+        Reef sender = newReef("scale-sender", base, type);
+        RawShape rawShape =
+            new RawShape(
+                uri,
+                "scale-" + run + "-raw-" + kind + channels + "x" + agents,
+                channels,
+                agents,
+                type == MailboxType.QUORUM,
+                queues,
+                exchanges,
+                pool)) {
+      ReefSide reef =
+          new ReefSide(
+              i ->
+                  sender
+                      .channel(names.get(i % names.size()))
+                      .send("src", "a" + (i / names.size()) % agents, Map.of("i", i)));
+      subscribe(receiver, names, agents, reef.handled());
+      measure(table.row(what, n), reef, raw(rawShape, false), spores, 1);
+    }
+  }
+
+  /** Broadcasts to {@code n} subscribed mailboxes; rates and CPU per delivered spore. */
+  private void broadcast(int n) throws Exception {
+    String ch = channel("bc" + n);
+    try (Reef receiver = newReef("scale-receiver", ch, MailboxType.CLASSIC);
+        Reef sender = newReef("scale-sender", ch, MailboxType.CLASSIC);
+        RawShape rawShape =
+            new RawShape(
+                uri, "scale-" + run + "-raw-bc" + n, 1, n, false, queues, exchanges, pool)) {
+      ReefSide reef = new ReefSide(i -> sender.broadcast("src", Map.of("i", i)));
+      subscribe(receiver, List.of(ch), n, reef.handled());
+      measure(
+          table.row("broadcast fan-out to N mailboxes (per delivery)", n),
+          reef,
+          raw(rawShape, true),
+          Math.max(1, spores / n),
+          n);
+    }
+  }
+
+  /** Subscribes agents a0..a(n-1) on each channel, from the pool's threads. */
+  private void subscribe(Reef receiver, List<String> channels, int agents, AtomicLong handled)
+      throws Exception {
+    List<Future<?>> done = new ArrayList<>();
+    for (String ch : channels) {
+      exchanges.add("reef-dlx." + ch); // the channel's dead letters (docs/design.md#topology)
+      queues.add("reef-dlq." + ch);
+      for (int a = 0; a < agents; a++) {
+        String agent = "a" + a;
+        queues.add(AmqpBackend.NAME_PREFIX + ch + "." + agent);
+        done.add(
+            pool.submit(
+                () -> receiver.channel(ch).subscribe(agent, s -> handled.incrementAndGet())));
       }
-      Thread.sleep(5); // a benchmark loop: the end of a round is the last handled spore
+    }
+    for (Future<?> f : done) {
+      f.get(5, TimeUnit.MINUTES);
+    }
+  }
+
+  /** A warm-up round of each side, then the rounds, alternating which side goes first. */
+  private void measure(CurveTable.Row row, Side reef, Side raw, int count, int fanOut)
+      throws Exception {
+    int warmup = Math.max(1, count / 5);
+    timed(reef, warmup, fanOut);
+    timed(raw, warmup, fanOut);
+    for (int r = 0; r < rounds; r++) {
+      boolean rawFirst = r % 2 == 1;
+      row.add(rawFirst, timed(rawFirst ? raw : reef, count, fanOut));
+      row.add(!rawFirst, timed(rawFirst ? reef : raw, count, fanOut));
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "%s N=%d: Reef %s, raw %s spores/s%n",
+        row.what,
+        row.n,
+        CurveTable.rate(row.reefRate),
+        CurveTable.rate(row.rawRate));
+  }
+
+  /**
+   * Sends {@code count} (the side's confirm window bounds what is unconfirmed), waits for every
+   * confirm and for count × fanOut handled; [spores/s, client CPU µs, broker CPU µs] per spore.
+   */
+  private double[] timed(Side side, int count, int fanOut) throws Exception {
+    long expected = (long) count * fanOut;
+    side.handled().set(0);
+    CpuMeter.Reading cpu0 = CpuMeter.read();
+    long t0 = System.nanoTime();
+    for (int i = 0; i < count; i++) {
+      side.send(i);
+    }
+    side.awaitConfirms();
+    long deadline = System.currentTimeMillis() + ROUND_TIMEOUT_MS;
+    while (side.handled().get() < expected) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException(
+            "only " + side.handled().get() + " of " + expected + " handled");
+      }
+      Thread.sleep(2); // a benchmark loop: the end of a round is the last handled spore
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     double[] per = CpuMeter.read().perOp(cpu0, expected);
-    return new double[] {expected / seconds, per[0], per[1]};
+    // with --addresses, several local beam.smp processes: the broker CPU is not one process's
+    return new double[] {expected / seconds, per[0], addresses.length > 0 ? Double.NaN : per[1]};
   }
 
-  /** Threads, heap, start-up time and AMQP channels of one JVM subscribing {@code n} agents. */
+  /**
+   * One backend subscribing {@code n} new agents from {@value #SUBSCRIBERS} threads, measured as
+   * {@code ManyAgentsIT.oneThousandAgentsStayWithinTheChannelAndThreadBudget} measures its budget:
+   * threads added (without the subscribing threads), heap added after GC, and the AMQP channels of
+   * the backend's connections as the broker lists them.
+   */
   private void footprint(int n) throws Exception {
     String ch = channel("footprint");
-    int threads0 = ManagementFactory.getThreadMXBean().getThreadCount();
+    String conn = "scale-footprint-" + run;
+    int threads0 = threads();
     long heap0 = usedHeapAfterGc();
     long t0 = System.nanoTime();
-    try (Reef reef = newReef("scale-footprint", ch, MailboxType.CLASSIC)) {
-      for (int a = 0; a < n; a++) {
-        queues.add(AmqpBackend.NAME_PREFIX + ch + ".a" + a);
-        reef.subscribe("a" + a, s -> {});
-      }
-      double startMs = (System.nanoTime() - t0) / 1e6;
-      int threads = ManagementFactory.getThreadMXBean().getThreadCount() - threads0;
+    try (Reef reef = newReef(conn, ch, MailboxType.CLASSIC)) {
+      reef.channel(ch); // opens the backend's connections and declares the channel
+      int threadsStarted = threads();
+      long t1 = System.nanoTime();
+      subscribe(reef, List.of(ch), n, new AtomicLong());
+      long t2 = System.nanoTime();
+      int threads = threads();
       long heap = usedHeapAfterGc() - heap0;
-      md.append(
-          String.format(Locale.ROOT, "One JVM subscribing %,d agents on one channel:%n%n", n));
-      md.append(
-          "| start-up (subscribe all) | threads added | heap added (after GC) | AMQP channels |\n");
-      md.append("|---|---|---|---|\n");
+      Map<String, Integer> channels = amqpChannels(conn);
+      int total = channels.values().stream().mapToInt(Integer::intValue).sum();
       md.append(
           String.format(
               Locale.ROOT,
-              "| %,.0f ms | %d | %.1f MiB | %s |%n%n",
-              startMs,
-              threads,
+              "One JVM subscribing %,d new agents on one channel (%d subscribing threads):%n%n",
+              n,
+              SUBSCRIBERS));
+      md.append(
+          "| subscribe all (start + subscribe) | threads added (while subscribing) | heap added"
+              + " (after GC) | AMQP channels (by connection) |\n");
+      md.append("|---:|---:|---:|---|\n");
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %,.1f s (%,.1f + %,.1f s) | %d (%d) | %.1f MiB | %s |%n%n",
+              (t2 - t0) / 1e9,
+              (t1 - t0) / 1e9,
+              (t2 - t1) / 1e9,
+              threads - threads0,
+              threads - threadsStarted,
               heap / 1048576.0,
-              amqpChannels("scale-footprint")));
+              channels.isEmpty() ? "n/a" : total + " " + channels));
     }
+  }
+
+  /** Live threads but the pool's (the subscribing threads are the caller's, not the backend's). */
+  private static int threads() {
+    return (int)
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> !t.getName().equals(POOL_THREAD))
+            .count();
   }
 
   private static long usedHeapAfterGc() {
@@ -262,8 +410,21 @@ public final class ScaleCurves {
     return r.totalMemory() - r.freeMemory();
   }
 
-  /** The connection's channels as the local broker's rabbitmqctl lists them, else "n/a". */
-  private static String amqpChannels(String connectionName) {
+  private static String loadAverage() {
+    try {
+      return Files.readString(Paths.get("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return "n/a";
+    }
+  }
+
+  /**
+   * The channels of each connection whose name starts with {@code prefix} (a backend's publishing
+   * connection and its {@code -consumers} one), as the local broker's rabbitmqctl lists them; empty
+   * if rabbitmqctl cannot tell.
+   */
+  private static Map<String, Integer> amqpChannels(String prefix) {
+    Map<String, Integer> byName = new LinkedHashMap<>();
     try {
       Process p =
           new ProcessBuilder(
@@ -273,19 +434,27 @@ public final class ScaleCurves {
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        return "n/a";
+        return byName;
       }
-      for (String line : out.split("\n")) {
-        if (line.contains("\"" + connectionName + "\"")) {
-          return line.trim().split("\\s+")[0];
-        }
-      }
-      return "n/a";
+      byName.putAll(parseChannels(out, prefix));
     } catch (IOException e) {
-      return "n/a";
+      return byName;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return "n/a";
     }
+    return byName;
+  }
+
+  /** Parses {@code rabbitmqctl list_connections channels client_properties} output. */
+  static Map<String, Integer> parseChannels(String listing, String prefix) {
+    Map<String, Integer> byName = new LinkedHashMap<>();
+    for (String line : listing.split("\n")) {
+      Matcher m = CONNECTION_NAME.matcher(line);
+      String[] words = line.trim().split("\\s+");
+      if (m.find() && m.group(1).startsWith(prefix) && words[0].matches("\\d+")) {
+        byName.merge(m.group(1), Integer.parseInt(words[0]), Integer::sum);
+      }
+    }
+    return byName;
   }
 }

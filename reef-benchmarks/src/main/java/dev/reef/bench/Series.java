@@ -43,6 +43,14 @@ final class Series {
     return higherIsBetter ? Collections.max(values) : Collections.min(values);
   }
 
+  double min() {
+    return values.isEmpty() ? Double.NaN : Collections.min(values);
+  }
+
+  double max() {
+    return values.isEmpty() ? Double.NaN : Collections.max(values);
+  }
+
   boolean higherIsBetter() {
     return higherIsBetter;
   }
