@@ -117,7 +117,7 @@ final class BenchCluster implements AutoCloseable {
   }
 
   private String run(boolean check, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(script.toString()));
+    List<String> cmd = new ArrayList<>(List.of("bash", script.toString()));
     cmd.add(args[0]);
     cmd.add(args[1]);
     cmd.add("--dir");

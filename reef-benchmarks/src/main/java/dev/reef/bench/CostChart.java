@@ -11,10 +11,10 @@ import java.util.Map;
  * single point (classic against quorum) are left to the table.
  */
 final class CostChart {
-  private static final int W = 760;
+  private static final int W = 860;
   private static final int H = 440;
   private static final int LEFT = 80;
-  private static final int RIGHT = 300;
+  private static final int RIGHT = 400;
   private static final int TOP = 40;
   private static final int BOTTOM = 50;
   private static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"};
