@@ -137,8 +137,9 @@ final class BenchCluster implements AutoCloseable {
     return out;
   }
 
+  /** Stops the nodes; idempotent (a second call finds them stopped). */
   @Override
-  public void close() {
+  public synchronized void close() {
     for (int i = names.size() - 1; i >= 0; i--) {
       try {
         run("stop", names.get(i));

@@ -99,7 +99,11 @@ public final class MultiJvmCurves {
       }
     }
     if (targets.contains("cluster")) {
-      try (BenchCluster cluster = BenchCluster.start(script, "rb" + m.run, 3)) {
+      BenchCluster cluster = BenchCluster.start(script, "rb" + m.run, 3);
+      // Killed (SIGTERM, Ctrl-C) half-way: the nodes are stopped all the same.
+      Thread stop = new Thread(cluster::close, "cluster-stop");
+      Runtime.getRuntime().addShutdownHook(stop);
+      try {
         for (String t : types) {
           for (int[] p : pxc) {
             m.point(
@@ -111,6 +115,9 @@ public final class MultiJvmCurves {
                 p[1]);
           }
         }
+      } finally {
+        cluster.close();
+        Runtime.getRuntime().removeShutdownHook(stop);
       }
     }
     String md = header + "\n" + table(m.results) + "\nLoad average after: " + loadAverage() + ".\n";

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -56,10 +57,11 @@ public final class ScaleCurves {
   private final int spores;
   private final int rounds;
   private final String run = Amqp.newId().substring(0, 8);
-  private final List<String> queues = new ArrayList<>();
-  private final List<String> exchanges = new ArrayList<>();
+  private final List<String> queues = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> exchanges = Collections.synchronizedList(new ArrayList<>());
   private final StringBuilder md = new StringBuilder();
   private final CurveTable table = new CurveTable();
+  private int shapes;
   private final ExecutorService pool =
       Executors.newFixedThreadPool(SUBSCRIBERS, r -> new Thread(r, POOL_THREAD));
 
@@ -102,11 +104,15 @@ public final class ScaleCurves {
       throw new IllegalArgumentException("--spores ≥ 100 and --rounds ≥ 1");
     }
     ScaleCurves c = new ScaleCurves(URI.create(u), addresses, spores, rounds);
+    // Killed (SIGTERM, Ctrl-C) half-way: the run's queues and exchanges are deleted all the same.
+    Thread cleanup = new Thread(c::deleteDeclared, "scale-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
     try {
       c.runAll(label, typesOnly);
     } finally {
       c.pool.shutdownNow();
-      Amqp.deleteQuietly(c.uri, c.queues, c.exchanges);
+      c.deleteDeclared();
+      Runtime.getRuntime().removeShutdownHook(cleanup);
     }
     Files.createDirectories(out);
     Files.writeString(out.resolve("scale-curves.md"), c.md.toString(), StandardCharsets.UTF_8);
@@ -116,6 +122,20 @@ public final class ScaleCurves {
         StandardCharsets.UTF_8);
     System.out.print(c.md);
     System.out.println("wrote " + out.resolve("scale-curves.md") + " and scale-curves.svg");
+  }
+
+  private void deleteDeclared() {
+    List<String> q;
+    List<String> x;
+    synchronized (queues) {
+      q = new ArrayList<>(queues);
+      queues.clear();
+    }
+    synchronized (exchanges) {
+      x = new ArrayList<>(exchanges);
+      exchanges.clear();
+    }
+    Amqp.deleteQuietly(uri, q, x);
   }
 
   private void runAll(String label, boolean typesOnly) throws Exception {
@@ -131,6 +151,8 @@ public final class ScaleCurves {
             Runtime.getRuntime().availableProcessors(),
             System.getProperty("java.version"),
             loadAverage()));
+    // JIT, connections, the broker's first queues: one shape measured and thrown away
+    directed(new CurveTable.Row("warm-up", 1), 1, 1, MailboxType.CLASSIC);
     if (!typesOnly) {
       for (int n : new int[] {1, 10, 100, 1000}) {
         directed("agents on one channel", n, 1, n, MailboxType.CLASSIC);
@@ -232,8 +254,13 @@ public final class ScaleCurves {
   /** {@code spores} directed spores, round-robin over the channels, then their agents. */
   private void directed(String what, int n, int channels, int agents, MailboxType type)
       throws Exception {
-    String kind = type.name().toLowerCase(Locale.ROOT);
-    String base = channel(kind + channels + "x" + agents);
+    directed(table.row(what, n), channels, agents, type);
+  }
+
+  private void directed(CurveTable.Row row, int channels, int agents, MailboxType type)
+      throws Exception {
+    String kind = type.name().toLowerCase(Locale.ROOT) + channels + "x" + agents + "-" + shapes++;
+    String base = channel(kind);
     List<String> names = new ArrayList<>();
     for (int c = 0; c < channels; c++) {
       names.add(channels == 1 ? base : base + "c" + c);
@@ -246,7 +273,7 @@ public final class ScaleCurves {
         RawShape rawShape =
             new RawShape(
                 uri,
-                "scale-" + run + "-raw-" + kind + channels + "x" + agents,
+                "scale-" + run + "-raw-" + kind,
                 channels,
                 agents,
                 type == MailboxType.QUORUM,
@@ -260,7 +287,7 @@ public final class ScaleCurves {
                       .channel(names.get(i % names.size()))
                       .send("src", "a" + (i / names.size()) % agents, Map.of("i", i)));
       subscribe(receiver, names, agents, reef.handled());
-      measure(table.row(what, n), reef, raw(rawShape, false), spores, 1);
+      measure(row, reef, raw(rawShape, false), spores, 1);
     }
   }
 
