@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -22,9 +24,10 @@ import org.HdrHistogram.Histogram;
 /**
  * The in-memory backend, run in a child JVM with {@code -Xmx256m} so that the heap bound is part of
  * the measurement: one sender thread, one receiving agent; directed and broadcast spores/s end to
- * end (send call to handler), and latency at a fixed rate. The sender keeps at most {@link #WINDOW}
- * spores in flight (sent, not yet handled), which bounds memory. Prints {@code RESULT} lines that
- * the parent reads.
+ * end (send call to handler), and latency at a fixed rate and at ten times it, each beside the same
+ * hand-off through a plain single-thread executor (the machine's floor). The sender keeps at most
+ * {@link #WINDOW} spores in flight (sent, not yet handled), which bounds memory. Prints {@code
+ * RESULT} lines that the parent reads.
  */
 final class InMemoryBench {
   static final int WINDOW = 4096;
@@ -64,10 +67,18 @@ final class InMemoryBench {
       result("broadcast", flood(n, true));
       result("broadcast_cpu_us", CpuMeter.read().perOp(before, n)[0]);
     }
+    // Latency at the base rate and at ten times it, Reef and the bare hand-off alternating, so that
+    // both see the same machine: the baseline is the floor a thread hand-off has here.
     for (int r = 0; r < Math.min(rounds, 3); r++) {
-      Histogram h = latency(rate, seconds);
-      result("latency_p50_ms", h.getValueAtPercentile(50) / 1e6);
-      result("latency_p99_ms", h.getValueAtPercentile(99) / 1e6);
+      for (int x : new int[] {1, 10}) {
+        String suffix = x == 1 ? "" : "_x10";
+        Histogram h = latency(rate * x, seconds);
+        result("latency" + suffix + "_p50_ms", h.getValueAtPercentile(50) / 1e6);
+        result("latency" + suffix + "_p99_ms", h.getValueAtPercentile(99) / 1e6);
+        Histogram b = handOffLatency(rate * x, seconds);
+        result("handoff" + suffix + "_p50_ms", b.getValueAtPercentile(50) / 1e6);
+        result("handoff" + suffix + "_p99_ms", b.getValueAtPercentile(99) / 1e6);
+      }
     }
     long peak = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -150,6 +161,43 @@ final class InMemoryBench {
     }
     if (!done.await(60, TimeUnit.SECONDS)) {
       throw new TimeoutException("in-memory handler got " + received.get() + " of " + n);
+    }
+    return h;
+  }
+
+  /**
+   * The baseline of {@link #latency}: the same pacing and the same knowledge map handed to one
+   * worker thread of {@link Executors#newSingleThreadExecutor()} (what an in-process hand-off costs
+   * on this machine, with no Reef in between).
+   */
+  private static Histogram handOffLatency(int rate, int seconds) throws Exception {
+    int n = rate * seconds;
+    AtomicLongArray sentAt = new AtomicLongArray(n);
+    Histogram h = Latency.newHistogram();
+    CountDownLatch done = new CountDownLatch(1);
+    AtomicLong received = new AtomicLong();
+    ExecutorService worker = Executors.newSingleThreadExecutor();
+    try {
+      Pacer pacer = new Pacer(rate);
+      for (int i = 0; i < n; i++) {
+        pacer.awaitSlot(i);
+        Map<String, Object> k = Map.of("event", "tick", "seq", i);
+        sentAt.set(i, System.nanoTime());
+        worker.execute(
+            () -> {
+              long now = System.nanoTime();
+              int seq = ((Number) k.get("seq")).intValue();
+              Latency.record(h, now - sentAt.get(seq));
+              if (received.incrementAndGet() == n) {
+                done.countDown();
+              }
+            });
+      }
+      if (!done.await(60, TimeUnit.SECONDS)) {
+        throw new TimeoutException("hand-off got " + received.get() + " of " + n);
+      }
+    } finally {
+      worker.shutdownNow();
     }
     return h;
   }

@@ -23,9 +23,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -117,7 +116,7 @@ public final class InMemoryBackend implements ReefBackend {
   private final DirectReplyPath directPath;
   private volatile boolean accepting;
   private final AtomicReference<InMemoryDirectoryStore> directoryStore = new AtomicReference<>();
-  private ThreadPoolExecutor workers;
+  private ForkJoinPool workers;
 
   private InMemoryBackend(Builder b) {
     this.hub = b.hub != null ? b.hub : b.hubBuilder.build();
@@ -212,15 +211,22 @@ public final class InMemoryBackend implements ReefBackend {
     int id = INSTANCES.incrementAndGet();
     events.listenTo(listener);
     String threads = "reef-mem-" + id;
-    ThreadPoolExecutor pool =
-        new ThreadPoolExecutor(
+    // A fork-join pool wakes its most recently idle worker first (a stack), so a mailbox that
+    // empties and refills is drained again by a thread that is still hot; a plain thread pool wakes
+    // the longest-idle of its workers (a queue), which on a loaded machine costs a cold wake-up per
+    // spore. Async mode keeps each worker's own queue FIFO, like the submission queue.
+    ForkJoinPool pool =
+        new ForkJoinPool(
             workerThreads,
+            DaemonThreads.forkJoin(threads + "-worker"),
+            null,
+            true,
+            0,
             workerThreads,
+            1,
+            p -> true,
             WORKER_KEEP_ALIVE_SECONDS,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            DaemonThreads.named(threads + "-worker"));
-    pool.allowCoreThreadTimeOut(true);
+            TimeUnit.SECONDS);
     this.workers = pool;
     deliveries.start(threads);
     this.accepting = true;
@@ -377,7 +383,7 @@ public final class InMemoryBackend implements ReefBackend {
 
   /** Whether other slots wait for a worker (then a busy slot yields after a batch). */
   boolean othersWaiting() {
-    return !workers.getQueue().isEmpty();
+    return workers.hasQueuedSubmissions() || workers.getQueuedTaskCount() > 0;
   }
 
   void detach(ConsumerSlot slot) {
