@@ -11,6 +11,8 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import dev.reef.Spore;
 import dev.reef.amqp.AmqpBackend;
+import dev.reef.amqp.internal.MalformedWireException;
+import dev.reef.amqp.internal.SporeWireMapper;
 import dev.reef.codec.SporeCodec;
 import dev.reef.spi.support.DaemonThreads;
 import java.io.IOException;
@@ -32,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * #MAX_BACKLOG} messages, oldest dropped), bound to the channel's exchange with {@code broadcast.#}
  * and {@code agent.<name>.#} for each agent the directory knows (never {@code #}: that would make
  * every directed spore routable, and senders to unknown agents would get no {@code
- * UnknownAgentException}). Each message is decoded with the reef's codec and added to a {@link
- * FlowTail}.
+ * UnknownAgentException}). Each message is read with the backend's own wire mapper (both header
+ * layouts) and added to a {@link FlowTail}.
  */
 final class FlowTap implements AutoCloseable {
   /** The tap queue's bound: {@value} messages, the oldest dropped beyond. */
@@ -42,7 +44,11 @@ final class FlowTap implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FlowTap.class);
 
   private final FlowTail tail;
-  private final SporeCodec codec = SporeCodec.ofDefaults();
+
+  /** The backend's own reader of both header layouts (reused, not duplicated). */
+  private final SporeWireMapper wire = new SporeWireMapper();
+
+  private static final long MAX_BODY = SporeCodec.maxBodyBytes(Spore.DEFAULT_MAX_KNOWLEDGE_BYTES);
   private final ObjectMapper json;
   private final Connection connection;
   private final Channel channel;
@@ -137,10 +143,10 @@ final class FlowTap implements AutoCloseable {
     return bound.size();
   }
 
-  private void onMessage(AMQP.BasicProperties props, byte[] body) {
+  private void onMessage(String routingKey, AMQP.BasicProperties props, byte[] body) {
     long now = System.currentTimeMillis();
     try {
-      Spore s = codec.decode(body);
+      Spore s = wire.read(routingKey, props, body, MAX_BODY);
       String to = s.toAgent() == null || s.toAgent().isEmpty() ? "*" : s.toAgent();
       tail.add(
           new FlowRow(
@@ -154,7 +160,7 @@ final class FlowTap implements AutoCloseable {
               body.length,
               s.createdAt().toEpochMilli(),
               excerpt(s)));
-    } catch (RuntimeException e) {
+    } catch (MalformedWireException | RuntimeException e) {
       Object from = props.getHeaders() == null ? null : props.getHeaders().get("from_agent");
       tail.add(
           new FlowRow(
@@ -204,7 +210,7 @@ final class FlowTap implements AutoCloseable {
     @Override
     public void handleDelivery(
         String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) throws IOException {
-      onMessage(props, body == null ? new byte[0] : body);
+      onMessage(envelope.getRoutingKey(), props, body == null ? new byte[0] : body);
       getChannel().basicAck(envelope.getDeliveryTag(), false);
     }
   }
