@@ -7,6 +7,7 @@ import dev.reef.Reef;
 import dev.reef.Spore;
 import dev.reef.directory.AgentDirectory;
 import dev.reef.directory.AgentInstance;
+import dev.reef.directory.AgentState;
 import dev.reef.directory.AgentStatus;
 import dev.reef.directory.DirectoryEntry;
 import dev.reef.directory.DirectoryQuery;
@@ -71,12 +72,15 @@ final class ConsoleModel {
           im.put("host", i.host());
           im.put("pid", i.pid());
           im.put("startedAt", i.startedAt().toEpochMilli());
-          im.put("lastSeen", i.lastSeen().toEpochMilli());
           instances.add(im);
         }
       }
       m.put("instances", instances);
-      m.put("lastSeen", lastSeen == null ? null : lastSeen.toEpochMilli());
+      // A live agent renews its lease every few seconds: its last-seen time would change every
+      // agent's entry that often (and every batch would carry them all). "Live" says more; the
+      // time is shown for agents without a live instance, where it stays put.
+      boolean live = e.state() == AgentState.ACTIVE;
+      m.put("lastSeen", live || lastSeen == null ? null : lastSeen.toEpochMilli());
       AgentStatus s = statuses.get(channel, e.name());
       m.put("mailboxDepth", s == null ? null : s.mailboxDepth());
       m.put("consumers", s == null ? null : s.consumers());

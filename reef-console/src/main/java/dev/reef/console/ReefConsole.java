@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,6 +94,7 @@ public final class ReefConsole implements AutoCloseable {
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
   private final Map<String, Long> agentsSentAt = new ConcurrentHashMap<>();
   private final Map<String, Long> deadLettersAt = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Map<String, Object>>> lastAgents = new HashMap<>();
   private final ScheduledExecutorService ticker =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("reef-console-tick"));
   private final ScheduledExecutorService sweeper =
@@ -265,9 +267,9 @@ public final class ReefConsole implements AutoCloseable {
       event.put("rates", batch.rates());
       event.put("seen", batch.seen());
       long sentAt = agentsSentAt.getOrDefault(channel, 0L);
-      if (now - sentAt >= AGENTS_MIN_MILLIS && (sentAt == 0 || dirty.remove(channel))) {
+      if (now - sentAt >= AGENTS_MIN_MILLIS && dirty.remove(channel)) {
         agentsSentAt.put(channel, now);
-        event.put("agents", model.agents(channel));
+        agentChanges(channel, event);
       }
       if (now - deadLettersAt.getOrDefault(channel, 0L) >= DEAD_LETTERS_EVERY_MILLIS) {
         deadLettersAt.put(channel, now);
@@ -279,8 +281,37 @@ public final class ReefConsole implements AutoCloseable {
       }
       hub.publish(channel, sse("batch", event));
     }
-    if (hub.size() == 0) {
-      agentsSentAt.clear(); // a page that connects next gets the agents at once
+  }
+
+  /**
+   * Puts into an event the agents that changed since the last event ({@code agents}) and the ones
+   * gone ({@code agentsRemoved}): a page loads the whole list once ({@code /api/agents}) and then
+   * applies these, so that 1,000 agents cost the page only what changes.
+   */
+  private void agentChanges(String channel, Map<String, Object> event) {
+    Map<String, Map<String, Object>> previous =
+        lastAgents.computeIfAbsent(channel, c -> new HashMap<>());
+    Map<String, Map<String, Object>> current = new HashMap<>();
+    List<Map<String, Object>> changed = new ArrayList<>();
+    for (Map<String, Object> agent : model.agents(channel)) {
+      String name = (String) agent.get("name");
+      current.put(name, agent);
+      if (!agent.equals(previous.get(name))) {
+        changed.add(agent);
+      }
+    }
+    List<String> removed = new ArrayList<>();
+    for (String name : previous.keySet()) {
+      if (!current.containsKey(name)) {
+        removed.add(name);
+      }
+    }
+    lastAgents.put(channel, current);
+    if (!changed.isEmpty()) {
+      event.put("agents", changed);
+    }
+    if (!removed.isEmpty()) {
+      event.put("agentsRemoved", removed);
     }
   }
 

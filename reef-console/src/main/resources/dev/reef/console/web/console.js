@@ -13,7 +13,7 @@
   };
   window.reefConsoleStats = stats;
 
-  const state = { channel: null, source: null, flow: true, agents: new Map(), agentJson: new Map(),
+  const state = { channel: null, source: null, flow: true, agents: new Map(), agentData: new Map(),
     senders: new Map(), view: 'agents', deadLetters: -1 };
 
   const $ = (id) => document.getElementById(id);
@@ -103,45 +103,55 @@
       (a.instances.length ? ' (' + a.instances.map((i) => i.host + ':' + i.pid).join(', ') + ')' : '');
     card.querySelector('.f-mailbox').textContent = a.mailboxDepth == null ? '…' : a.mailboxDepth < 0 ? 'none' : a.mailboxDepth;
     card.querySelector('.f-consumers').textContent = a.consumers == null ? '…' : a.consumers < 0 ? '-' : a.consumers;
-    card.querySelector('.f-last-seen').textContent = a.lastSeen ? ago(a.lastSeen) : '-';
+    card.querySelector('.f-last-seen').textContent = a.state === 'ACTIVE' ? 'live (lease held)' : a.lastSeen ? ago(a.lastSeen) : '-';
     card.querySelector('.terminate').hidden = a.state === 'TERMINATED';
   }
 
-  function renderAgents(list) {
+  // full: the whole list (replaces the cards); otherwise the changed agents and the names gone.
+  function renderAgents(list, removed, full) {
     const t0 = performance.now();
     const grid = $('agents');
-    const names = new Set();
-    let orderChanged = list.length !== state.agents.size;
-    let active = 0;
+    let added = false;
+    const seen = full ? new Set() : null;
     for (const a of list) {
-      names.add(a.name);
-      if (a.state === 'ACTIVE') active++;
+      if (seen) seen.add(a.name);
       let card = state.agents.get(a.name);
-      if (!card) { card = agentCard(a); state.agents.set(a.name, card); orderChanged = true; }
-      const j = JSON.stringify(a);
-      if (state.agentJson.get(a.name) !== j) { state.agentJson.set(a.name, j); fillCard(card, a); }
+      if (!card) { card = agentCard(a); state.agents.set(a.name, card); added = true; }
+      state.agentData.set(a.name, a);
+      fillCard(card, a);
+      filterCard(card, a);
     }
-    for (const [name, card] of state.agents) {
-      if (!names.has(name)) { card.remove(); state.agents.delete(name); state.agentJson.delete(name); orderChanged = true; }
+    const gone = full ? [...state.agents.keys()].filter((n) => !seen.has(n)) : (removed || []);
+    for (const name of gone) {
+      const card = state.agents.get(name);
+      if (card) card.remove();
+      state.agents.delete(name);
+      state.agentData.delete(name);
     }
-    if (orderChanged) {
+    if (added) {
       const frag = document.createDocumentFragment();
-      for (const a of list) frag.append(state.agents.get(a.name));
+      for (const name of [...state.agents.keys()].sort()) frag.append(state.agents.get(name));
       grid.replaceChildren(frag);
     }
-    $('agents-summary').textContent = list.length + ' agents, ' + active + ' active';
-    filterAgents();
+    let active = 0;
+    for (const a of state.agentData.values()) if (a.state === 'ACTIVE') active++;
+    $('agents-summary').textContent = state.agents.size + ' agents, ' + active + ' active';
     const ms = performance.now() - t0;
     stats.agentsRenders++;
     stats.agentsRenderMaxMs = Math.max(stats.agentsRenderMaxMs, ms);
   }
 
-  function filterAgents() {
+  function agentText(a) {
+    return (a.name + ' ' + a.kind + ' ' + a.capabilities.join(' ') + ' ' + a.state).toLowerCase();
+  }
+
+  function filterCard(card, a) {
     const f = $('agents-filter').value.trim().toLowerCase();
-    for (const [name, card] of state.agents) {
-      const j = state.agentJson.get(name) || '';
-      card.hidden = f !== '' && !j.toLowerCase().includes(f);
-    }
+    card.hidden = f !== '' && !agentText(a).includes(f);
+  }
+
+  function filterAgents() {
+    for (const [name, card] of state.agents) filterCard(card, state.agentData.get(name));
   }
 
   // ---- flow ----
@@ -284,7 +294,7 @@
     stats.skipped += b.skipped;
     stats.seen = b.seen;
     stats.lastBatchAt = Date.now();
-    if (b.agents) renderAgents(b.agents);
+    if (b.agents || b.agentsRemoved) renderAgents(b.agents || [], b.agentsRemoved, false);
     addFlowRows(b.rows);
     updateSenders(b.rates);
     if (state.view === 'flow') drawSparks(state.batchMillis);
@@ -314,7 +324,7 @@
 
   async function selectChannel(channel) {
     state.channel = channel;
-    state.agents.clear(); state.agentJson.clear(); state.senders.clear();
+    state.agents.clear(); state.agentData.clear(); state.senders.clear();
     $('agents').replaceChildren();
     $('flow').tBodies[0].replaceChildren();
     $('dl-inspect').hidden = true;
@@ -322,7 +332,7 @@
       const [agents, flow] = await Promise.all([
         get('api/agents?channel=' + encodeURIComponent(channel)),
         get('api/flow?channel=' + encodeURIComponent(channel))]);
-      renderAgents(agents.agents);
+      renderAgents(agents.agents, null, true);
       $('flow-off').hidden = flow.flow;
       addFlowRows(flow.rows);
     } catch (e) { message(e.message, true); }
