@@ -170,8 +170,15 @@
     return tr;
   }
 
+  // Rows arriving while the Flow view is hidden wait here (the newest MAX_FLOW_ROWS), not in the DOM.
+  let pendingRows = [];
+
   function addFlowRows(rows) {
     if (!rows.length) return;
+    if (state.view !== 'flow') {
+      pendingRows = pendingRows.concat(rows).slice(-MAX_FLOW_ROWS);
+      return;
+    }
     const body = $('flow').tBodies[0];
     const f = $('flow-filter').value.trim().toLowerCase();
     const frag = document.createDocumentFragment();
@@ -327,6 +334,7 @@
     state.agents.clear(); state.agentData.clear(); state.senders.clear();
     $('agents').replaceChildren();
     $('flow').tBodies[0].replaceChildren();
+    pendingRows = [];
     $('dl-inspect').hidden = true;
     try {
       const [agents, flow] = await Promise.all([
@@ -345,7 +353,12 @@
     for (const b of document.querySelectorAll('.tab')) b.classList.toggle('active', b.dataset.view === view);
     for (const v of ['agents', 'flow', 'deadletters']) $('view-' + v).hidden = v !== view;
     if (view === 'deadletters') loadDeadLetters();
-    if (view === 'flow') drawSparks(state.batchMillis);
+    if (view === 'flow') {
+      const rows = pendingRows;
+      pendingRows = [];
+      addFlowRows(rows);
+      drawSparks(state.batchMillis);
+    }
   }
 
   // How late the page's event loop runs a 100 ms timer: the page's responsiveness.
