@@ -464,11 +464,11 @@ public final class ReefConsole implements AutoCloseable {
      * The broker URI the flow tail taps (it opens a connection of its own). Default: none, and the
      * Flow view says the flow is off.
      *
-     * @param uri an {@code amqp://} or {@code amqps://} URI
+     * @param uri an {@code amqp://} or {@code amqps://} URI, or null for no flow tap
      * @return this builder
      */
     public Builder amqpUri(String uri) {
-      this.amqpUri = Objects.requireNonNull(uri, "uri");
+      this.amqpUri = uri;
       return this;
     }
 
