@@ -42,13 +42,13 @@ final class FlowTap implements AutoCloseable {
   static final int MAX_BACKLOG = 10_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(FlowTap.class);
+  private static final long MAX_BODY = SporeCodec.maxBodyBytes(Spore.DEFAULT_MAX_KNOWLEDGE_BYTES);
 
   private final FlowTail tail;
 
   /** The backend's own reader of both header layouts (reused, not duplicated). */
   private final SporeWireMapper wire = new SporeWireMapper();
 
-  private static final long MAX_BODY = SporeCodec.maxBodyBytes(Spore.DEFAULT_MAX_KNOWLEDGE_BYTES);
   private final ObjectMapper json;
   private final Connection connection;
   private final Channel channel;
