@@ -3,7 +3,6 @@ package dev.reef.console;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -13,13 +12,13 @@ import dev.reef.Spore;
 import dev.reef.amqp.AmqpBackend;
 import dev.reef.amqp.internal.MalformedWireException;
 import dev.reef.amqp.internal.SporeWireMapper;
+import dev.reef.amqp.internal.TapQueues;
 import dev.reef.codec.SporeCodec;
 import dev.reef.spi.support.DaemonThreads;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -101,17 +100,8 @@ final class FlowTap implements AutoCloseable {
     }
     try {
       Channel ch = connection.createChannel();
-      // The backend's own declaration, so the tap can start before any agent.
-      ch.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true);
-      String queue =
-          ch.queueDeclare(
-                  "",
-                  false,
-                  true,
-                  true,
-                  Map.of("x-max-length", MAX_BACKLOG, "x-overflow", "drop-head"))
-              .getQueue();
-      ch.queueBind(queue, exchange, "broadcast.#");
+      // The tap shared with reef-cli tail: the backend's exchange declaration, a bounded queue.
+      String queue = TapQueues.declare(ch, exchange, MAX_BACKLOG);
       FlowTap tap = new FlowTap(tail, json, connection, ch, exchange, queue);
       ch.basicQos(500);
       // Manual acknowledgements with a prefetch: at most 500 messages in this process at once.
@@ -129,7 +119,7 @@ final class FlowTap implements AutoCloseable {
       binder.execute(
           () -> {
             try {
-              channel.queueBind(queue, exchange, "agent." + agent + ".#");
+              channel.queueBind(queue, exchange, TapQueues.agentKey(agent));
             } catch (IOException | RuntimeException e) {
               bound.remove(agent);
               LOG.warn("flow tap: cannot bind agent {}: {}", agent, e.toString());
