@@ -7,11 +7,16 @@ import dev.reef.Reef;
 import dev.reef.Spore;
 import dev.reef.directory.AgentCard;
 import dev.reef.directory.Registration;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,6 +97,24 @@ class ConsoleDocsTest {
           .as("replayed already")
           .isEqualTo(404);
 
+      // purge: refused without the token, then empties the channel's dead letters
+      failing.set(true);
+      Spore second = reef.send("alice", "bob", Map.of("n", 2)).join();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> get(url.resolve("api/deadletters")).body().contains(second.id()));
+      String purge = "{\"channel\":\"main\"}";
+      assertThat(post(url.resolve("api/deadletters/purge"), purge, null).statusCode())
+          .isEqualTo(401);
+      HttpResponse<String> purged = post(url.resolve("api/deadletters/purge"), purge, TOKEN);
+      assertThat(purged.statusCode()).isEqualTo(200);
+      assertThat(purged.body()).isEqualTo("{\"purged\":1}");
+      assertThat(reef.deadLetters("main").count()).isZero();
+
+      // a request naming another host (DNS rebinding) is refused on a loopback console
+      assertThat(rawStatus(url, "evil.example:" + url.getPort())).isEqualTo(403);
+      assertThat(rawStatus(url, "localhost:" + url.getPort())).isEqualTo(200);
+
       String terminate = "{\"channel\":\"main\",\"agent\":\"bob\"}";
       assertThat(post(url.resolve("api/agents/terminate"), terminate, null).statusCode())
           .isEqualTo(401);
@@ -107,6 +130,23 @@ class ConsoleDocsTest {
           .isEqualTo(400);
       assertThat(post(url.resolve("api/deadletters/purge"), "not json", TOKEN).statusCode())
           .isEqualTo(400);
+    }
+  }
+
+  /** The status of a GET of /api/overview with a Host header of our choosing (raw HTTP/1.1). */
+  private static int rawStatus(URI url, String host) throws IOException {
+    try (Socket socket = new Socket(url.getHost(), url.getPort())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("GET /api/overview HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String status =
+          new BufferedReader(
+                  new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+              .readLine();
+      return Integer.parseInt(status.split(" ")[1]);
     }
   }
 
