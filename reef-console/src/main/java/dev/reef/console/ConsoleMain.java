@@ -1,7 +1,10 @@
 package dev.reef.console;
 
 import dev.reef.Reef;
+import dev.reef.ReefException;
+import dev.reef.SporeValidationException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +46,7 @@ public final class ConsoleMain {
   /**
    * Parses the options, starts the console and waits for {@code stop} (or a shutdown).
    *
-   * @return the exit code: 0, or 2 for bad options
+   * @return the exit code: 0, 2 for bad options, 3 when the broker or the port failed
    */
   static int run(
       String[] args, Map<String, String> env, PrintStream out, PrintStream err, CountDownLatch stop)
@@ -84,11 +87,23 @@ public final class ConsoleMain {
       if (token != null) {
         builder.token(token);
       }
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | SporeValidationException e) {
       err.println("reef-console: " + e.getMessage());
       return 2;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "reef-console-stop"));
+    try {
+      return serve(uri, token, builder, out, stop);
+    } catch (ReefException | UncheckedIOException | IllegalArgumentException e) {
+      // Reef's messages never hold credentials.
+      err.println("reef-console: " + e.getMessage());
+      return 3;
+    }
+  }
+
+  private static int serve(
+      String uri, String token, ReefConsole.Builder builder, PrintStream out, CountDownLatch stop)
+      throws InterruptedException {
     try (Reef reef = Reef.connect(uri);
         ReefConsole console = builder.reef(reef).amqpUri(uri).start()) {
       out.println(

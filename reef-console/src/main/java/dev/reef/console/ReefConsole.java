@@ -145,6 +145,7 @@ public final class ReefConsole implements AutoCloseable {
       server.setExecutor(httpThreads);
       server.start();
     } catch (IOException | RuntimeException e) {
+      server.stop(0);
       closeQuietly();
       throw e;
     }
