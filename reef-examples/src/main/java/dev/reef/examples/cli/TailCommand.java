@@ -1,11 +1,11 @@
 package dev.reef.examples.cli;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import dev.reef.amqp.internal.TapQueues;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -54,12 +54,12 @@ final class TailCommand {
               + " mailbox on this channel are routed to the tail and their senders get no"
               + " UnknownAgentException");
     } else {
-      keys.add("broadcast.#");
+      keys.add(TapQueues.BROADCASTS);
       for (String agent : a.get("agents", "").split(",")) {
         if (!agent.isBlank()) {
           // validates the name like the backend does
           broker.mailbox(channel, agent.trim());
-          keys.add("agent." + agent.trim() + ".#");
+          keys.add(TapQueues.agentKey(agent.trim()));
         }
       }
     }
@@ -69,18 +69,12 @@ final class TailCommand {
     try (Connection connection = broker.connect()) {
       Runtime.getRuntime().addShutdownHook(new Thread(done::countDown, "reef-cli-tail-stop"));
       Channel ch = connection.createChannel();
-      // Same declaration as the AMQP backend's, so tailing can start before any agent.
-      ch.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true);
-      String queue =
-          ch.queueDeclare(
-                  "",
-                  false,
-                  true,
-                  true,
-                  Map.of("x-max-length", MAX_BACKLOG, "x-overflow", "drop-head"))
-              .getQueue();
+      // The tap shared with the console: the backend's exchange declaration, a bounded queue.
+      String queue = TapQueues.declare(ch, exchange, MAX_BACKLOG);
       for (String key : keys) {
-        ch.queueBind(queue, exchange, key);
+        if (!key.equals(TapQueues.BROADCASTS)) {
+          ch.queueBind(queue, exchange, key);
+        }
       }
       ch.basicQos(100);
       ch.basicConsume(
