@@ -112,7 +112,10 @@ final class ChannelTasks implements Tasks {
   @Override
   public TaskServing serve(String agent, TaskWorker worker) {
     engine.requireOpen();
-    tracker.start();
+    dev.reef.ReefNames.requireAgent("agent", agent);
+    java.util.Objects.requireNonNull(worker, "worker");
+    // Read the log up to now first, so that a request of a task that already ended is skipped.
+    tracker.sync(SYNC_TIMEOUT);
     TaskServer server = new TaskServer(this, agent, worker);
     servers.add(server);
     server.start();
