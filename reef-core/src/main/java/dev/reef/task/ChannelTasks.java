@@ -81,9 +81,12 @@ final class ChannelTasks implements Tasks {
     }
     try {
       s.start();
-    } catch (CompletionException e) {
+    } catch (RuntimeException e) {
       submissions.remove(request.taskId());
       tracker.unobserve(request.taskId(), s);
+      if (!(e instanceof CompletionException)) {
+        throw e;
+      }
       throw e.getCause() instanceof ReefException
           ? (ReefException) e.getCause()
           : new ReefException("could not submit task " + request.taskId(), e.getCause());

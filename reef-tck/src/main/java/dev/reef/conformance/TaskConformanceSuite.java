@@ -50,6 +50,9 @@ import org.junit.jupiter.api.Timeout;
  * made from one acts as a separate process. Tests use unique channel names and close what they
  * create. Timing: waits are at most {@link #WAIT}; tests need no more than a few seconds each on an
  * idle machine.
+ *
+ * <p>Over 450 lines because, like {@link DirectoryConformanceSuite}, it is one class a backend
+ * extends to run every task rule.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 public abstract class TaskConformanceSuite {
