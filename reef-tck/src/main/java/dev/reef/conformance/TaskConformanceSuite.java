@@ -642,11 +642,18 @@ public abstract class TaskConformanceSuite {
     TaskHandle h =
         tasks.submit(
             TaskRequest.toAgent("boss", "w")
-                .timeout(Duration.ofMillis(200))
+                .timeout(Duration.ofSeconds(1))
                 .retryPolicy(TaskRetryPolicy.from(FAST_RETRIES).maxAttempts(2).build())
                 .build());
-    await().atMost(WAIT).until(() -> h.status().attempt() == 2);
-    release.countDown();
+    // Released as soon as the retry is in the log: attempt 2 has a whole timeout to spare.
+    closeLater(
+        tasks.watch(
+            h.id(),
+            e -> {
+              if (e.type() == TaskEventType.RETRIED) {
+                release.countDown();
+              }
+            }));
     assertThat(resultOf(h)).isEqualTo(Map.of("attempt", 1L));
     await().atMost(WAIT).until(() -> serving.skipped() == 1);
     assertThat(runs).hasValue(1);
