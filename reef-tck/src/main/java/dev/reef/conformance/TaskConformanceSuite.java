@@ -537,6 +537,29 @@ public abstract class TaskConformanceSuite {
     assertThat(resultOf(tasks.submit("boss", "w", Map.of()))).isEqualTo(Map.of("v", 2L));
   }
 
+  @Test
+  void aMalformedTaskRequestIsSettledWithoutRunningAndCounted() throws Exception {
+    String ch = unique("tasks");
+    Reef workerReef = reef();
+    AtomicInteger runs = new AtomicInteger();
+    Tasks served = workerReef.channel(ch).tasks();
+    closeLater(
+        served.serve(
+            "w",
+            ctx -> {
+              runs.incrementAndGet();
+              return Map.of();
+            }));
+    long before = served.malformedRecords();
+    reef()
+        .channel(ch)
+        .send("boss", "w", Map.of("reef_task", Map.of("attempt", 1, "input", Map.of())))
+        .get();
+    await().atMost(WAIT).until(() -> served.malformedRecords() == before + 1);
+    assertThat(resultOf(reef().channel(ch).tasks().submit("boss", "w", Map.of()))).isEmpty();
+    assertThat(runs).hasValue(1);
+  }
+
   // ---- retries, timeouts, failover ----
 
   @Test
