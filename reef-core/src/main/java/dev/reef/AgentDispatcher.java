@@ -1,9 +1,12 @@
 package dev.reef;
 
+import dev.reef.security.SenderRejectedException;
+import dev.reef.security.SenderVerification;
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxSubscription;
 import dev.reef.spi.NoHandlerException;
 import dev.reef.spi.support.Failures;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -23,6 +26,9 @@ final class AgentDispatcher implements MailboxConsumer {
   private static final Logger LOG = LoggerFactory.getLogger(AgentDispatcher.class);
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
   private static final Handler[] NO_HANDLERS = new Handler[0];
+
+  /** At most one line per mailbox and reason in this interval about refused senders. */
+  private static final Duration REJECT_LOG_INTERVAL = Duration.ofSeconds(5);
 
   /** One attached handler; exactly one of the two fields is set. */
   static final class Handler {
@@ -52,6 +58,8 @@ final class AgentDispatcher implements MailboxConsumer {
   private final StatsRecorder stats;
   private final IdleTracker idle;
   private final DedupWindow dedup;
+  private final SenderVerification verification;
+  private final LogThrottle rejectLog;
   private volatile Handler[] handlers = NO_HANDLERS;
 
   // The attachment, guarded by this object's monitor (held only for field updates, never across a
@@ -84,13 +92,16 @@ final class AgentDispatcher implements MailboxConsumer {
       int dedupWindow,
       PendingReplies replies,
       StatsRecorder stats,
-      IdleTracker idle) {
+      IdleTracker idle,
+      SenderVerification verification) {
     this.channel = channel;
     this.agent = agent;
     this.replies = replies;
     this.stats = stats;
     this.idle = idle;
     this.dedup = dedupWindow > 0 ? new DedupWindow(dedupWindow) : null;
+    this.verification = verification.active() ? verification : null;
+    this.rejectLog = verification.active() ? new LogThrottle(REJECT_LOG_INTERVAL) : null;
   }
 
   // ---- handler list, changed under this object's monitor ----
@@ -147,7 +158,22 @@ final class AgentDispatcher implements MailboxConsumer {
   // ---- delivery ----
 
   @Override
-  public CompletionStage<?> deliver(Spore spore, int attempt) {
+  public CompletionStage<?> deliver(Spore received, int attempt) {
+    if (verification == null) {
+      return dispatch(received, attempt);
+    }
+    Spore checked;
+    try {
+      checked = verification.check(received);
+    } catch (SenderRejectedException e) {
+      rejected(received, e);
+      return CompletableFuture.failedFuture(e);
+    }
+    return dispatch(checked, attempt);
+  }
+
+  /** Delivers a spore that passed the sender verification. */
+  private CompletionStage<?> dispatch(Spore spore, int attempt) {
     if (spore.type() == SporeType.RESPONSE && spore.replyTo() != null) {
       if (replies.take(channel, agent, spore, false)) {
         return DONE;
@@ -250,6 +276,22 @@ final class AgentDispatcher implements MailboxConsumer {
       }
     }
     return run;
+  }
+
+  /** Counts a spore the sender verification refused; the backend dead-letters it. */
+  private void rejected(Spore spore, SenderRejectedException e) {
+    stats.count(SporeEvent.DENIED, channel, agent);
+    long quiet = rejectLog.admit(e.reason().wireName(), System.nanoTime());
+    if (quiet >= 0) {
+      LOG.warn(
+          "spore {} to '{}' on '{}' refused ({}): {}{}",
+          spore.id(),
+          agent,
+          channel,
+          e.reason(),
+          e.getMessage(),
+          quiet > 0 ? " (" + quiet + " more refused since the last line)" : "");
+    }
   }
 
   private void remember(String key) {

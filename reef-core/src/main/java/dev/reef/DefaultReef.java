@@ -49,7 +49,14 @@ final class DefaultReef implements Reef {
         new DispatcherRegistry(
             backend,
             (channel, agent) ->
-                new AgentDispatcher(channel, agent, dedupWindow, replies, stats, idle));
+                new AgentDispatcher(
+                    channel,
+                    agent,
+                    dedupWindow,
+                    replies,
+                    stats,
+                    idle,
+                    options.senderVerification()));
     this.directory =
         new ReefDirectory(
             backend,
@@ -330,7 +337,19 @@ final class DefaultReef implements Reef {
 
     @Override
     public void onDirectReply(String channel, Spore response) {
-      replies.takeDirect(channel, response);
+      Spore checked = response;
+      if (options.senderVerification().active()) {
+        try {
+          checked = options.senderVerification().check(response);
+        } catch (dev.reef.security.SenderRejectedException e) {
+          // A direct reply has no mailbox to dead-letter from: counted and dropped.
+          String agent = response.toAgent() == null ? response.fromAgent() : response.toAgent();
+          stats.count(SporeEvent.DENIED, channel, agent);
+          LOG.warn("direct reply {} refused ({}): {}", response.id(), e.reason(), e.getMessage());
+          return;
+        }
+      }
+      replies.takeDirect(channel, checked);
     }
 
     @Override
