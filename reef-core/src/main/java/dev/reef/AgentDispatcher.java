@@ -6,7 +6,6 @@ import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxSubscription;
 import dev.reef.spi.NoHandlerException;
 import dev.reef.spi.support.Failures;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -26,9 +25,6 @@ final class AgentDispatcher implements MailboxConsumer {
   private static final Logger LOG = LoggerFactory.getLogger(AgentDispatcher.class);
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
   private static final Handler[] NO_HANDLERS = new Handler[0];
-
-  /** At most one line per mailbox and reason in this interval about refused senders. */
-  private static final Duration REJECT_LOG_INTERVAL = Duration.ofSeconds(5);
 
   /** One attached handler; exactly one of the two fields is set. */
   static final class Handler {
@@ -59,7 +55,6 @@ final class AgentDispatcher implements MailboxConsumer {
   private final IdleTracker idle;
   private final DedupWindow dedup;
   private final SenderVerification verification;
-  private final LogThrottle rejectLog;
   private volatile Handler[] handlers = NO_HANDLERS;
 
   // The attachment, guarded by this object's monitor (held only for field updates, never across a
@@ -101,7 +96,6 @@ final class AgentDispatcher implements MailboxConsumer {
     this.idle = idle;
     this.dedup = dedupWindow > 0 ? new DedupWindow(dedupWindow) : null;
     this.verification = verification.active() ? verification : null;
-    this.rejectLog = verification.active() ? new LogThrottle(REJECT_LOG_INTERVAL) : null;
   }
 
   // ---- handler list, changed under this object's monitor ----
@@ -281,17 +275,8 @@ final class AgentDispatcher implements MailboxConsumer {
   /** Counts a spore the sender verification refused; the backend dead-letters it. */
   private void rejected(Spore spore, SenderRejectedException e) {
     stats.count(SporeEvent.DENIED, channel, agent);
-    long quiet = rejectLog.admit(e.reason().wireName(), System.nanoTime());
-    if (quiet >= 0) {
-      LOG.warn(
-          "spore {} to '{}' on '{}' refused ({}): {}{}",
-          spore.id(),
-          agent,
-          channel,
-          e.reason(),
-          e.getMessage(),
-          quiet > 0 ? " (" + quiet + " more refused since the last line)" : "");
-    }
+    // The backend logs the dead letter (WARN, with this reason); this line only adds the mailbox.
+    LOG.debug("spore {} to '{}' on '{}' refused: {}", spore.id(), agent, channel, e.getMessage());
   }
 
   private void remember(String key) {
