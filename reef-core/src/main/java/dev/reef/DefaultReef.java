@@ -38,6 +38,7 @@ final class DefaultReef implements Reef {
   private final SporePublisher publisher;
   private final DispatcherRegistry dispatchers;
   private final ReefDirectory directory;
+  private final LogThrottle refusedReplyLog = new LogThrottle(Duration.ofSeconds(5));
   private final ErrorResponder errorResponder =
       new ErrorResponder((channel, spore) -> publish(channel, spore, true));
 
@@ -345,7 +346,15 @@ final class DefaultReef implements Reef {
           // A direct reply has no mailbox to dead-letter from: counted and dropped.
           String agent = response.toAgent() == null ? response.fromAgent() : response.toAgent();
           stats.count(SporeEvent.DENIED, channel, agent);
-          LOG.warn("direct reply {} refused ({}): {}", response.id(), e.reason(), e.getMessage());
+          long quiet = refusedReplyLog.admit(e.reason().wireName(), System.nanoTime());
+          if (quiet >= 0) {
+            LOG.warn(
+                "direct reply {} refused ({}): {}{}",
+                response.id(),
+                e.reason(),
+                e.getMessage(),
+                quiet > 0 ? " (" + quiet + " more since the last line)" : "");
+          }
           return;
         }
       }

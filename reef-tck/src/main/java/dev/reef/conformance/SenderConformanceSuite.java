@@ -160,6 +160,28 @@ public abstract class SenderConformanceSuite {
   }
 
   @Test
+  void aResponseFromARefusedSenderNeverCompletesAnAsk() {
+    Reef responder = reef();
+    Reef asker =
+        reef(
+            ReefOptions.custom()
+                .senderVerification(
+                    SenderVerification.builder()
+                        .senders(SenderPolicy.builder().allow(brokerUser(), "alice").build())
+                        .build()));
+    responder.subscribe("bob", s -> responder.reply(s, "bob", Map.of("answer", 42)));
+    java.util.concurrent.CompletableFuture<Spore> answer =
+        asker.ask("alice", "bob", Map.of("q", 1), Duration.ofMillis(1500));
+    assertThat(answer)
+        .failsWithin(awaitTimeout())
+        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .withCauseInstanceOf(dev.reef.RequestTimeoutException.class);
+    assertThat(asker.stats().agent(channel, "alice", SporeEvent.DENIED))
+        .as("bob's response was refused, not lost")
+        .isEqualTo(1);
+  }
+
+  @Test
   void aPolicyWithoutTheUserRefusesEverySenderOfThatUser() {
     Reef sender = reef();
     Reef receiver =
