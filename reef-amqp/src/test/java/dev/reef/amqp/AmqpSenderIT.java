@@ -23,6 +23,7 @@ import dev.reef.security.SenderVerification;
 import dev.reef.security.SigningKeys;
 import dev.reef.security.SporeSignatures;
 import dev.reef.security.TrustedKeys;
+import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -141,6 +142,50 @@ class AmqpSenderIT {
       assertThat(receiver.stats().agent(channel, "bob", SporeEvent.DENIED)).isEqualTo(1);
       assertThat(receiver.stats().agent(channel, "bob", SporeEvent.DEAD_LETTERED)).isEqualTo(1);
     }
+  }
+
+  @Test
+  void senderProcessesInOtherJvmsAreToldApartByTheirBrokerUsers() throws Exception {
+    String channel = "xjvm";
+    List<Spore> got = new CopyOnWriteArrayList<>();
+    try (Reef receiver =
+        reef(
+            NODE.amqpUri(),
+            channel,
+            ReefOptions.custom()
+                .senderVerification(
+                    SenderVerification.builder()
+                        .senders(SenderPolicy.builder().allow("svcalice", "alice").build())
+                        .build()))) {
+      receiver.subscribe("bob", got::add);
+      ChildJvm mallory = sender("mallory", channel, "alice", 2);
+      ChildJvm alice = sender("svcalice", channel, "alice", 1);
+      for (ChildJvm p : List.of(mallory, alice)) {
+        assertThat(p.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(p.process.exitValue()).as("sender exit code").isZero();
+      }
+      String spoofedId = mallory.starting("SENT ").get(0).substring(5);
+      String aliceId = alice.starting("SENT ").get(0).substring(5);
+
+      await().atMost(WAIT).until(() -> got.size() == 1 && receiver.deadLetters().count() == 1);
+      assertThat(got.get(0).id()).isEqualTo(aliceId);
+      assertThat(got.get(0).brokerUser()).contains("svcalice");
+      DeadLetterRecord dead = receiver.deadLetters().list(1).get(0);
+      assertThat(dead.spore().id()).isEqualTo(spoofedId);
+      assertThat(dead.reason()).isEqualTo("unauthorized");
+      assertThat(receiver.awaitIdle(WAIT)).isTrue();
+      assertThat(got).hasSize(1);
+    }
+  }
+
+  private static ChildJvm sender(String user, String channel, String from, int n) throws Exception {
+    File log = new File("target/sender-" + user + ".log");
+    return ChildJvm.launch(
+        List.of("-Xmx96m"),
+        SenderAgent.class,
+        List.of(channel, from, Integer.toString(n)),
+        log,
+        uriOf(user));
   }
 
   @Test
