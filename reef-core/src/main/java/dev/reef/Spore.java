@@ -59,6 +59,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *       longer ones cost quadratic time to parse).
  * </ul>
  *
+ * <p>Two receive-side attributes are not fields of the JSON: {@link #brokerUser()} (who the
+ * transport says published it) and {@link #verifiedKeyId()} (whose signature the receiving reef
+ * verified); see docs/security.md. They are not serialized and not part of {@link #equals}.
+ *
  * <p>Thread-safety: immutable, safe to share between threads.
  *
  * <p>Over 450 lines because a value type with sixteen documented fields, their accessors, one
