@@ -1,5 +1,7 @@
 package dev.reef;
 
+import dev.reef.security.SenderRejectedException;
+import dev.reef.security.SenderVerification;
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxSubscription;
 import dev.reef.spi.NoHandlerException;
@@ -52,6 +54,7 @@ final class AgentDispatcher implements MailboxConsumer {
   private final StatsRecorder stats;
   private final IdleTracker idle;
   private final DedupWindow dedup;
+  private final SenderVerification verification;
   private volatile Handler[] handlers = NO_HANDLERS;
 
   // The attachment, guarded by this object's monitor (held only for field updates, never across a
@@ -84,13 +87,15 @@ final class AgentDispatcher implements MailboxConsumer {
       int dedupWindow,
       PendingReplies replies,
       StatsRecorder stats,
-      IdleTracker idle) {
+      IdleTracker idle,
+      SenderVerification verification) {
     this.channel = channel;
     this.agent = agent;
     this.replies = replies;
     this.stats = stats;
     this.idle = idle;
     this.dedup = dedupWindow > 0 ? new DedupWindow(dedupWindow) : null;
+    this.verification = verification.active() ? verification : null;
   }
 
   // ---- handler list, changed under this object's monitor ----
@@ -147,7 +152,22 @@ final class AgentDispatcher implements MailboxConsumer {
   // ---- delivery ----
 
   @Override
-  public CompletionStage<?> deliver(Spore spore, int attempt) {
+  public CompletionStage<?> deliver(Spore received, int attempt) {
+    if (verification == null) {
+      return dispatch(received, attempt);
+    }
+    Spore checked;
+    try {
+      checked = verification.check(received);
+    } catch (SenderRejectedException e) {
+      rejected(received, e);
+      return CompletableFuture.failedFuture(e);
+    }
+    return dispatch(checked, attempt);
+  }
+
+  /** Delivers a spore that passed the sender verification. */
+  private CompletionStage<?> dispatch(Spore spore, int attempt) {
     if (spore.type() == SporeType.RESPONSE && spore.replyTo() != null) {
       if (replies.take(channel, agent, spore, false)) {
         return DONE;
@@ -250,6 +270,13 @@ final class AgentDispatcher implements MailboxConsumer {
       }
     }
     return run;
+  }
+
+  /** Counts a spore the sender verification refused; the backend dead-letters it. */
+  private void rejected(Spore spore, SenderRejectedException e) {
+    stats.count(SporeEvent.DENIED, channel, agent);
+    // The backend logs the dead letter (WARN, with this reason); this line only adds the mailbox.
+    LOG.debug("spore {} to '{}' on '{}' refused: {}", spore.id(), agent, channel, e.getMessage());
   }
 
   private void remember(String key) {

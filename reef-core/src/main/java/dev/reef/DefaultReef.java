@@ -41,6 +41,7 @@ final class DefaultReef implements Reef {
   private final DispatcherRegistry dispatchers;
   private final ReefDirectory directory;
   private final AtomicReference<TaskEngine> tasks = new AtomicReference<>();
+  private final LogThrottle refusedReplyLog = new LogThrottle(Duration.ofSeconds(5));
   private final ErrorResponder errorResponder =
       new ErrorResponder((channel, spore) -> publish(channel, spore, true));
 
@@ -52,7 +53,14 @@ final class DefaultReef implements Reef {
         new DispatcherRegistry(
             backend,
             (channel, agent) ->
-                new AgentDispatcher(channel, agent, dedupWindow, replies, stats, idle));
+                new AgentDispatcher(
+                    channel,
+                    agent,
+                    dedupWindow,
+                    replies,
+                    stats,
+                    idle,
+                    options.senderVerification()));
     this.directory =
         new ReefDirectory(
             backend,
@@ -356,7 +364,27 @@ final class DefaultReef implements Reef {
 
     @Override
     public void onDirectReply(String channel, Spore response) {
-      replies.takeDirect(channel, response);
+      Spore checked = response;
+      if (options.senderVerification().active()) {
+        try {
+          checked = options.senderVerification().check(response);
+        } catch (dev.reef.security.SenderRejectedException e) {
+          // A direct reply has no mailbox to dead-letter from: counted and dropped.
+          String agent = response.toAgent() == null ? response.fromAgent() : response.toAgent();
+          stats.count(SporeEvent.DENIED, channel, agent);
+          long quiet = refusedReplyLog.admit(e.reason().wireName(), System.nanoTime());
+          if (quiet >= 0) {
+            LOG.warn(
+                "direct reply {} refused ({}): {}{}",
+                response.id(),
+                e.reason(),
+                e.getMessage(),
+                quiet > 0 ? " (" + quiet + " more since the last line)" : "");
+          }
+          return;
+        }
+      }
+      replies.takeDirect(channel, checked);
     }
 
     @Override

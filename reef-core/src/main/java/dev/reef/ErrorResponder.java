@@ -44,6 +44,10 @@ final class ErrorResponder {
       type = DeadLetterReason.HANDLER_FAILED.wireName();
       if (error instanceof DeadLetteredException) {
         DeadLetteredException d = (DeadLetteredException) error;
+        if (d.reason() == DeadLetterReason.UNAUTHORIZED
+            || d.reason() == DeadLetterReason.BAD_SIGNATURE) {
+          return; // the named sender may not be the real one: never answer a refused spore
+        }
         type = d.reason().wireName();
         attempts = d.attempts();
       }

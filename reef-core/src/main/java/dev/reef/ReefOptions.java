@@ -56,6 +56,8 @@ public final class ReefOptions {
   private final long maxKnowledgeBytes;
   private final int deduplicationWindow;
   private final KnowledgeMapper knowledgeMapper;
+  private final dev.reef.security.SenderVerification senderVerification;
+  private final dev.reef.security.SigningKeys signingKeys;
 
   private ReefOptions(Builder b) {
     this.defaultChannel = b.defaultChannel;
@@ -68,6 +70,8 @@ public final class ReefOptions {
     this.maxKnowledgeBytes = b.maxKnowledgeBytes;
     this.deduplicationWindow = b.deduplicationWindow;
     this.knowledgeMapper = b.knowledgeMapper;
+    this.senderVerification = b.senderVerification;
+    this.signingKeys = b.signingKeys;
   }
 
   /**
@@ -104,7 +108,29 @@ public final class ReefOptions {
         .broadcastRateLimit(broadcastRateLimit)
         .maxKnowledgeBytes(maxKnowledgeBytes)
         .deduplicationWindow(deduplicationWindow)
-        .knowledgeMapper(knowledgeMapper);
+        .knowledgeMapper(knowledgeMapper)
+        .senderVerification(senderVerification)
+        .signingKeys(signingKeys);
+  }
+
+  /**
+   * What the reef checks about the sender of every spore it receives, before handlers or open asks
+   * see it (docs/security.md). Default {@link dev.reef.security.SenderVerification#NONE}.
+   *
+   * @return the verification
+   */
+  public dev.reef.security.SenderVerification senderVerification() {
+    return senderVerification;
+  }
+
+  /**
+   * The keys the reef signs its agents' outgoing spores with. Default {@link
+   * dev.reef.security.SigningKeys#NONE} (nothing signed).
+   *
+   * @return the keys
+   */
+  public dev.reef.security.SigningKeys signingKeys() {
+    return signingKeys;
   }
 
   /**
@@ -211,6 +237,9 @@ public final class ReefOptions {
     private long maxKnowledgeBytes = Spore.DEFAULT_MAX_KNOWLEDGE_BYTES;
     private int deduplicationWindow;
     private KnowledgeMapper knowledgeMapper = KnowledgeMapper.defaults();
+    private dev.reef.security.SenderVerification senderVerification =
+        dev.reef.security.SenderVerification.NONE;
+    private dev.reef.security.SigningKeys signingKeys = dev.reef.security.SigningKeys.NONE;
 
     private Builder() {}
 
@@ -333,6 +362,30 @@ public final class ReefOptions {
      */
     public Builder deduplicationWindow(int window) {
       this.deduplicationWindow = window;
+      return this;
+    }
+
+    /**
+     * What the reef checks about the sender of received spores. Default {@link
+     * dev.reef.security.SenderVerification#NONE}.
+     *
+     * @param verification the checks
+     * @return this builder
+     */
+    public Builder senderVerification(dev.reef.security.SenderVerification verification) {
+      this.senderVerification = Objects.requireNonNull(verification, "verification");
+      return this;
+    }
+
+    /**
+     * The keys the reef signs its agents' outgoing spores with. Default {@link
+     * dev.reef.security.SigningKeys#NONE}.
+     *
+     * @param keys the keys
+     * @return this builder
+     */
+    public Builder signingKeys(dev.reef.security.SigningKeys keys) {
+      this.signingKeys = Objects.requireNonNull(keys, "keys");
       return this;
     }
 

@@ -59,6 +59,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *       longer ones cost quadratic time to parse).
  * </ul>
  *
+ * <p>Two receive-side attributes are not fields of the JSON: {@link #brokerUser()} (who the
+ * transport says published it) and {@link #verifiedKeyId()} (whose signature the receiving reef
+ * verified); see docs/security.md. They are not serialized and not part of {@link #equals}.
+ *
  * <p>Thread-safety: immutable, safe to share between threads.
  *
  * <p>Over 450 lines because a value type with sixteen documented fields, their accessors, one
@@ -117,6 +121,10 @@ public final class Spore {
   private final String idempotencyKey;
   private final String schemaVersion;
 
+  // Receive-side attributes: set by the receiving side, never serialized, not part of equals.
+  private final String brokerUser;
+  private final String verifiedKeyId;
+
   private Spore(Builder b) {
     this.id = b.id != null ? ReefNames.requireId("id", b.id) : newId();
     this.type = requireType(b.type);
@@ -156,6 +164,33 @@ public final class Spore {
         b.schemaVersion == null
             ? SCHEMA_VERSION
             : requireNonBlank("schema_version", b.schemaVersion);
+    this.brokerUser = null;
+    this.verifiedKeyId = null;
+  }
+
+  /** A copy of {@code s} with other receive-side attributes; the fields are shared, not checked. */
+  private Spore(Spore s, String brokerUser, String verifiedKeyId) {
+    this.id = s.id;
+    this.type = s.type;
+    this.fromAgent = s.fromAgent;
+    this.toAgent = s.toAgent;
+    this.knowledge = s.knowledge;
+    this.knowledgeBytes = s.knowledgeBytes;
+    this.createdAt = s.createdAt;
+    this.expiresAt = s.expiresAt;
+    this.priority = s.priority;
+    this.replyTo = s.replyTo;
+    this.metadata = s.metadata;
+    this.knowledgeReferences = s.knowledgeReferences;
+    this.dataReferences = s.dataReferences;
+    this.correlationId = s.correlationId;
+    this.causationId = s.causationId;
+    this.traceId = s.traceId;
+    this.runId = s.runId;
+    this.idempotencyKey = s.idempotencyKey;
+    this.schemaVersion = s.schemaVersion;
+    this.brokerUser = brokerUser;
+    this.verifiedKeyId = verifiedKeyId;
   }
 
   /**
@@ -192,6 +227,8 @@ public final class Spore {
     this.runId = null;
     this.idempotencyKey = null;
     this.schemaVersion = SCHEMA_VERSION;
+    this.brokerUser = null;
+    this.verifiedKeyId = null;
   }
 
   /**
@@ -564,6 +601,56 @@ public final class Spore {
    */
   public String schemaVersion() {
     return schemaVersion;
+  }
+
+  /**
+   * The broker user that published this spore, as the transport verified it: on AMQP the {@code
+   * user_id} property, which RabbitMQ checks against the publishing connection's user; on the
+   * in-memory backend the user its publishing backend was built with ({@code
+   * InMemoryBackend.Builder#user}). A receive-side attribute: never serialized (a value in the JSON
+   * body would be the sender's word, not the broker's), not part of {@link #equals}. See
+   * docs/security.md.
+   *
+   * @return the verified user, or empty if the transport names none (a spore built locally, a
+   *     foreign publisher that set no {@code user_id}, an in-memory backend without a user)
+   */
+  public java.util.Optional<String> brokerUser() {
+    return java.util.Optional.ofNullable(brokerUser);
+  }
+
+  /**
+   * The id of the key whose Ed25519 signature the receiving reef verified ({@code
+   * dev.reef.security.SenderVerification}); a receive-side attribute like {@link #brokerUser()}.
+   *
+   * @return the key id, or empty if no signature was verified on receipt
+   */
+  public java.util.Optional<String> verifiedKeyId() {
+    return java.util.Optional.ofNullable(verifiedKeyId);
+  }
+
+  /**
+   * This spore as published by a broker user: what a backend hands its consumers. Clears {@link
+   * #verifiedKeyId()}, so a spore a sender marked cannot pass for verified. Costs no validation.
+   *
+   * @param user the verified broker user, or null for none
+   * @return this spore if it already says so, else a copy
+   */
+  public Spore withBrokerUser(String user) {
+    if (Objects.equals(user, brokerUser) && verifiedKeyId == null) {
+      return this;
+    }
+    return new Spore(this, user, null);
+  }
+
+  /**
+   * This spore marked as carrying a signature verified with the key {@code keyId}; called by the
+   * receiving reef after verification.
+   *
+   * @param keyId the verified key's id, not null
+   * @return a copy
+   */
+  public Spore withVerifiedKeyId(String keyId) {
+    return new Spore(this, brokerUser, Objects.requireNonNull(keyId, "keyId"));
   }
 
   @Override

@@ -31,6 +31,7 @@ final class SporePublisher {
   private final BooleanSupplier closed;
   private final BiPredicate<String, String> terminated;
   private final boolean authorizing;
+  private final boolean signing;
   private final ConcurrentHashMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
   private final LogThrottle sendFailureLog = new LogThrottle(SEND_FAILURE_LOG_INTERVAL);
 
@@ -50,6 +51,7 @@ final class SporePublisher {
     this.closed = closed;
     this.terminated = terminated;
     this.authorizing = options.authorizer() != ReefAuthorizer.ALLOW_ALL;
+    this.signing = !options.signingKeys().isEmpty();
   }
 
   /**
@@ -134,7 +136,8 @@ final class SporePublisher {
    *     ReefBackend#publishRequest(String, Spore)})
    * @return the backend's future
    */
-  CompletableFuture<Spore> send(String channel, Spore spore, boolean askRequest) {
+  CompletableFuture<Spore> send(String channel, Spore unsigned, boolean askRequest) {
+    Spore spore = signing ? options.signingKeys().sign(unsigned) : unsigned;
     String from = spore.fromAgent();
     if (spore.type() == SporeType.RESPONSE && replies.answer(channel, spore)) {
       return CompletableFuture.completedFuture(spore);

@@ -14,7 +14,8 @@ class AgentDispatcherTest {
   private final PendingReplies replies = new PendingReplies(stats);
   private final IdleTracker idle = new IdleTracker();
   private final AgentDispatcher dispatcher =
-      new AgentDispatcher("main", "bob", 0, replies, stats, idle);
+      new AgentDispatcher(
+          "main", "bob", 0, replies, stats, idle, dev.reef.security.SenderVerification.NONE);
   private final Spore spore = Spore.of(SporeType.KNOWLEDGE, "alice", "bob", null, 1024);
 
   @AfterEach

@@ -37,7 +37,16 @@ class DispatcherRegistryTest {
   private final PendingReplies replies = new PendingReplies(stats);
   private final DispatcherRegistry registry =
       new DispatcherRegistry(
-          backend, (c, a) -> new AgentDispatcher(c, a, 0, replies, stats, new IdleTracker()));
+          backend,
+          (c, a) ->
+              new AgentDispatcher(
+                  c,
+                  a,
+                  0,
+                  replies,
+                  stats,
+                  new IdleTracker(),
+                  dev.reef.security.SenderVerification.NONE));
   private final ExecutorService pool = Executors.newCachedThreadPool();
 
   @AfterEach

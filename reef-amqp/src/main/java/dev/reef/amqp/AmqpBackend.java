@@ -134,7 +134,8 @@ public final class AmqpBackend implements ReefBackend {
 
   private AmqpBackend(AmqpSettings settings) {
     this.settings = settings;
-    this.mapper = new AmqpSporeMapper(settings.pravalZones());
+    this.mapper =
+        new AmqpSporeMapper(settings.pravalZones(), new BrokerUsers(settings.brokerUser()));
     this.deadLetters =
         new AmqpDeadLetters(
             settings,

@@ -150,7 +150,10 @@ final class AmqpDeadLetters implements DeadLetterStore {
           "dead letter " + record.id() + " on '" + channel + "' names no route to replay it on");
     }
     AMQP.BasicProperties props =
-        r.getProps().builder().headers(DeadLetterHeaders.replayed(headers)).build();
+        mapper
+            .users()
+            .republished(
+                r.getProps().builder().headers(DeadLetterHeaders.replayed(headers)).build());
     AtomicBoolean returned = new AtomicBoolean();
     ch.addReturnListener(ret -> returned.set(true));
     ch.basicPublish(exchange, routingKey, true, props, r.getBody());

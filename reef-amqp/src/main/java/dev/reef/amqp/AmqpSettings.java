@@ -193,6 +193,20 @@ record AmqpSettings(
     return expiryGrace.toMillis();
   }
 
+  /**
+   * The user the connections authenticate as, which every publish names in its {@code user_id}
+   * property: the URI's user name (percent-decoded), or amqp-client's default {@code guest} when
+   * the URI names none.
+   */
+  String brokerUser() {
+    String userInfo = uri.getUserInfo(); // decoded
+    if (userInfo == null || userInfo.isEmpty()) {
+      return com.rabbitmq.client.ConnectionFactory.DEFAULT_USER;
+    }
+    int colon = userInfo.indexOf(':');
+    return colon < 0 ? userInfo : userInfo.substring(0, colon);
+  }
+
   /** The broker URI with the password masked. */
   String maskedUri() {
     return mask(uri);

@@ -19,10 +19,11 @@ import java.util.Objects;
  */
 final class AmqpSporeMapper extends SporeWireMapper {
   private final Map<String, ZoneId> pravalZones;
+  private final BrokerUsers users;
 
   /** A mapper writing the Praval layout's naive times in UTC on every channel. */
   AmqpSporeMapper() {
-    this(Map.of());
+    this(Map.of(), new BrokerUsers(com.rabbitmq.client.ConnectionFactory.DEFAULT_USER));
   }
 
   /**
@@ -30,8 +31,10 @@ final class AmqpSporeMapper extends SporeWireMapper {
    * their Praval hosts' zone (UTC on the others).
    *
    * @param pravalZones the zone of each channel's Praval hosts, by channel name
+   * @param users the backend's broker user, stamped on every publish and read on receipt
    */
-  AmqpSporeMapper(Map<String, ZoneId> pravalZones) {
+  AmqpSporeMapper(Map<String, ZoneId> pravalZones, BrokerUsers users) {
+    this.users = Objects.requireNonNull(users, "users");
     Map<String, ZoneId> copy = new LinkedHashMap<>();
     pravalZones.forEach(
         (channel, zone) ->
@@ -49,8 +52,14 @@ final class AmqpSporeMapper extends SporeWireMapper {
     return pravalZones.getOrDefault(channel, ZoneOffset.UTC);
   }
 
+  /** The backend's broker user, and how received messages name theirs. */
+  BrokerUsers users() {
+    return users;
+  }
+
   /**
-   * Encodes a spore for a channel (its Praval zone applies to the Praval layout).
+   * Encodes a spore for a channel (its Praval zone applies to the Praval layout), with the
+   * backend's user in the {@code user_id} property (which the broker verifies).
    *
    * @param channel the channel it is published on
    * @return the message
@@ -62,11 +71,14 @@ final class AmqpSporeMapper extends SporeWireMapper {
       boolean persistent,
       Instant now,
       long expiryGraceMillis) {
-    return encode(spore, layout, pravalZone(channel), persistent, now, expiryGraceMillis);
+    Outgoing out = encode(spore, layout, pravalZone(channel), persistent, now, expiryGraceMillis);
+    return new Outgoing(
+        out.routingKey(), out.properties().builder().userId(users.own()).build(), out.body());
   }
 
   /**
-   * Reads a message of either layout.
+   * Reads a message of either layout; the spore carries the message's verified {@link
+   * Spore#brokerUser()} ({@link BrokerUsers#of}).
    *
    * @param routingKey the routing key it was published with (a fallback for the type and target)
    * @param props its properties
@@ -78,7 +90,7 @@ final class AmqpSporeMapper extends SporeWireMapper {
   Spore decode(String routingKey, AMQP.BasicProperties props, byte[] body, long maxBodyBytes)
       throws MalformedMessageException {
     try {
-      return read(routingKey, props, body, maxBodyBytes);
+      return read(routingKey, props, body, maxBodyBytes).withBrokerUser(users.of(props));
     } catch (MalformedWireException e) {
       throw new MalformedMessageException(e.getMessage(), e);
     }

@@ -71,6 +71,15 @@ final class BrokerErrors {
   }
 
   /**
+   * Whether the broker refused a publish whose {@code user_id} property was not the connection's
+   * user (reply code 406, {@code PRECONDITION_FAILED - user_id property set to ...}).
+   */
+  static boolean isUserIdRefused(Throwable t) {
+    Reply r = Reply.of(t);
+    return r.code() == AMQP.PRECONDITION_FAILED && r.text() != null && r.text().contains("user_id");
+  }
+
+  /**
    * The failure as one line: the broker's reply text when it closed a channel or the connection,
    * otherwise {@link Failures#describe}.
    */

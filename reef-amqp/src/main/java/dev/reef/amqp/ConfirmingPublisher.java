@@ -363,6 +363,8 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
     old.closed = true;
     if (BrokerErrors.isAccessRefused(cause)) {
       failRefused(old.outstanding, cause);
+    } else if (BrokerErrors.isUserIdRefused(cause)) {
+      failUserIdRefused(old.outstanding, cause);
     } else {
       failAllOf(old.outstanding, lost(cause));
     }
@@ -391,6 +393,29 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
         BrokerErrors.unauthorized(
             "the broker refused the publish (it was not delivered): " + text, cause));
     finishAll(others, lost(cause));
+  }
+
+  /**
+   * The broker closed the channel because a publish's {@code user_id} was not the connection's user
+   * ({@code PRECONDITION_FAILED}): the backend stamps every publish of a channel with the same
+   * user, so every unconfirmed publish of the channel was refused the same way, not lost; they fail
+   * with {@link dev.reef.UnauthorizedException} carrying the broker's text.
+   */
+  private void failUserIdRefused(
+      ConcurrentNavigableMap<Long, Pending> outstanding, ShutdownSignalException cause) {
+    List<Pending> denied = new ArrayList<>();
+    for (Long seq : outstanding.keySet()) {
+      Pending p = outstanding.remove(seq);
+      if (p != null && p.settle()) {
+        denied.add(p);
+      }
+    }
+    finishAll(
+        denied,
+        BrokerErrors.unauthorized(
+            "the broker refused the publish (it was not delivered): "
+                + BrokerErrors.replyText(cause),
+            cause));
   }
 
   /** The text between {@code prefix} and the next {@code '}, or null. */

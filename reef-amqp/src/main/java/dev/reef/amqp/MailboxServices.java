@@ -91,7 +91,8 @@ final class MailboxServices implements MailboxContext {
   @Override
   public CompletableFuture<Boolean> publishRaw(
       String exchange, String routingKey, AMQP.BasicProperties props, byte[] body) {
-    return pool.publishSettling(exchange, routingKey, props, body);
+    // A received message republished: it must carry this backend's user_id (BrokerUsers).
+    return pool.publishSettling(exchange, routingKey, mapper.users().republished(props), body);
   }
 
   @Override

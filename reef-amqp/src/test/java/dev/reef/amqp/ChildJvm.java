@@ -51,6 +51,13 @@ final class ChildJvm {
    */
   static ChildJvm launch(List<String> jvmOptions, Class<?> mainClass, List<String> args, File log)
       throws IOException {
+    return launch(jvmOptions, mainClass, args, log, RabbitMqBroker.uri());
+  }
+
+  /** As {@link #launch(List, Class, List, File)}, with {@code REEF_AMQP_URI} set to {@code uri}. */
+  static ChildJvm launch(
+      List<String> jvmOptions, Class<?> mainClass, List<String> args, File log, String uri)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
@@ -60,7 +67,7 @@ final class ChildJvm {
     command.add(mainClass.getName());
     command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command).redirectError(log);
-    pb.environment().put("REEF_AMQP_URI", RabbitMqBroker.uri());
+    pb.environment().put("REEF_AMQP_URI", uri);
     return new ChildJvm(pb.start());
   }
 

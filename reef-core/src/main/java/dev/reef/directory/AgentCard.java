@@ -2,12 +2,15 @@ package dev.reef.directory;
 
 import dev.reef.ReefNames;
 import dev.reef.SporeValidationException;
+import dev.reef.security.SporeSignatures;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -58,12 +61,18 @@ public final class AgentCard {
   /** The kind of a card that does not name one. */
   public static final String DEFAULT_KIND = "agent";
 
+  /** The most characters in a public key's id. */
+  public static final int MAX_KEY_ID_CHARS = 128;
+
   private final String name;
   private final String kind;
   private final List<String> capabilities;
   private final String version;
   private final String description;
   private final Map<String, Object> metadata;
+  private final String publicKeyId;
+  private final String publicKeyText;
+  private final PublicKey publicKey;
 
   private AgentCard(Builder b) {
     this.name = ReefNames.requireAgent("name", b.name);
@@ -72,6 +81,22 @@ public final class AgentCard {
     this.version = requireText("version", b.version, MAX_VERSION_CHARS);
     this.description = requireText("description", b.description, MAX_DESCRIPTION_CHARS);
     this.metadata = CardJson.freezeObject("metadata", b.metadata);
+    if (b.publicKeyText == null) {
+      this.publicKeyId = null;
+      this.publicKeyText = null;
+      this.publicKey = null;
+    } else {
+      this.publicKeyId = requireText("public_key.key_id", b.publicKeyId, MAX_KEY_ID_CHARS);
+      if (publicKeyId.isBlank()) {
+        throw new SporeValidationException("public_key.key_id", "must not be blank");
+      }
+      try {
+        this.publicKey = SporeSignatures.decodePublicKey(b.publicKeyText);
+      } catch (IllegalArgumentException e) {
+        throw new SporeValidationException("public_key.key", e.getMessage());
+      }
+      this.publicKeyText = SporeSignatures.encodePublicKey(publicKey);
+    }
     int bytes = CardJson.cardBytes(this);
     if (bytes > MAX_CARD_BYTES) {
       throw new SporeValidationException(
@@ -110,7 +135,8 @@ public final class AgentCard {
         .capabilities(capabilities)
         .version(version)
         .description(description)
-        .metadata(metadata);
+        .metadata(metadata)
+        .publicKey(publicKeyId, publicKeyText);
   }
 
   /**
@@ -303,6 +329,33 @@ public final class AgentCard {
     return metadata;
   }
 
+  /**
+   * The id of the agent's Ed25519 public key, the {@code key_id} its signed spores name
+   * (docs/security.md).
+   *
+   * @return the key id, or empty if the card publishes no key
+   */
+  public Optional<String> publicKeyId() {
+    return Optional.ofNullable(publicKeyId);
+  }
+
+  /**
+   * The agent's Ed25519 public key, to trust with {@code
+   * TrustedKeys.builder().trust(card.publicKeyId().get(), card.publicKey().get(), card.name())}. A
+   * key read from the directory is as trustworthy as the directory: anyone who may write its
+   * records may publish a card (docs/security.md, "Key distribution").
+   *
+   * @return the key, or empty if the card publishes none
+   */
+  public Optional<PublicKey> publicKey() {
+    return Optional.ofNullable(publicKey);
+  }
+
+  /** The key as text ({@link SporeSignatures#encodePublicKey}), or null. */
+  String publicKeyText() {
+    return publicKeyText;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -317,7 +370,9 @@ public final class AgentCard {
         && capabilities.equals(c.capabilities)
         && version.equals(c.version)
         && description.equals(c.description)
-        && metadata.equals(c.metadata);
+        && metadata.equals(c.metadata)
+        && Objects.equals(publicKeyId, c.publicKeyId)
+        && Objects.equals(publicKeyText, c.publicKeyText);
   }
 
   @Override
@@ -338,6 +393,8 @@ public final class AgentCard {
     private String version = "";
     private String description = "";
     private Map<String, ?> metadata = Map.of();
+    private String publicKeyId;
+    private String publicKeyText;
 
     private Builder(String name) {
       this.name = name;
@@ -408,6 +465,32 @@ public final class AgentCard {
     public Builder metadata(Map<String, ?> metadata) {
       this.metadata = Objects.requireNonNull(metadata, "metadata");
       return this;
+    }
+
+    /**
+     * Publishes the agent's Ed25519 public key (docs/security.md). Default none.
+     *
+     * @param keyId the id its signatures name, at most {@value AgentCard#MAX_KEY_ID_CHARS}
+     *     characters; null (with a null key) for none
+     * @param publicKey base64 of the X.509 {@code SubjectPublicKeyInfo} ({@link
+     *     SporeSignatures#encodePublicKey}), or null for none
+     * @return this builder
+     */
+    public Builder publicKey(String keyId, String publicKey) {
+      this.publicKeyId = keyId;
+      this.publicKeyText = publicKey;
+      return this;
+    }
+
+    /**
+     * Publishes the agent's Ed25519 public key.
+     *
+     * @param keyId the id its signatures name
+     * @param publicKey the key
+     * @return this builder
+     */
+    public Builder publicKey(String keyId, PublicKey publicKey) {
+      return publicKey(keyId, SporeSignatures.encodePublicKey(publicKey));
     }
 
     /**

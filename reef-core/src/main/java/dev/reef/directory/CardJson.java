@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reef.SporeValidationException;
+import dev.reef.security.SporeSignatures;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -72,6 +73,12 @@ final class CardJson {
     n.put("version", card.version());
     n.put("description", card.description());
     n.set("metadata", MAPPER.valueToTree(card.metadata()));
+    if (card.publicKeyText() != null) {
+      ObjectNode key = n.putObject("public_key");
+      key.put("key_id", card.publicKeyId().orElseThrow());
+      key.put("alg", SporeSignatures.ALGORITHM);
+      key.put("key", card.publicKeyText());
+    }
     return n;
   }
 
@@ -114,6 +121,18 @@ final class CardJson {
         throw new SporeValidationException("metadata", "must be an object");
       }
       b.metadata(toMap(meta));
+    }
+    JsonNode key = n.get("public_key");
+    if (key != null && !key.isNull()) {
+      if (!key.isObject()) {
+        throw new SporeValidationException("public_key", "must be an object");
+      }
+      String alg = text(key, "alg", SporeSignatures.ALGORITHM);
+      if (!alg.equals(SporeSignatures.ALGORITHM)) {
+        throw new SporeValidationException(
+            "public_key.alg", "must be " + SporeSignatures.ALGORITHM);
+      }
+      b.publicKey(text(key, "key_id", null), text(key, "key", null));
     }
     return b.build();
   }

@@ -106,6 +106,10 @@ public final class InMemoryBackend implements ReefBackend {
   private final RetryPolicy retryPolicy;
   private final int workerThreads;
   private final int prefetch;
+
+  /** The broker user every spore this backend publishes carries ({@link Spore#brokerUser()}). */
+  private final String user;
+
   private final Map<Mailbox, ConsumerSlot> slots = new ConcurrentHashMap<>();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -126,6 +130,7 @@ public final class InMemoryBackend implements ReefBackend {
     this.retryPolicy = b.retryPolicy;
     this.workerThreads = b.workerThreads;
     this.prefetch = b.prefetch;
+    this.user = b.user;
     this.deliveries = new Deliveries(hub, retryPolicy, events, signal);
     this.router = new Router(hub, events);
     this.deadLetterStore = new HubDeadLetters(hub, router, events);
@@ -254,8 +259,10 @@ public final class InMemoryBackend implements ReefBackend {
   }
 
   @Override
-  public CompletableFuture<Spore> publish(String channel, Spore spore) {
+  public CompletableFuture<Spore> publish(String channel, Spore published) {
     requireStarted();
+    // What AMQP's user_id does: the receiver sees who published, never what the sender claims.
+    Spore spore = published.withBrokerUser(user);
     if (!accepting) {
       return CompletableFuture.failedFuture(new ReefClosedException("the backend is closed"));
     }
@@ -431,8 +438,26 @@ public final class InMemoryBackend implements ReefBackend {
     private RetryPolicy retryPolicy = RetryPolicy.ofDefaults();
     private int workerThreads = defaultWorkerThreads();
     private int prefetch = DEFAULT_PREFETCH;
+    private String user;
 
     private Builder() {}
+
+    /**
+     * The user this backend publishes as, what an AMQP backend's connection user is: every spore it
+     * publishes reaches its receivers with this {@link Spore#brokerUser()}, whatever the sender
+     * set, so a {@code dev.reef.security.SenderPolicy} behaves as over RabbitMQ. Default none
+     * (spores carry no broker user).
+     *
+     * @param user the user name, non-blank, or null for none
+     * @return this builder
+     */
+    public Builder user(String user) {
+      if (user != null && user.isBlank()) {
+        throw new IllegalArgumentException("user must not be blank");
+      }
+      this.user = user;
+      return this;
+    }
 
     /**
      * Works on a shared hub instead of a new private one, so that this backend sees the mailboxes

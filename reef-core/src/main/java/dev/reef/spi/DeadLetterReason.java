@@ -12,8 +12,8 @@ import java.util.Optional;
  * dev.reef.SporeEvent#DEAD_LETTERED} (its error a {@link DeadLetteredException}), {@link #EXPIRED}
  * with {@link dev.reef.SporeEvent#EXPIRED}, {@link #MALFORMED} with {@link
  * dev.reef.SporeEvent#MALFORMED}, {@link #DROPPED_OLDEST} with {@link
- * dev.reef.SporeEvent#DROPPED_OLDEST}, {@link #TERMINATED} with {@link
- * dev.reef.SporeEvent#DEAD_LETTERED}.
+ * dev.reef.SporeEvent#DROPPED_OLDEST}, {@link #TERMINATED}, {@link #UNAUTHORIZED} and {@link
+ * #BAD_SIGNATURE} with {@link dev.reef.SporeEvent#DEAD_LETTERED}.
  */
 public enum DeadLetterReason {
   /**
@@ -43,7 +43,21 @@ public enum DeadLetterReason {
    * failed it with a {@link DeadLetterException} of this reason, and it was dead-lettered at once,
    * without retries. Wire name {@code terminated}.
    */
-  TERMINATED("terminated");
+  TERMINATED("terminated"),
+
+  /**
+   * The receiving reef's {@code dev.reef.security.SenderVerification} refused the sender: its
+   * verified broker user may not send as its {@code from_agent}, or a required signature is
+   * missing, or it is signed with a key that is unknown or not trusted for that agent.
+   * Dead-lettered at once, never handled. Wire name {@code unauthorized}.
+   */
+  UNAUTHORIZED("unauthorized"),
+
+  /**
+   * The spore's Ed25519 signature does not verify (the spore was changed after signing, or the
+   * signature is malformed). Dead-lettered at once, never handled. Wire name {@code bad_signature}.
+   */
+  BAD_SIGNATURE("bad_signature");
 
   /** The wire name Reef for Java wrote for {@link #HANDLER_FAILED} before 1.0: {@value}. */
   static final String LEGACY_HANDLER_FAILED = "failed";

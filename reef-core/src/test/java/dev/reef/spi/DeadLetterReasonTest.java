@@ -10,7 +10,14 @@ class DeadLetterReasonTest {
   @Test
   void wireNamesAreTheOneSetBothBackendsUse() {
     assertThat(Arrays.stream(DeadLetterReason.values()).map(DeadLetterReason::wireName))
-        .containsExactly("handler_failed", "expired", "malformed", "dropped_oldest", "terminated");
+        .containsExactly(
+            "handler_failed",
+            "expired",
+            "malformed",
+            "dropped_oldest",
+            "terminated",
+            "unauthorized",
+            "bad_signature");
   }
 
   @Test

@@ -1,0 +1,203 @@
+package dev.reef.security;
+
+import dev.reef.Spore;
+import dev.reef.spi.DeadLetterReason;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a receiving reef checks about who sent a spore before any handler (or open ask) sees it: the
+ * {@link SenderPolicy} (may the verified broker user send as the {@code from_agent}?) and Ed25519
+ * signatures against {@link TrustedKeys}. A refused spore is dead-lettered at once with reason
+ * {@code unauthorized} or {@code bad_signature}, counted as {@link dev.reef.SporeEvent#DENIED} for
+ * the receiving agent, and never handled; the same on every backend (docs/security.md). Immutable;
+ * set with {@code ReefOptions.Builder#senderVerification}.
+ *
+ * <p>The rules, in order:
+ *
+ * <ol>
+ *   <li>the policy refuses the broker user (or its absence) for the {@code from_agent}: {@code
+ *       unauthorized};
+ *   <li>a {@code reef_signature} that is malformed: {@code bad_signature};
+ *   <li>no signature: {@code unauthorized} if {@link Builder#requireSignatures(boolean)}, else
+ *       delivered unverified;
+ *   <li>a key id that is not trusted: {@code unauthorized} if signatures are required, else
+ *       delivered unverified (a signature nobody here can check is no evidence either way);
+ *   <li>a trusted key that may not sign for the {@code from_agent}: {@code unauthorized};
+ *   <li>a signature that does not verify: {@code bad_signature};
+ *   <li>otherwise delivered, with {@link Spore#verifiedKeyId()} set.
+ * </ol>
+ *
+ * <p>Default {@link #NONE}: nothing checked, signatures left unverified.
+ */
+public final class SenderVerification {
+  /** Checks nothing. */
+  public static final SenderVerification NONE =
+      new SenderVerification(SenderPolicy.ANY, TrustedKeys.NONE, false);
+
+  private final SenderPolicy senders;
+  private final TrustedKeys trustedKeys;
+  private final boolean requireSignatures;
+
+  private SenderVerification(
+      SenderPolicy senders, TrustedKeys trustedKeys, boolean requireSignatures) {
+    this.senders = senders;
+    this.trustedKeys = trustedKeys;
+    this.requireSignatures = requireSignatures;
+  }
+
+  /**
+   * A builder: {@link SenderPolicy#ANY}, {@link TrustedKeys#NONE}, signatures not required.
+   *
+   * @return a builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Whether anything is checked.
+   *
+   * @return false for {@link #NONE} and equivalent settings
+   */
+  public boolean active() {
+    return senders.enforced() || requireSignatures || !trustedKeys.isEmpty();
+  }
+
+  /**
+   * The sender policy.
+   *
+   * @return the policy
+   */
+  public SenderPolicy senders() {
+    return senders;
+  }
+
+  /**
+   * The trusted keys.
+   *
+   * @return the keys
+   */
+  public TrustedKeys trustedKeys() {
+    return trustedKeys;
+  }
+
+  /**
+   * Whether unsigned spores are refused.
+   *
+   * @return the option
+   */
+  public boolean requireSignatures() {
+    return requireSignatures;
+  }
+
+  /**
+   * Checks a received spore.
+   *
+   * @param spore the spore as the backend delivered it (with its {@link Spore#brokerUser()})
+   * @return the spore, marked {@link Spore#verifiedKeyId()} if its signature verified
+   * @throws SenderRejectedException if it is refused, with the dead-letter reason
+   */
+  public Spore check(Spore spore) {
+    String user = spore.brokerUser().orElse(null);
+    if (!senders.permits(user, spore.fromAgent())) {
+      throw new SenderRejectedException(
+          DeadLetterReason.UNAUTHORIZED,
+          user == null
+              ? "spore from '" + spore.fromAgent() + "' carries no verified broker user"
+              : "broker user '" + user + "' may not send as '" + spore.fromAgent() + "'");
+    }
+    Optional<SporeSignatures.Signed> signed = SporeSignatures.signatureOf(spore);
+    if (signed.isEmpty()) {
+      if (requireSignatures) {
+        throw new SenderRejectedException(
+            DeadLetterReason.UNAUTHORIZED,
+            "spore from '" + spore.fromAgent() + "' is not signed and signatures are required");
+      }
+      return spore;
+    }
+    String keyId = signed.get().keyId();
+    TrustedKeys.Entry trusted = trustedKeys.get(keyId);
+    if (trusted == null) {
+      if (requireSignatures) {
+        throw new SenderRejectedException(
+            DeadLetterReason.UNAUTHORIZED,
+            "spore from '" + spore.fromAgent() + "' is signed with unknown key '" + keyId + "'");
+      }
+      return spore;
+    }
+    if (!trusted.agents().matches(spore.fromAgent())) {
+      throw new SenderRejectedException(
+          DeadLetterReason.UNAUTHORIZED,
+          "key '" + keyId + "' may not sign as '" + spore.fromAgent() + "'");
+    }
+    if (!SporeSignatures.verify(spore, signed.get(), trusted.key())) {
+      throw new SenderRejectedException(
+          DeadLetterReason.BAD_SIGNATURE,
+          "the signature of spore " + spore.id() + " with key '" + keyId + "' does not verify");
+    }
+    return spore.withVerifiedKeyId(keyId);
+  }
+
+  @Override
+  public String toString() {
+    return "SenderVerification{senders="
+        + senders
+        + ", trustedKeys="
+        + trustedKeys
+        + ", requireSignatures="
+        + requireSignatures
+        + "}";
+  }
+
+  /** Builds a {@link SenderVerification}. Not thread-safe. */
+  public static final class Builder {
+    private SenderPolicy senders = SenderPolicy.ANY;
+    private TrustedKeys trustedKeys = TrustedKeys.NONE;
+    private boolean requireSignatures;
+
+    private Builder() {}
+
+    /**
+     * The broker users and the agents they may send as. Default {@link SenderPolicy#ANY}.
+     *
+     * @param senders the policy
+     * @return this builder
+     */
+    public Builder senders(SenderPolicy senders) {
+      this.senders = Objects.requireNonNull(senders, "senders");
+      return this;
+    }
+
+    /**
+     * The keys signatures are verified with. Default {@link TrustedKeys#NONE}.
+     *
+     * @param keys the keys
+     * @return this builder
+     */
+    public Builder trustedKeys(TrustedKeys keys) {
+      this.trustedKeys = Objects.requireNonNull(keys, "keys");
+      return this;
+    }
+
+    /**
+     * Whether every spore must carry a signature by a trusted key. Default false.
+     *
+     * @param require true to dead-letter unsigned spores and unknown keys {@code unauthorized}
+     * @return this builder
+     */
+    public Builder requireSignatures(boolean require) {
+      this.requireSignatures = require;
+      return this;
+    }
+
+    /**
+     * Builds it.
+     *
+     * @return the verification
+     */
+    public SenderVerification build() {
+      return new SenderVerification(senders, trustedKeys, requireSignatures);
+    }
+  }
+}
