@@ -14,6 +14,7 @@ import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxReceiver;
 import dev.reef.spi.MailboxSubscription;
 import dev.reef.spi.ReefBackend;
+import dev.reef.spi.TaskLogStore;
 import dev.reef.spi.support.DaemonThreads;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -117,6 +118,7 @@ public final class InMemoryBackend implements ReefBackend {
   private final DirectReplyPath directPath;
   private volatile boolean accepting;
   private final AtomicReference<InMemoryDirectoryStore> directoryStore = new AtomicReference<>();
+  private final AtomicReference<InMemoryTaskLogStore> taskLogStore = new AtomicReference<>();
   private ThreadPoolExecutor workers;
 
   private InMemoryBackend(Builder b) {
@@ -181,6 +183,25 @@ public final class InMemoryBackend implements ReefBackend {
   @Override
   public DeadLetterStore deadLetterStore() {
     return deadLetterStore;
+  }
+
+  /** The hub's task logs ({@link InMemoryTaskLogStore#forHub}), one store per backend. */
+  @Override
+  public TaskLogStore taskLogStore() {
+    if (closed.get()) {
+      throw new ReefClosedException("the in-memory backend is closed");
+    }
+    InMemoryTaskLogStore store = taskLogStore.get();
+    if (store == null) {
+      InMemoryTaskLogStore mine = InMemoryTaskLogStore.forHub(hub);
+      store = taskLogStore.compareAndExchange(null, mine);
+      if (store == null) {
+        store = mine;
+      } else {
+        mine.close();
+      }
+    }
+    return store;
   }
 
   /** The hub's directory ({@link InMemoryDirectoryStore#forHub}), one store per backend. */
@@ -320,6 +341,10 @@ public final class InMemoryBackend implements ReefBackend {
     InMemoryDirectoryStore store = directoryStore.get();
     if (store != null) {
       store.close();
+    }
+    InMemoryTaskLogStore tasks = taskLogStore.get();
+    if (tasks != null) {
+      tasks.close();
     }
     if (!started.get()) {
       closed.set(true);

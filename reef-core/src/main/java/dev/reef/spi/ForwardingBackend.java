@@ -71,6 +71,11 @@ public abstract class ForwardingBackend implements ReefBackend {
   }
 
   @Override
+  public TaskLogStore taskLogStore() {
+    return delegate.taskLogStore();
+  }
+
+  @Override
   public Set<String> knownAgents(String channel) {
     return delegate.knownAgents(channel);
   }

@@ -175,6 +175,19 @@ public interface ReefBackend extends AutoCloseable {
   }
 
   /**
+   * The store of the task logs ({@code dev.reef.task}) on this backend's transport, for {@code
+   * Reef.tasks()}. The backend owns it: it creates it on first call and closes it when it closes;
+   * every call returns the same store. The default is {@link TaskLogStore#UNSUPPORTED}, whose calls
+   * throw {@link UnsupportedOperationException}.
+   *
+   * @return the store; never null
+   * @throws dev.reef.ReefClosedException if the backend is closed
+   */
+  default TaskLogStore taskLogStore() {
+    return TaskLogStore.UNSUPPORTED;
+  }
+
+  /**
    * Stops intake, waits up to {@code drainTimeout} for in-flight consumers to settle, settles what
    * it can (unsettled spores stay in or return to their mailbox where the backend can keep them)
    * and releases resources. Further publishes fail with {@link dev.reef.ReefClosedException}.
