@@ -147,6 +147,9 @@ final class StreamLogs implements AutoCloseable {
    * @throws ReefException if the stream cannot be followed
    */
   AutoCloseable follow(String stream, Retention retention, Consumer<byte[]> sink) {
+    if (closed.get()) {
+      throw closedError();
+    }
     declare(stream, retention);
     try {
       StreamFollower f = StreamFollower.start(connection, stream, sink);
