@@ -180,4 +180,9 @@ final class DefaultChannel implements ReefChannel {
   public String toString() {
     return "ReefChannel{" + name + "}";
   }
+
+  @Override
+  public dev.reef.task.Tasks tasks() {
+    return reef.tasks(name);
+  }
 }

@@ -5,6 +5,8 @@ import dev.reef.spi.BackendListener;
 import dev.reef.spi.ReefBackend;
 import dev.reef.spi.support.DaemonThreads;
 import dev.reef.spi.support.Failures;
+import dev.reef.task.TaskEngine;
+import dev.reef.task.Tasks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +40,7 @@ final class DefaultReef implements Reef {
   private final SporePublisher publisher;
   private final DispatcherRegistry dispatchers;
   private final ReefDirectory directory;
+  private final AtomicReference<TaskEngine> tasks = new AtomicReference<>();
   private final ErrorResponder errorResponder =
       new ErrorResponder((channel, spore) -> publish(channel, spore, true));
 
@@ -88,6 +91,25 @@ final class DefaultReef implements Reef {
     return directory.get();
   }
 
+  /** The tasks of a channel; the engine is made on first use, on the backend's task log. */
+  Tasks tasks(String channel) {
+    requireOpen();
+    TaskEngine engine = tasks.get();
+    if (engine == null) {
+      TaskEngine mine = TaskEngine.create(this, backend.taskLogStore());
+      engine = tasks.compareAndExchange(null, mine);
+      if (engine == null) {
+        engine = mine;
+        if (closed.get()) {
+          mine.close(); // closed meanwhile: close() may have missed it
+        }
+      } else {
+        mine.close();
+      }
+    }
+    return engine.tasks(channel);
+  }
+
   @Override
   public ReefOptions options() {
     return options;
@@ -116,6 +138,10 @@ final class DefaultReef implements Reef {
       return;
     }
     replies.failAll(new ReefClosedException("the reef was closed"));
+    TaskEngine engine = tasks.get();
+    if (engine != null) {
+      engine.close();
+    }
     directory.close();
     int own = idle.handlersOnThisThread();
     if (own == 0) {

@@ -341,6 +341,11 @@ public interface Reef extends ReefChannel, AutoCloseable {
     return defaultChannel().agents();
   }
 
+  @Override
+  default dev.reef.task.Tasks tasks() {
+    return defaultChannel().tasks();
+  }
+
   /**
    * The mapper of typed knowledge: {@link ReefOptions#knowledgeMapper()}.
    *

@@ -194,6 +194,18 @@ public interface ReefChannel {
    */
   Set<String> agents();
 
+  /**
+   * The tasks of this channel: submit work to an agent or a capability, serve it, watch it from any
+   * reef on the same transport (docs/tasks.md). The default is unsupported.
+   *
+   * @return the same instance on every call
+   * @throws UnsupportedOperationException if this channel has no tasks
+   * @throws ReefClosedException if the reef is closed
+   */
+  default dev.reef.task.Tasks tasks() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no tasks");
+  }
+
   // ---- typed knowledge: records and POJOs through the reef's KnowledgeMapper ----
 
   /**
