@@ -81,9 +81,12 @@ final class ChannelTasks implements Tasks {
     }
     try {
       s.start();
-    } catch (CompletionException e) {
+    } catch (RuntimeException e) {
       submissions.remove(request.taskId());
       tracker.unobserve(request.taskId(), s);
+      if (!(e instanceof CompletionException)) {
+        throw e;
+      }
       throw e.getCause() instanceof ReefException
           ? (ReefException) e.getCause()
           : new ReefException("could not submit task " + request.taskId(), e.getCause());
@@ -112,7 +115,10 @@ final class ChannelTasks implements Tasks {
   @Override
   public TaskServing serve(String agent, TaskWorker worker) {
     engine.requireOpen();
-    tracker.start();
+    dev.reef.ReefNames.requireAgent("agent", agent);
+    java.util.Objects.requireNonNull(worker, "worker");
+    // Read the log up to now first, so that a request of a task that already ended is skipped.
+    tracker.sync(SYNC_TIMEOUT);
     TaskServer server = new TaskServer(this, agent, worker);
     servers.add(server);
     server.start();

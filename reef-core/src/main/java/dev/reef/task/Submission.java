@@ -95,7 +95,9 @@ final class Submission implements TaskLogTracker.Observer {
     attemptSentNanos = System.nanoTime();
     attemptSettled = false;
     tasks.stats().attemptSent(a);
-    tasks.watchAgents();
+    if (req.capability() != null) {
+      tasks.watchAgents(); // the directory is there: capability routing uses it
+    }
     CompletableFuture<?> sent;
     try {
       sent = tasks.channelApi().publish(TaskSpores.request(req, n, a));

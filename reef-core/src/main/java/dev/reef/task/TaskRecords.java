@@ -152,7 +152,7 @@ final class TaskRecords {
         text(n, "from"),
         text(n, "capability"),
         n.path("priority").asInt(0),
-        n.path("max_attempts").asInt(1),
+        n.path("max_attempts").asInt(0),
         n.path("timeout_ms").asLong(0),
         text(n, "idempotency_key"),
         n.path("delay_ms").asLong(0));

@@ -50,6 +50,9 @@ import org.junit.jupiter.api.Timeout;
  * made from one acts as a separate process. Tests use unique channel names and close what they
  * create. Timing: waits are at most {@link #WAIT}; tests need no more than a few seconds each on an
  * idle machine.
+ *
+ * <p>Over 450 lines because, like {@link DirectoryConformanceSuite}, it is one class a backend
+ * extends to run every task rule.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 public abstract class TaskConformanceSuite {
@@ -824,5 +827,76 @@ public abstract class TaskConformanceSuite {
       resultOf(h);
     }
     assertThat(order).containsExactly(9, 5, 2);
+  }
+
+  @Test
+  void workersOfOneAgentInTwoProcessesCompeteAndEachTaskRunsOnce() throws Exception {
+    String ch = unique("tasks");
+    AtomicInteger runs = new AtomicInteger();
+    List<String> runners = new CopyOnWriteArrayList<>();
+    for (String name : List.of("p1", "p2")) {
+      closeLater(
+          reef()
+              .channel(ch)
+              .tasks()
+              .serve(
+                  "w",
+                  ctx -> {
+                    runs.incrementAndGet();
+                    runners.add(name);
+                    return Map.of("by", name);
+                  }));
+    }
+    Tasks tasks = reef().channel(ch).tasks();
+    List<TaskHandle> handles = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      handles.add(tasks.submit("boss", "w", Map.of("i", i)));
+    }
+    for (TaskHandle h : handles) {
+      assertThat(resultOf(h).get("by")).isIn("p1", "p2");
+    }
+    assertThat(runs).hasValue(8);
+    assertThat(runners).hasSize(8);
+  }
+
+  @Test
+  void anAgentWhoseRegistrationLeftIsNotChosen() throws Exception {
+    String ch = unique("tasks");
+    Reef workers = reef();
+    closeLater(workers.channel(ch).tasks().serve("a", ctx -> Map.of("by", "a")));
+    closeLater(workers.channel(ch).tasks().serve("b", ctx -> Map.of("by", "b")));
+    AutoCloseable a =
+        workers.directory().register(ch, AgentCard.builder("a").capabilities("cap").build());
+    register(workers, ch, "b", "cap");
+    Reef requester = reef();
+    awaitLive(requester, ch, "cap", 2);
+    a.close();
+    awaitLive(requester, ch, "cap", 1);
+    for (int i = 0; i < 3; i++) {
+      TaskHandle h =
+          requester
+              .channel(ch)
+              .tasks()
+              .submit(
+                  TaskRequest.toCapability("boss", "cap")
+                      .selector((c, candidates, st) -> candidates.get(0))
+                      .build());
+      assertThat(resultOf(h)).isEqualTo(Map.of("by", "b"));
+    }
+  }
+
+  @Test
+  void closingTheReefFailsTheResultsOfTasksStillWaiting() {
+    String ch = unique("tasks");
+    reef().channel(ch).declareMailbox("nobody-serves");
+    Reef requester = reef();
+    TaskHandle h = requester.channel(ch).tasks().submit("boss", "nobody-serves", Map.of());
+    requester.close();
+    assertThat(h.result())
+        .failsWithin(WAIT)
+        .withThrowableOfType(ExecutionException.class)
+        .withCauseInstanceOf(dev.reef.ReefClosedException.class);
+    assertThatThrownBy(() -> requester.channel(ch).tasks())
+        .isInstanceOf(dev.reef.ReefClosedException.class);
   }
 }
