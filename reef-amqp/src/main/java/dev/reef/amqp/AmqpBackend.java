@@ -155,7 +155,7 @@ public final class AmqpBackend implements ReefBackend {
    * HeaderLayout#REEF} layout, classic priority mailboxes, bodies up to {@link
    * Spore#DEFAULT_MAX_KNOWLEDGE_BYTES} (10 MiB), {@value #DEFAULT_PUBLISHER_CHANNELS} publishing
    * channels, network recovery every 2 s, direct replies to asks on every channel written in the
-   * {@link HeaderLayout#REEF} layout.
+   * {@link HeaderLayout#REEF} layout, task logs kept 24 hours and at most 512 MiB per channel.
    *
    * @return a new builder
    */
