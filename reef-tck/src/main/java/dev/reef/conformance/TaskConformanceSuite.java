@@ -537,6 +537,29 @@ public abstract class TaskConformanceSuite {
     assertThat(resultOf(tasks.submit("boss", "w", Map.of()))).isEqualTo(Map.of("v", 2L));
   }
 
+  @Test
+  void aMalformedTaskRequestIsSettledWithoutRunningAndCounted() throws Exception {
+    String ch = unique("tasks");
+    Reef workerReef = reef();
+    AtomicInteger runs = new AtomicInteger();
+    Tasks served = workerReef.channel(ch).tasks();
+    closeLater(
+        served.serve(
+            "w",
+            ctx -> {
+              runs.incrementAndGet();
+              return Map.of();
+            }));
+    long before = served.malformedRecords();
+    reef()
+        .channel(ch)
+        .send("boss", "w", Map.of("reef_task", Map.of("attempt", 1, "input", Map.of())))
+        .get();
+    await().atMost(WAIT).until(() -> served.malformedRecords() == before + 1);
+    assertThat(resultOf(reef().channel(ch).tasks().submit("boss", "w", Map.of()))).isEmpty();
+    assertThat(runs).hasValue(1);
+  }
+
   // ---- retries, timeouts, failover ----
 
   @Test
@@ -642,11 +665,18 @@ public abstract class TaskConformanceSuite {
     TaskHandle h =
         tasks.submit(
             TaskRequest.toAgent("boss", "w")
-                .timeout(Duration.ofMillis(200))
+                .timeout(Duration.ofSeconds(1))
                 .retryPolicy(TaskRetryPolicy.from(FAST_RETRIES).maxAttempts(2).build())
                 .build());
-    await().atMost(WAIT).until(() -> h.status().attempt() == 2);
-    release.countDown();
+    // Released as soon as the retry is in the log: attempt 2 has a whole timeout to spare.
+    closeLater(
+        tasks.watch(
+            h.id(),
+            e -> {
+              if (e.type() == TaskEventType.RETRIED) {
+                release.countDown();
+              }
+            }));
     assertThat(resultOf(h)).isEqualTo(Map.of("attempt", 1L));
     await().atMost(WAIT).until(() -> serving.skipped() == 1);
     assertThat(runs).hasValue(1);
