@@ -81,6 +81,10 @@ public final class BenchmarkMain {
     URI uri = URI.create(env == null || env.isBlank() ? BenchSettings.DEFAULT_URI : env.trim());
     BenchSettings s = BenchSettings.of(quick, uri, out != null ? out : defaultOutput(), rounds);
     new BenchmarkMain().run(s, only);
+    // Spring AMQP's CachingConnectionFactory closes confirm channels on a cached pool of
+    // non-daemon threads that outlive destroy() by their 60 s keep-alive: end the JVM now that
+    // every side is closed and the table is written.
+    System.exit(0);
   }
 
   /** Keeps the clients' INFO lines (connections opened and closed) out of the figures. */
@@ -174,7 +178,7 @@ public final class BenchmarkMain {
             + s.memoryMessages()
             + " spores/round; "
             + s.rounds()
-            + " rounds (latency in alternating order; ask at most 3)");
+            + " rounds (each section rotates its sides' order from round to round)");
     table.note("duration", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + " s");
     System.out.println();
     System.out.print(table.console());
@@ -253,14 +257,20 @@ public final class BenchmarkMain {
     }
   }
 
+  /** A named side of a throughput round. */
+  private record Contender(String label, Sided into, Side side) {}
+
   private void throughput(BenchSettings s, String runId, ResultTable table) throws Exception {
     System.out.println("\n== AMQP throughput: " + s.throughputMessages() + " messages per round");
     Sided raw = new Sided();
+    Sided rawNoHeaders = new Sided();
     Sided rawMin = new Sided();
+    Sided spring = new Sided();
     Map<ReefBackends.Layout, Sided> reef = new HashMap<>();
     List<ReefAmqp> reefs = new ArrayList<>();
     Map<ReefBackends.Layout, ReefAmqp> sides = new HashMap<>();
     RawAmqp rawSide = new RawAmqp(s, runId);
+    SpringAmqp springSide = null;
     int n = s.throughputMessages();
     int warm = s.warmupMessages();
     try {
@@ -276,28 +286,82 @@ public final class BenchmarkMain {
           }
         }
       }
+      try {
+        springSide = new SpringAmqp(s, runId);
+      } catch (Exception e) {
+        System.out.println("  spring unavailable: " + e);
+      }
+      List<Contender> contenders = new ArrayList<>();
+      contenders.add(new Contender("raw", raw, () -> rawSide.throughput(n, RawAmqp.Shape.SAME)));
+      for (ReefBackends.Layout layout : ReefBackends.Layout.values()) {
+        ReefAmqp side = sides.get(layout);
+        if (side != null) {
+          contenders.add(new Contender(layout.label, reef.get(layout), () -> side.throughput(n)));
+        }
+      }
+      if (springSide != null) {
+        SpringAmqp sp = springSide;
+        contenders.add(new Contender(SPRING_LABEL, spring, () -> sp.throughput(n)));
+      }
+      contenders.add(
+          new Contender(
+              "raw without headers",
+              rawNoHeaders,
+              () -> rawSide.throughput(n, RawAmqp.Shape.NO_HEADERS)));
+      contenders.add(
+          new Contender("raw minimal", rawMin, () -> rawSide.throughput(n, RawAmqp.Shape.MINIMAL)));
       // Warm-up, not counted.
-      throughputRound("warm-up raw", new Sided(), () -> rawSide.throughput(warm, false), warm);
       throughputRound(
-          "warm-up raw minimal", new Sided(), () -> rawSide.throughput(warm, true), warm);
+          "warm-up raw", new Sided(), () -> rawSide.throughput(warm, RawAmqp.Shape.SAME), warm);
+      throughputRound(
+          "warm-up raw minimal",
+          new Sided(),
+          () -> rawSide.throughput(warm, RawAmqp.Shape.MINIMAL),
+          warm);
       for (Map.Entry<ReefBackends.Layout, ReefAmqp> e : sides.entrySet()) {
         throughputRound(
             "warm-up " + e.getKey().label, new Sided(), () -> e.getValue().throughput(warm), warm);
       }
+      if (springSide != null) {
+        SpringAmqp sp = springSide;
+        throughputRound("warm-up spring", new Sided(), () -> sp.throughput(warm), warm);
+      }
+      // Each round starts one side later than the one before, so no side always follows another.
       for (int r = 1; r <= s.rounds(); r++) {
         System.out.println(" round " + r);
-        throughputRound("raw", raw, () -> rawSide.throughput(n, false), n);
-        for (ReefBackends.Layout layout : ReefBackends.Layout.values()) {
-          ReefAmqp side = sides.get(layout);
-          if (side != null) {
-            throughputRound(layout.label, reef.get(layout), () -> side.throughput(n), n);
-          }
+        for (int i = 0; i < contenders.size(); i++) {
+          Contender c = contenders.get((i + r - 1) % contenders.size());
+          throughputRound(c.label(), c.into(), c.side(), n);
         }
-        throughputRound("raw minimal", rawMin, () -> rawSide.throughput(n, true), n);
       }
     } finally {
+      if (springSide != null) {
+        closeQuietly(springSide);
+        Amqp.deleteQuietly(s.uri(), springSide.queues(), List.of(springSide.exchange));
+      }
       cleanup(s, rawSide, reefs);
     }
+    throughputRows(table, raw, rawNoHeaders, rawMin, spring, reef);
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      System.out.println("  closing: " + e);
+    }
+  }
+
+  private static final String SPRING_LABEL =
+      "spring (RabbitTemplate, confirms every " + SpringAmqp.CONFIRM_BATCH + ")";
+
+  private static void throughputRows(
+      ResultTable table,
+      Sided raw,
+      Sided rawNoHeaders,
+      Sided rawMin,
+      Sided spring,
+      Map<ReefBackends.Layout, Sided> reef) {
     Sided none = new Sided();
     for (ReefBackends.Layout layout : ReefBackends.Layout.values()) {
       table.add(
@@ -379,6 +443,101 @@ public final class BenchmarkMain {
             "",
             Double.NaN,
             Double.NaN));
+    table.add(
+        new ResultTable.Row(
+            "AMQP throughput",
+            "1 KB spores, confirms on, vs Spring AMQP",
+            "msg/s",
+            SPRING_LABEL,
+            spring.rate,
+            ReefBackends.Layout.LEAN.label,
+            lean.rate,
+            "ratio >= 1.0",
+            1.0,
+            Double.NaN));
+    table.add(
+        new ResultTable.Row(
+            "AMQP throughput",
+            "context: Spring AMQP vs raw",
+            "msg/s",
+            "raw (same shape)",
+            raw.rate,
+            SPRING_LABEL,
+            spring.rate,
+            "",
+            Double.NaN,
+            Double.NaN));
+    table.add(
+        new ResultTable.Row(
+            "AMQP CPU per message",
+            "this JVM, vs Spring AMQP",
+            "us",
+            SPRING_LABEL,
+            spring.clientCpu,
+            ReefBackends.Layout.LEAN.label,
+            lean.clientCpu,
+            "",
+            Double.NaN,
+            Double.NaN));
+    if (CpuMeter.brokerKnown()) {
+      table.add(
+          new ResultTable.Row(
+              "AMQP CPU per message",
+              "broker (beam.smp), vs Spring AMQP",
+              "us",
+              SPRING_LABEL,
+              spring.brokerCpu,
+              ReefBackends.Layout.LEAN.label,
+              lean.brokerCpu,
+              "",
+              Double.NaN,
+              Double.NaN));
+      table.add(
+          new ResultTable.Row(
+              "broker header cost",
+              "broker CPU per message: raw's 9 headers vs none",
+              "us",
+              "raw without headers",
+              rawNoHeaders.brokerCpu,
+              "raw (same shape, 9 headers)",
+              raw.brokerCpu,
+              "",
+              Double.NaN,
+              Double.NaN));
+      table.add(
+          new ResultTable.Row(
+              "broker header cost",
+              "broker CPU per message: lean layout (6 headers) vs none",
+              "us",
+              "raw without headers",
+              rawNoHeaders.brokerCpu,
+              ReefBackends.Layout.LEAN.label,
+              lean.brokerCpu,
+              "",
+              Double.NaN,
+              Double.NaN));
+      if (!raw.brokerCpu.isEmpty() && !rawNoHeaders.brokerCpu.isEmpty()) {
+        table.note(
+            "broker cost per header",
+            String.format(
+                Locale.ROOT,
+                "(raw 9 headers - raw none) / 9 = %.1f us per header per message (medians;"
+                    + " CPU ticks of 10 ms over a round)",
+                (raw.brokerCpu.median() - rawNoHeaders.brokerCpu.median()) / 9));
+      }
+    }
+    table.add(
+        new ResultTable.Row(
+            "broker header cost",
+            "throughput: raw's 9 headers vs none",
+            "msg/s",
+            "raw without headers",
+            rawNoHeaders.rate,
+            "raw (same shape, 9 headers)",
+            raw.rate,
+            "",
+            Double.NaN,
+            Double.NaN));
   }
 
   private static void cleanup(BenchSettings s, RawAmqp rawSide, List<ReefAmqp> reefs) {
@@ -415,7 +574,7 @@ public final class BenchmarkMain {
       measure(
           "warm-up raw",
           new Series(true),
-          () -> rawSide.throughput(s.warmupMessages(), false),
+          () -> rawSide.throughput(s.warmupMessages(), RawAmqp.Shape.SAME),
           "msg/s");
       measure(
           "warm-up reef", new Series(true), () -> reefSide.throughput(s.warmupMessages()), "msg/s");
@@ -513,29 +672,137 @@ public final class BenchmarkMain {
     Series bareRate = new Series(true);
     Series bareP50 = new Series(false);
     Series bareP99 = new Series(false);
+    Series springRate = new Series(true);
+    Series springP50 = new Series(false);
+    Series springP99 = new Series(false);
     RawAmqp rawSide = new RawAmqp(s, runId + "a");
     List<ReefAmqp> reefs = new ArrayList<>();
+    SpringAmqp springSide = null;
     try {
       ReefAmqp reefSide = new ReefAmqp(s, runId + "a", ReefBackends.Layout.LEAN);
       reefs.add(reefSide);
-      int rounds = Math.min(3, s.rounds());
+      try {
+        springSide = new SpringAmqp(s, runId + "a");
+      } catch (Exception e) {
+        System.out.println("  spring unavailable: " + e);
+      }
+      SpringAmqp sp = springSide;
+      int rounds = s.rounds();
       for (int r = 1; r <= rounds; r++) {
         System.out.println(" round " + r);
         int warm = r == 1 ? s.askWarmup() : 50;
-        askRound("raw", rawRate, rawP50, rawP99, () -> rawSide.rpc(s.askCalls(), warm, false));
-        askRound("reef", reefRate, reefP50, reefP99, () -> reefSide.ask(s.askCalls(), warm, true));
-        askRound(
-            "reef, bare asker",
-            bareRate,
-            bareP50,
-            bareP99,
-            () -> reefSide.ask(s.askCalls() / 4, warm / 4, false));
-        askRound(
-            "raw via mailbox", mbRate, mbP50, mbP99, () -> rawSide.rpc(s.askCalls(), warm, true));
+        List<Runnable> order = new ArrayList<>();
+        order.add(
+            () ->
+                askRound(
+                    "raw", rawRate, rawP50, rawP99, () -> rawSide.rpc(s.askCalls(), warm, false)));
+        order.add(
+            () ->
+                askRound(
+                    "reef",
+                    reefRate,
+                    reefP50,
+                    reefP99,
+                    () -> reefSide.ask(s.askCalls(), warm, true)));
+        order.add(
+            () ->
+                askRound(
+                    "reef, bare asker",
+                    bareRate,
+                    bareP50,
+                    bareP99,
+                    () -> reefSide.ask(s.askCalls(), warm, false)));
+        if (sp != null) {
+          order.add(
+              () ->
+                  askRound(
+                      "spring",
+                      springRate,
+                      springP50,
+                      springP99,
+                      () -> sp.ask(s.askCalls(), warm)));
+        }
+        order.add(
+            () ->
+                askRound(
+                    "raw via mailbox",
+                    mbRate,
+                    mbP50,
+                    mbP99,
+                    () -> rawSide.rpc(s.askCalls(), warm, true)));
+        // Each round starts one side later than the one before.
+        for (int i = 0; i < order.size(); i++) {
+          order.get((i + r - 1) % order.size()).run();
+        }
       }
     } finally {
+      if (springSide != null) {
+        closeQuietly(springSide);
+        Amqp.deleteQuietly(s.uri(), springSide.queues(), List.of(springSide.exchange));
+      }
       cleanup(s, rawSide, reefs);
     }
+    String springAsk = "spring sendAndReceive (direct reply-to)";
+    table.add(
+        new ResultTable.Row(
+            "ask vs Spring AMQP",
+            "sequential calls",
+            "calls/s",
+            springAsk,
+            springRate,
+            "reef ask (subscribed asker)",
+            reefRate,
+            "ratio >= 1.0",
+            1.0,
+            Double.NaN));
+    table.add(
+        new ResultTable.Row(
+            "ask vs Spring AMQP",
+            "p50",
+            "ms",
+            springAsk,
+            springP50,
+            "reef ask (subscribed asker)",
+            reefP50,
+            "ratio <= 1.0",
+            1.0,
+            Double.NaN));
+    table.add(
+        new ResultTable.Row(
+            "ask vs Spring AMQP",
+            "sequential calls",
+            "calls/s",
+            springAsk,
+            springRate,
+            "reef ask, asker without handlers",
+            bareRate,
+            "ratio >= 1.0",
+            1.0,
+            Double.NaN));
+    table.add(
+        new ResultTable.Row(
+            "ask vs Spring AMQP",
+            "p50",
+            "ms",
+            springAsk,
+            springP50,
+            "reef ask, asker without handlers",
+            bareP50,
+            "ratio <= 1.0",
+            1.0,
+            Double.NaN));
+    table.add(
+        new ResultTable.Row(
+            "ask vs Spring AMQP",
+            "context: Spring vs raw, p50",
+            "ms",
+            "raw direct reply-to",
+            rawP50,
+            springAsk,
+            springP50,
+            "",
+            Double.NaN,
+            Double.NaN));
     String direct = "raw direct reply-to";
     table.add(
         new ResultTable.Row(
