@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The side-by-side benchmark: Reef against the raw RabbitMQ client on the same broker in the same
@@ -38,6 +39,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BenchmarkMain {
   private static final List<String> SECTIONS = List.of("throughput", "latency", "ask", "memory");
+
+  /** Sections, rounds and sides that failed in this run (each is printed where it happens). */
+  private static final AtomicInteger FAILURES = new AtomicInteger();
 
   private BenchmarkMain() {}
 
@@ -81,10 +85,15 @@ public final class BenchmarkMain {
     URI uri = URI.create(env == null || env.isBlank() ? BenchSettings.DEFAULT_URI : env.trim());
     BenchSettings s = BenchSettings.of(quick, uri, out != null ? out : defaultOutput(), rounds);
     new BenchmarkMain().run(s, only);
+    int failures = FAILURES.get();
+    if (failures > 0) {
+      System.out.println(failures + " section(s), round(s) or side(s) failed: see above");
+    }
     // Spring AMQP's CachingConnectionFactory closes confirm channels on a cached pool of
     // non-daemon threads that outlive destroy() by their 60 s keep-alive: end the JVM now that
-    // every side is closed and the table is written.
-    System.exit(0);
+    // every side is closed and the table is written. The status is 1 when anything failed, so
+    // that the CI smoke run (no thresholds) catches a benchmark that no longer runs.
+    System.exit(failures > 0 ? 1 : 0);
   }
 
   /** Keeps the clients' INFO lines (connections opened and closed) out of the figures. */
@@ -202,6 +211,7 @@ public final class BenchmarkMain {
     try {
       section.run();
     } catch (Exception | LinkageError e) {
+      FAILURES.incrementAndGet();
       System.out.println("  section " + name + " failed: " + e);
     }
   }
@@ -217,6 +227,7 @@ public final class BenchmarkMain {
       into.add(v);
       System.out.printf(Locale.ROOT, "  %-34s %,14.3f %s%n", label, v, unit);
     } catch (Exception e) {
+      FAILURES.incrementAndGet();
       System.out.printf(Locale.ROOT, "  %-34s FAILED: %s%n", label, e);
     }
   }
@@ -253,6 +264,7 @@ public final class BenchmarkMain {
           cpu[1],
           cpu[2]);
     } catch (Exception e) {
+      FAILURES.incrementAndGet();
       System.out.printf(Locale.ROOT, "  %-34s FAILED: %s%n", label, e);
     }
   }
@@ -653,6 +665,7 @@ public final class BenchmarkMain {
           l.count(),
           l.callsPerSecond());
     } catch (Exception e) {
+      FAILURES.incrementAndGet();
       System.out.printf(Locale.ROOT, "  %-6s FAILED: %s%n", label, e);
     }
   }
@@ -908,6 +921,7 @@ public final class BenchmarkMain {
           l.p99Ms(),
           l.maxMs());
     } catch (Exception e) {
+      FAILURES.incrementAndGet();
       System.out.printf(Locale.ROOT, "  %-6s FAILED: %s%n", label, e);
     }
   }
@@ -951,6 +965,7 @@ public final class BenchmarkMain {
       p.destroyForcibly();
     }
     if (p.exitValue() != 0) {
+      FAILURES.incrementAndGet();
       System.out.println("  in-memory child exited with " + p.exitValue());
     }
     Series none = new Series(true);
