@@ -22,8 +22,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The side-by-side benchmark: Reef against the raw RabbitMQ client on the same broker in the same
- * run, rounds alternating between the sides, plus the in-memory backend.
+ * The side-by-side benchmark: Reef against the raw RabbitMQ client and Spring AMQP ({@link
+ * SpringAmqp}) on the same broker in the same run, rounds alternating between the sides, plus the
+ * in-memory backend. Exits with status 1 when a section, round or side failed.
  *
  * <pre>
  * java -jar reef-benchmarks/target/reef-benchmarks.jar [--quick] [--rounds N]
@@ -34,8 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The broker is {@code REEF_AMQP_URI} or {@value BenchSettings#DEFAULT_URI}.
  *
  * <p>Over 450 lines because it is the benchmark's script: each section (throughput, latency, ask,
- * in-memory) alternates raw and Reef rounds with the same setup, in the order the report prints
- * them; the measuring parts live in their own classes.
+ * in-memory) alternates the sides' rounds with the same setup, in the order the report prints them;
+ * the measuring parts live in their own classes.
  */
 public final class BenchmarkMain {
   private static final List<String> SECTIONS = List.of("throughput", "latency", "ask", "memory");
