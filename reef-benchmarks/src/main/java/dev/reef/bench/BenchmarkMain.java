@@ -19,10 +19,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The side-by-side benchmark: Reef against the raw RabbitMQ client on the same broker in the same
- * run, rounds alternating between the sides, plus the in-memory backend.
+ * The side-by-side benchmark: Reef against the raw RabbitMQ client and Spring AMQP ({@link
+ * SpringAmqp}) on the same broker in the same run, rounds alternating between the sides, plus the
+ * in-memory backend. Exits with status 1 when a section, round or side failed.
  *
  * <pre>
  * java -jar reef-benchmarks/target/reef-benchmarks.jar [--quick] [--rounds N]
@@ -33,12 +35,15 @@ import java.util.concurrent.TimeUnit;
  * The broker is {@code REEF_AMQP_URI} or {@value BenchSettings#DEFAULT_URI}.
  *
  * <p>Over 450 lines because it is the benchmark's script: each section (throughput, latency, ask,
- * in-memory) alternates raw and Reef rounds with the same setup, in the order the report prints
- * them; the measuring parts live in their own classes.
+ * in-memory) alternates the sides' rounds with the same setup, in the order the report prints them;
+ * the measuring parts live in their own classes.
  */
 public final class BenchmarkMain {
   private static final List<String> SECTIONS =
       List.of("throughput", "latency", "ask", "memory", "tasks");
+
+  /** Sections, rounds and sides that failed in this run (each is printed where it happens). */
+  private static final AtomicInteger FAILURES = new AtomicInteger();
 
   private BenchmarkMain() {}
 
@@ -82,6 +87,15 @@ public final class BenchmarkMain {
     URI uri = URI.create(env == null || env.isBlank() ? BenchSettings.DEFAULT_URI : env.trim());
     BenchSettings s = BenchSettings.of(quick, uri, out != null ? out : defaultOutput(), rounds);
     new BenchmarkMain().run(s, only);
+    int failures = FAILURES.get();
+    if (failures > 0) {
+      System.out.println(failures + " section(s), round(s) or side(s) failed: see above");
+    }
+    // Spring AMQP's CachingConnectionFactory closes confirm channels on a cached pool of
+    // non-daemon threads that outlive destroy() by their 60 s keep-alive: end the JVM now that
+    // every side is closed and the table is written. The status is 1 when anything failed, so
+    // that the CI smoke run (no thresholds) catches a benchmark that no longer runs.
+    System.exit(failures > 0 ? 1 : 0);
   }
 
   /** Keeps the clients' INFO lines (connections opened and closed) out of the figures. */
@@ -178,7 +192,7 @@ public final class BenchmarkMain {
             + s.memoryMessages()
             + " spores/round; "
             + s.rounds()
-            + " rounds (latency in alternating order; ask at most 3)");
+            + " rounds (each section rotates its sides' order from round to round)");
     table.note("duration", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + " s");
     System.out.println();
     System.out.print(table.console());
@@ -202,6 +216,7 @@ public final class BenchmarkMain {
     try {
       section.run();
     } catch (Exception | LinkageError e) {
+      FAILURES.incrementAndGet();
       System.out.println("  section " + name + " failed: " + e);
     }
   }
@@ -217,6 +232,7 @@ public final class BenchmarkMain {
       into.add(v);
       System.out.printf(Locale.ROOT, "  %-34s %,14.3f %s%n", label, v, unit);
     } catch (Exception e) {
+      FAILURES.incrementAndGet();
       System.out.printf(Locale.ROOT, "  %-34s FAILED: %s%n", label, e);
     }
   }
@@ -253,18 +269,25 @@ public final class BenchmarkMain {
           cpu[1],
           cpu[2]);
     } catch (Exception e) {
+      FAILURES.incrementAndGet();
       System.out.printf(Locale.ROOT, "  %-34s FAILED: %s%n", label, e);
     }
   }
 
+  /** A named side of a throughput round. */
+  private record Contender(String label, Sided into, Side side) {}
+
   private void throughput(BenchSettings s, String runId, ResultTable table) throws Exception {
     System.out.println("\n== AMQP throughput: " + s.throughputMessages() + " messages per round");
     Sided raw = new Sided();
+    Sided rawNoHeaders = new Sided();
     Sided rawMin = new Sided();
+    Sided spring = new Sided();
     Map<ReefBackends.Layout, Sided> reef = new HashMap<>();
     List<ReefAmqp> reefs = new ArrayList<>();
     Map<ReefBackends.Layout, ReefAmqp> sides = new HashMap<>();
     RawAmqp rawSide = new RawAmqp(s, runId);
+    SpringAmqp springSide = null;
     int n = s.throughputMessages();
     int warm = s.warmupMessages();
     try {
@@ -280,28 +303,82 @@ public final class BenchmarkMain {
           }
         }
       }
+      try {
+        springSide = new SpringAmqp(s, runId);
+      } catch (Exception e) {
+        System.out.println("  spring unavailable: " + e);
+      }
+      List<Contender> contenders = new ArrayList<>();
+      contenders.add(new Contender("raw", raw, () -> rawSide.throughput(n, RawAmqp.Shape.SAME)));
+      for (ReefBackends.Layout layout : ReefBackends.Layout.values()) {
+        ReefAmqp side = sides.get(layout);
+        if (side != null) {
+          contenders.add(new Contender(layout.label, reef.get(layout), () -> side.throughput(n)));
+        }
+      }
+      if (springSide != null) {
+        SpringAmqp sp = springSide;
+        contenders.add(new Contender(SPRING_LABEL, spring, () -> sp.throughput(n)));
+      }
+      contenders.add(
+          new Contender(
+              "raw without headers",
+              rawNoHeaders,
+              () -> rawSide.throughput(n, RawAmqp.Shape.NO_HEADERS)));
+      contenders.add(
+          new Contender("raw minimal", rawMin, () -> rawSide.throughput(n, RawAmqp.Shape.MINIMAL)));
       // Warm-up, not counted.
-      throughputRound("warm-up raw", new Sided(), () -> rawSide.throughput(warm, false), warm);
       throughputRound(
-          "warm-up raw minimal", new Sided(), () -> rawSide.throughput(warm, true), warm);
+          "warm-up raw", new Sided(), () -> rawSide.throughput(warm, RawAmqp.Shape.SAME), warm);
+      throughputRound(
+          "warm-up raw minimal",
+          new Sided(),
+          () -> rawSide.throughput(warm, RawAmqp.Shape.MINIMAL),
+          warm);
       for (Map.Entry<ReefBackends.Layout, ReefAmqp> e : sides.entrySet()) {
         throughputRound(
             "warm-up " + e.getKey().label, new Sided(), () -> e.getValue().throughput(warm), warm);
       }
+      if (springSide != null) {
+        SpringAmqp sp = springSide;
+        throughputRound("warm-up spring", new Sided(), () -> sp.throughput(warm), warm);
+      }
+      // Each round starts one side later than the one before, so no side always follows another.
       for (int r = 1; r <= s.rounds(); r++) {
         System.out.println(" round " + r);
-        throughputRound("raw", raw, () -> rawSide.throughput(n, false), n);
-        for (ReefBackends.Layout layout : ReefBackends.Layout.values()) {
-          ReefAmqp side = sides.get(layout);
-          if (side != null) {
-            throughputRound(layout.label, reef.get(layout), () -> side.throughput(n), n);
-          }
+        for (int i = 0; i < contenders.size(); i++) {
+          Contender c = contenders.get((i + r - 1) % contenders.size());
+          throughputRound(c.label(), c.into(), c.side(), n);
         }
-        throughputRound("raw minimal", rawMin, () -> rawSide.throughput(n, true), n);
       }
     } finally {
+      if (springSide != null) {
+        closeQuietly(springSide);
+        Amqp.deleteQuietly(s.uri(), springSide.queues(), List.of(springSide.exchange));
+      }
       cleanup(s, rawSide, reefs);
     }
+    throughputRows(table, raw, rawNoHeaders, rawMin, spring, reef);
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      System.out.println("  closing: " + e);
+    }
+  }
+
+  private static final String SPRING_LABEL =
+      "spring (RabbitTemplate, confirms every " + SpringAmqp.CONFIRM_BATCH + ")";
+
+  private static void throughputRows(
+      ResultTable table,
+      Sided raw,
+      Sided rawNoHeaders,
+      Sided rawMin,
+      Sided spring,
+      Map<ReefBackends.Layout, Sided> reef) {
     Sided none = new Sided();
     for (ReefBackends.Layout layout : ReefBackends.Layout.values()) {
       table.add(
@@ -383,6 +460,101 @@ public final class BenchmarkMain {
             "",
             Double.NaN,
             Double.NaN));
+    table.add(
+        new ResultTable.Row(
+            "AMQP throughput",
+            "1 KB spores, confirms on, vs Spring AMQP",
+            "msg/s",
+            SPRING_LABEL,
+            spring.rate,
+            ReefBackends.Layout.LEAN.label,
+            lean.rate,
+            "ratio >= 1.0",
+            1.0,
+            Double.NaN));
+    table.add(
+        new ResultTable.Row(
+            "AMQP throughput",
+            "context: Spring AMQP vs raw",
+            "msg/s",
+            "raw (same shape)",
+            raw.rate,
+            SPRING_LABEL,
+            spring.rate,
+            "",
+            Double.NaN,
+            Double.NaN));
+    table.add(
+        new ResultTable.Row(
+            "AMQP CPU per message",
+            "this JVM, vs Spring AMQP",
+            "us",
+            SPRING_LABEL,
+            spring.clientCpu,
+            ReefBackends.Layout.LEAN.label,
+            lean.clientCpu,
+            "",
+            Double.NaN,
+            Double.NaN));
+    if (CpuMeter.brokerKnown()) {
+      table.add(
+          new ResultTable.Row(
+              "AMQP CPU per message",
+              "broker (beam.smp), vs Spring AMQP",
+              "us",
+              SPRING_LABEL,
+              spring.brokerCpu,
+              ReefBackends.Layout.LEAN.label,
+              lean.brokerCpu,
+              "",
+              Double.NaN,
+              Double.NaN));
+      table.add(
+          new ResultTable.Row(
+              "broker header cost",
+              "broker CPU per message: raw's 9 headers vs none",
+              "us",
+              "raw without headers",
+              rawNoHeaders.brokerCpu,
+              "raw (same shape, 9 headers)",
+              raw.brokerCpu,
+              "",
+              Double.NaN,
+              Double.NaN));
+      table.add(
+          new ResultTable.Row(
+              "broker header cost",
+              "broker CPU per message: lean layout (6 headers) vs none",
+              "us",
+              "raw without headers",
+              rawNoHeaders.brokerCpu,
+              ReefBackends.Layout.LEAN.label,
+              lean.brokerCpu,
+              "",
+              Double.NaN,
+              Double.NaN));
+      if (!raw.brokerCpu.isEmpty() && !rawNoHeaders.brokerCpu.isEmpty()) {
+        table.note(
+            "broker cost per header",
+            String.format(
+                Locale.ROOT,
+                "(raw 9 headers - raw none) / 9 = %.1f us per header per message (medians;"
+                    + " CPU ticks of 10 ms over a round)",
+                (raw.brokerCpu.median() - rawNoHeaders.brokerCpu.median()) / 9));
+      }
+    }
+    table.add(
+        new ResultTable.Row(
+            "broker header cost",
+            "throughput: raw's 9 headers vs none",
+            "msg/s",
+            "raw without headers",
+            rawNoHeaders.rate,
+            "raw (same shape, 9 headers)",
+            raw.rate,
+            "",
+            Double.NaN,
+            Double.NaN));
   }
 
   private static void cleanup(BenchSettings s, RawAmqp rawSide, List<ReefAmqp> reefs) {
@@ -419,7 +591,7 @@ public final class BenchmarkMain {
       measure(
           "warm-up raw",
           new Series(true),
-          () -> rawSide.throughput(s.warmupMessages(), false),
+          () -> rawSide.throughput(s.warmupMessages(), RawAmqp.Shape.SAME),
           "msg/s");
       measure(
           "warm-up reef", new Series(true), () -> reefSide.throughput(s.warmupMessages()), "msg/s");
@@ -498,6 +670,7 @@ public final class BenchmarkMain {
           l.count(),
           l.callsPerSecond());
     } catch (Exception e) {
+      FAILURES.incrementAndGet();
       System.out.printf(Locale.ROOT, "  %-6s FAILED: %s%n", label, e);
     }
   }
@@ -517,29 +690,137 @@ public final class BenchmarkMain {
     Series bareRate = new Series(true);
     Series bareP50 = new Series(false);
     Series bareP99 = new Series(false);
+    Series springRate = new Series(true);
+    Series springP50 = new Series(false);
+    Series springP99 = new Series(false);
     RawAmqp rawSide = new RawAmqp(s, runId + "a");
     List<ReefAmqp> reefs = new ArrayList<>();
+    SpringAmqp springSide = null;
     try {
       ReefAmqp reefSide = new ReefAmqp(s, runId + "a", ReefBackends.Layout.LEAN);
       reefs.add(reefSide);
-      int rounds = Math.min(3, s.rounds());
+      try {
+        springSide = new SpringAmqp(s, runId + "a");
+      } catch (Exception e) {
+        System.out.println("  spring unavailable: " + e);
+      }
+      SpringAmqp sp = springSide;
+      int rounds = s.rounds();
       for (int r = 1; r <= rounds; r++) {
         System.out.println(" round " + r);
         int warm = r == 1 ? s.askWarmup() : 50;
-        askRound("raw", rawRate, rawP50, rawP99, () -> rawSide.rpc(s.askCalls(), warm, false));
-        askRound("reef", reefRate, reefP50, reefP99, () -> reefSide.ask(s.askCalls(), warm, true));
-        askRound(
-            "reef, bare asker",
-            bareRate,
-            bareP50,
-            bareP99,
-            () -> reefSide.ask(s.askCalls() / 4, warm / 4, false));
-        askRound(
-            "raw via mailbox", mbRate, mbP50, mbP99, () -> rawSide.rpc(s.askCalls(), warm, true));
+        List<Runnable> order = new ArrayList<>();
+        order.add(
+            () ->
+                askRound(
+                    "raw", rawRate, rawP50, rawP99, () -> rawSide.rpc(s.askCalls(), warm, false)));
+        order.add(
+            () ->
+                askRound(
+                    "reef",
+                    reefRate,
+                    reefP50,
+                    reefP99,
+                    () -> reefSide.ask(s.askCalls(), warm, true)));
+        order.add(
+            () ->
+                askRound(
+                    "reef, bare asker",
+                    bareRate,
+                    bareP50,
+                    bareP99,
+                    () -> reefSide.ask(s.askCalls(), warm, false)));
+        if (sp != null) {
+          order.add(
+              () ->
+                  askRound(
+                      "spring",
+                      springRate,
+                      springP50,
+                      springP99,
+                      () -> sp.ask(s.askCalls(), warm)));
+        }
+        order.add(
+            () ->
+                askRound(
+                    "raw via mailbox",
+                    mbRate,
+                    mbP50,
+                    mbP99,
+                    () -> rawSide.rpc(s.askCalls(), warm, true)));
+        // Each round starts one side later than the one before.
+        for (int i = 0; i < order.size(); i++) {
+          order.get((i + r - 1) % order.size()).run();
+        }
       }
     } finally {
+      if (springSide != null) {
+        closeQuietly(springSide);
+        Amqp.deleteQuietly(s.uri(), springSide.queues(), List.of(springSide.exchange));
+      }
       cleanup(s, rawSide, reefs);
     }
+    String springAsk = "spring sendAndReceive (direct reply-to)";
+    table.add(
+        new ResultTable.Row(
+            "ask vs Spring AMQP",
+            "sequential calls",
+            "calls/s",
+            springAsk,
+            springRate,
+            "reef ask (subscribed asker)",
+            reefRate,
+            "ratio >= 1.0",
+            1.0,
+            Double.NaN));
+    table.add(
+        new ResultTable.Row(
+            "ask vs Spring AMQP",
+            "p50",
+            "ms",
+            springAsk,
+            springP50,
+            "reef ask (subscribed asker)",
+            reefP50,
+            "ratio <= 1.0",
+            1.0,
+            Double.NaN));
+    table.add(
+        new ResultTable.Row(
+            "ask vs Spring AMQP",
+            "sequential calls",
+            "calls/s",
+            springAsk,
+            springRate,
+            "reef ask, asker without handlers",
+            bareRate,
+            "ratio >= 1.0",
+            1.0,
+            Double.NaN));
+    table.add(
+        new ResultTable.Row(
+            "ask vs Spring AMQP",
+            "p50",
+            "ms",
+            springAsk,
+            springP50,
+            "reef ask, asker without handlers",
+            bareP50,
+            "ratio <= 1.0",
+            1.0,
+            Double.NaN));
+    table.add(
+        new ResultTable.Row(
+            "ask vs Spring AMQP",
+            "context: Spring vs raw, p50",
+            "ms",
+            "raw direct reply-to",
+            rawP50,
+            springAsk,
+            springP50,
+            "",
+            Double.NaN,
+            Double.NaN));
     String direct = "raw direct reply-to";
     table.add(
         new ResultTable.Row(
@@ -645,6 +926,7 @@ public final class BenchmarkMain {
           l.p99Ms(),
           l.maxMs());
     } catch (Exception e) {
+      FAILURES.incrementAndGet();
       System.out.printf(Locale.ROOT, "  %-6s FAILED: %s%n", label, e);
     }
   }
@@ -688,6 +970,7 @@ public final class BenchmarkMain {
       p.destroyForcibly();
     }
     if (p.exitValue() != 0) {
+      FAILURES.incrementAndGet();
       System.out.println("  in-memory child exited with " + p.exitValue());
     }
     Series none = new Series(true);

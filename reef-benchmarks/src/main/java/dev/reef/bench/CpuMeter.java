@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
@@ -74,6 +75,10 @@ final class CpuMeter {
     return new Reading(p, brokerNanos(), contextSwitches());
   }
 
+  /**
+   * The local broker: the oldest {@code beam.smp} (other, younger ones are extra nodes that tests
+   * start and stop, e.g. the cluster tests' local nodes).
+   */
   private static long findBroker() {
     try (Stream<Path> procs = Files.list(Paths.get("/proc"))) {
       return procs
@@ -86,11 +91,21 @@ final class CpuMeter {
                   return false;
                 }
               })
-          .mapToLong(d -> Long.parseLong(d.getFileName().toString()))
-          .findFirst()
-          .orElse(-1);
+          .min(Comparator.comparingLong(CpuMeter::startTicks))
+          .map(d -> Long.parseLong(d.getFileName().toString()))
+          .orElse(-1L);
     } catch (Exception e) {
       return -1;
+    }
+  }
+
+  /** The start time of a process, in clock ticks since boot (Long.MAX_VALUE if unknown). */
+  private static long startTicks(Path proc) {
+    try {
+      String stat = Files.readString(proc.resolve("stat"));
+      return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19]);
+    } catch (Exception e) {
+      return Long.MAX_VALUE;
     }
   }
 

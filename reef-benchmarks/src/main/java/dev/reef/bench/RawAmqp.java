@@ -116,13 +116,29 @@ final class RawAmqp implements AutoCloseable {
     };
   }
 
+  /** The message and queue shapes of a throughput round. */
+  enum Shape {
+    /** The spore's shape: properties, nine headers, a mailbox-shaped queue. */
+    SAME,
+    /** The same properties and queue without the nine headers: what the headers cost. */
+    NO_HEADERS,
+    /** Context: no headers, expiry or priority, a plain queue. */
+    MINIMAL
+  }
+
+  /** The spore's properties without any header (the {@link Shape#NO_HEADERS} rounds). */
+  static AMQP.BasicProperties withoutHeaders(AMQP.BasicProperties props) {
+    return props.builder().headers(null).build();
+  }
+
   /**
    * One throughput round: n messages from one publisher to one consumer.
    *
-   * @param minimal true for the context row: no headers, expiry or priority, plain queue
+   * @param shape the message and queue shape
    * @return messages per second, first publish to last delivery (all confirmed)
    */
-  double throughput(int n, boolean minimal) throws Exception {
+  double throughput(int n, Shape shape) throws Exception {
+    boolean minimal = shape == Shape.MINIMAL;
     String q = minimal ? minimalQueue : queue;
     String rk = minimal ? "agent.rxmin.knowledge" : "agent.rx.knowledge";
     CountDownLatch done = new CountDownLatch(1);
@@ -145,7 +161,12 @@ final class RawAmqp implements AutoCloseable {
       long t0 = System.nanoTime();
       for (int i = 0; i < n; i++) {
         window.beforePublish();
-        AMQP.BasicProperties props = minimal ? MINIMAL : sporeProperties("knowledge", "rx", null);
+        AMQP.BasicProperties props =
+            switch (shape) {
+              case SAME -> sporeProperties("knowledge", "rx", null);
+              case NO_HEADERS -> withoutHeaders(sporeProperties("knowledge", "rx", null));
+              case MINIMAL -> MINIMAL;
+            };
         pub.basicPublish(exchange, rk, true, props, Payload.toJson(Payload.KNOWLEDGE));
       }
       window.awaitAll(60);
@@ -161,6 +182,28 @@ final class RawAmqp implements AutoCloseable {
     } finally {
       pub.close();
       cons.close();
+    }
+  }
+
+  /**
+   * Publishes one message of a throughput round's shape, mandatory, and waits for its confirm (for
+   * the wire-shape test).
+   */
+  void publishOne(Shape shape) throws Exception {
+    try (Channel pub = pubConn.createChannel()) {
+      pub.confirmSelect();
+      AtomicInteger returns = new AtomicInteger();
+      pub.addReturnListener(r -> returns.incrementAndGet());
+      AMQP.BasicProperties props =
+          shape == Shape.NO_HEADERS
+              ? withoutHeaders(sporeProperties("knowledge", "rx", null))
+              : sporeProperties("knowledge", "rx", null);
+      pub.basicPublish(
+          exchange, "agent.rx.knowledge", true, props, Payload.toJson(Payload.KNOWLEDGE));
+      pub.waitForConfirmsOrDie(30_000);
+      if (returns.get() > 0) {
+        throw new IllegalStateException("raw: the message was returned");
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import dev.reef.Reef;
 import dev.reef.ReefChannel;
 import dev.reef.ReefOptions;
 import dev.reef.Spore;
+import dev.reef.SporeType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +20,14 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The Reef side: two reefs on two AMQP backends (two connections, like the raw side), one sending
- * through the facade ({@code send}, {@code ask}), the other subscribed as the receiving agent. The
- * sender keeps at most the confirm window of sends unaccepted, as the raw publisher does.
+ * through the facade ({@code publish}, {@code ask}), the other subscribed as the receiving agent.
+ * The sender keeps at most the confirm window of sends unaccepted, as the raw publisher does.
+ *
+ * <p>Each spore has the raw side's shape ({@link RawAmqp#sporeProperties}): a knowledge spore from
+ * {@code tx} to {@code rx}, priority {@value #PRIORITY}, a {@link #EXPIRY} expiry, persistent and
+ * mandatory (the backend's defaults). {@code send(...)} sets no expiry, so the spore is built (as a
+ * user who wants an expiry builds it) and published; {@code WireShapeIT} compares the two sides'
+ * messages on the wire.
  */
 final class ReefAmqp implements AutoCloseable {
   private final BenchSettings settings;
@@ -29,6 +36,14 @@ final class ReefAmqp implements AutoCloseable {
   private final ReefChannel txChannel;
   final String channel;
   private volatile Consumer<Spore> onSpore = s -> {};
+
+  /** The spore priority of both sides (the raw side's {@code priority} property). */
+  static final int PRIORITY = 5;
+
+  /**
+   * The expiry of both sides (the raw side's {@code expiration}, {@value RawAmqp#EXPIRATION_MS}).
+   */
+  static final Duration EXPIRY = Duration.ofMillis(Long.parseLong(RawAmqp.EXPIRATION_MS));
 
   ReefAmqp(BenchSettings settings, String runId, ReefBackends.Layout layout) {
     this.settings = settings;
@@ -45,10 +60,9 @@ final class ReefAmqp implements AutoCloseable {
           rxChannel.reply(request, "svc", Map.of("answer", request.knowledge().get("n")));
         });
     // Two askers: "cli" is a subscribed agent (its mailbox is consumed anyway, as for any agent
-    // with handlers); "cli-bare" has no handlers, so each ask attaches a consumer to its mailbox
-    // and detaches it when the ask ends.
+    // with handlers); "cli-bare" has no handlers and no mailbox (a CLI, a web request): its asks
+    // take their replies by direct reply-to on the backend's long-lived reply consumer.
     txChannel.subscribe("cli", spore -> {});
-    txChannel.declareMailbox("cli-bare");
   }
 
   private static dev.reef.spi.ReefBackend backend(
@@ -69,6 +83,26 @@ final class ReefAmqp implements AutoCloseable {
     return "reef." + channel;
   }
 
+  /**
+   * The benchmark's spore: what {@code send("tx", "rx", knowledge)} builds, plus the raw side's
+   * priority and expiry.
+   */
+  static Spore spore(Map<String, ?> knowledge) {
+    return Spore.builder()
+        .type(SporeType.KNOWLEDGE)
+        .fromAgent("tx")
+        .toAgent("rx")
+        .knowledge(knowledge)
+        .priority(PRIORITY)
+        .expiresIn(EXPIRY)
+        .build();
+  }
+
+  /** Publishes one benchmark spore and waits for its acceptance (for the wire-shape test). */
+  Spore publishOne() throws Exception {
+    return txChannel.publish(spore(Payload.KNOWLEDGE)).get(30, TimeUnit.SECONDS);
+  }
+
   /** One throughput round: n sends, first send to last handler call (all accepted). */
   double throughput(int n) throws Exception {
     CountDownLatch done = new CountDownLatch(1);
@@ -86,7 +120,7 @@ final class ReefAmqp implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       acquire(window, 1);
       txChannel
-          .send("tx", "rx", Payload.KNOWLEDGE)
+          .publish(spore(Payload.KNOWLEDGE))
           .whenComplete(
               (s, e) -> {
                 if (e != null) {
@@ -136,7 +170,7 @@ final class ReefAmqp implements AutoCloseable {
       acquire(window, 1);
       Map<String, Object> k = Payload.withSeq(i);
       sentAt.set(i, System.nanoTime());
-      txChannel.send("tx", "rx", k).whenComplete((s, e) -> window.release());
+      txChannel.publish(spore(k)).whenComplete((s, e) -> window.release());
     }
     acquire(window, w);
     if (!done.await(60, TimeUnit.SECONDS)) {
