@@ -1,5 +1,7 @@
 package dev.reef;
 
+import dev.reef.observe.ObservationScope;
+import dev.reef.observe.ReefObservation;
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxSubscription;
 import dev.reef.spi.NoHandlerException;
@@ -52,6 +54,10 @@ final class AgentDispatcher implements MailboxConsumer {
   private final StatsRecorder stats;
   private final IdleTracker idle;
   private final DedupWindow dedup;
+
+  /** The observers, or null when none is registered. */
+  private final Instrumentation instrumentation;
+
   private volatile Handler[] handlers = NO_HANDLERS;
 
   // The attachment, guarded by this object's monitor (held only for field updates, never across a
@@ -85,12 +91,25 @@ final class AgentDispatcher implements MailboxConsumer {
       PendingReplies replies,
       StatsRecorder stats,
       IdleTracker idle) {
+    this(channel, agent, dedupWindow, replies, stats, idle, null);
+  }
+
+  AgentDispatcher(
+      String channel,
+      String agent,
+      int dedupWindow,
+      PendingReplies replies,
+      StatsRecorder stats,
+      IdleTracker idle,
+      Instrumentation instrumentation) {
     this.channel = channel;
     this.agent = agent;
     this.replies = replies;
     this.stats = stats;
     this.idle = idle;
     this.dedup = dedupWindow > 0 ? new DedupWindow(dedupWindow) : null;
+    this.instrumentation =
+        instrumentation != null && instrumentation.observing() ? instrumentation : null;
   }
 
   // ---- handler list, changed under this object's monitor ----
@@ -157,7 +176,7 @@ final class AgentDispatcher implements MailboxConsumer {
     if (dedup != null) {
       key = DedupWindow.keyOf(spore);
       if (dedup.contains(key)) {
-        stats.count(SporeEvent.DUPLICATE, channel, agent);
+        stats.count(SporeEvent.DUPLICATE, channel, agent, spore);
         return DONE;
       }
     }
@@ -168,18 +187,34 @@ final class AgentDispatcher implements MailboxConsumer {
               "agent '" + agent + "' on channel '" + channel + "' has no handler subscribed"));
     }
     idle.begin();
+    ReefObservation observation =
+        instrumentation == null
+            ? null
+            : instrumentation.handle(new Instrumentation.Delivery(channel, agent, spore, attempt));
     Run run;
     idle.enterHandler();
+    HandlerMdc mdc = HandlerMdc.enter(channel, agent, spore);
+    ObservationScope scope = observation == null ? null : instrumentation.open(observation);
     try {
       run = runHandlers(hs, spore);
     } catch (Error e) {
       idle.end(); // an Error is not a handler failure to retry: it propagates
+      if (observation != null) {
+        instrumentation.stop(observation, e);
+      }
       throw e;
     } finally {
+      if (scope != null) {
+        instrumentation.close(scope);
+      }
+      mdc.restore();
       idle.leaveHandler();
     }
     if (run.pending == null) {
       idle.end();
+      if (observation != null) {
+        instrumentation.stop(observation, run.failure);
+      }
       if (run.failure != null) {
         logFailure(spore, attempt, run.failure);
         return CompletableFuture.failedFuture(run.failure);
@@ -203,6 +238,9 @@ final class AgentDispatcher implements MailboxConsumer {
                 } else {
                   f.addSuppressed(cause);
                 }
+              }
+              if (observation != null) {
+                instrumentation.stop(observation, f);
               }
               if (f != null) {
                 logFailure(spore, attempt, f);
