@@ -135,7 +135,7 @@ public final class BenchmarkMain {
       section("memory", () -> memory(s, table));
     }
     if (only.contains("observe")) {
-      section("observe", () -> ObserveBench.section(s, table));
+      section("observe", () -> ObserveBench.section(s, runId, table));
     }
     if (only.contains("throughput")) {
       section("throughput", () -> throughput(s, runId, table));

@@ -101,8 +101,133 @@ final class ObserveBench {
     return n / ((System.nanoTime() - t0) / 1e9);
   }
 
-  /** Runs the child JVM and adds the instrumented / plain row to the table. */
-  static void section(BenchSettings s, ResultTable table) throws Exception {
+  /**
+   * AMQP: a plain pair of reefs (sender, receiver; two connections each) and an instrumented pair
+   * (ReefMetrics on both), flooded in alternating rounds like the throughput section (confirm
+   * window of sends in flight).
+   */
+  private static Series[] amqp(BenchSettings s, String runId) throws Exception {
+    String channel = "bench-" + runId + "-observe";
+    Series plain = new Series(true);
+    Series metrics = new Series(true);
+    List<Reef> reefs = new java.util.ArrayList<>();
+    try {
+      AmqpPair off = new AmqpPair(s, channel, ReefOptions.custom().defaultChannel(channel), reefs);
+      AmqpPair on =
+          new AmqpPair(
+              s,
+              channel,
+              ReefOptions.custom()
+                  .defaultChannel(channel)
+                  .observer(ReefMetrics.builder(new SimpleMeterRegistry()).build()),
+              reefs,
+              "on");
+      off.flood(Math.min(5_000, s.throughputMessages()));
+      on.flood(Math.min(5_000, s.throughputMessages()));
+      for (int r = 0; r < s.rounds(); r++) {
+        boolean offFirst = r % 2 == 0;
+        double a = (offFirst ? off : on).flood(s.throughputMessages());
+        double b = (offFirst ? on : off).flood(s.throughputMessages());
+        (offFirst ? plain : metrics).add(a);
+        (offFirst ? metrics : plain).add(b);
+        System.out.printf(
+            Locale.ROOT,
+            "  amqp round %d: plain %,.0f/s, metrics %,.0f/s%n",
+            r + 1,
+            offFirst ? a : b,
+            offFirst ? b : a);
+      }
+    } finally {
+      for (Reef reef : reefs) {
+        reef.close(Duration.ofSeconds(5));
+      }
+      Amqp.deleteQuietly(
+          s.uri(),
+          List.of(
+              "reef." + channel + ".rx",
+              "reef." + channel + ".tx",
+              "reef." + channel + ".rx-on",
+              "reef." + channel + ".tx-on"),
+          List.of("reef." + channel));
+    }
+    return new Series[] {plain, metrics};
+  }
+
+  /** A sender reef and a receiver reef on AMQP; agent names suffixed to keep the pairs apart. */
+  private static final class AmqpPair {
+    private final ReefChannel tx;
+    private final String to;
+    private final String from;
+    private final int window;
+    private volatile Consumer<Spore> onSpore = x -> {};
+
+    AmqpPair(BenchSettings s, String channel, ReefOptions.Builder options, List<Reef> reefs) {
+      this(s, channel, options, reefs, null);
+    }
+
+    AmqpPair(
+        BenchSettings s,
+        String channel,
+        ReefOptions.Builder options,
+        List<Reef> reefs,
+        String suffix) {
+      this.to = suffix == null ? "rx" : "rx-" + suffix;
+      this.from = suffix == null ? "tx" : "tx-" + suffix;
+      this.window = s.confirmWindow();
+      ReefOptions o = options.build();
+      Reef rx =
+          Reef.create(
+              ReefBackends.amqp(
+                  s.uri(), ReefBackends.Layout.LEAN, s.prefetch(), window, "reef-bench-obs-rx"),
+              o);
+      reefs.add(rx);
+      Reef txReef =
+          Reef.create(
+              ReefBackends.amqp(
+                  s.uri(), ReefBackends.Layout.LEAN, s.prefetch(), window, "reef-bench-obs-tx"),
+              o);
+      reefs.add(txReef);
+      rx.channel(channel).subscribe(to, x -> onSpore.accept(x));
+      tx = txReef.channel(channel);
+    }
+
+    double flood(int n) throws Exception {
+      CountDownLatch done = new CountDownLatch(1);
+      AtomicLong received = new AtomicLong();
+      onSpore =
+          x -> {
+            if (received.incrementAndGet() == n) {
+              done.countDown();
+            }
+          };
+      Semaphore inFlight = new Semaphore(window);
+      AtomicLong failed = new AtomicLong();
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        if (!inFlight.tryAcquire(60, TimeUnit.SECONDS)) {
+          throw new TimeoutException("observe amqp: sends not accepted within 60 s");
+        }
+        tx.send(from, to, Payload.KNOWLEDGE)
+            .whenComplete(
+                (x, e) -> {
+                  if (e != null) {
+                    failed.incrementAndGet();
+                  }
+                  inFlight.release();
+                });
+      }
+      if (!done.await(60, TimeUnit.SECONDS)) {
+        throw new TimeoutException("observe amqp: handler got " + received.get() + " of " + n);
+      }
+      if (failed.get() > 0) {
+        throw new IllegalStateException("observe amqp: " + failed.get() + " sends failed");
+      }
+      return n / ((System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  /** Runs the in-memory child JVM and the AMQP rounds, and adds their rows to the table. */
+  static void section(BenchSettings s, String runId, ResultTable table) throws Exception {
     System.out.printf(
         Locale.ROOT,
         "%n== instrumentation overhead (in memory, child JVM, -Xmx256m): %,d spores per round%n",
@@ -146,6 +271,23 @@ final class ObserveBench {
             results.getOrDefault("plain", none),
             "reef + ReefMetrics",
             results.getOrDefault("metrics", none),
+            "- (worst case)",
+            Double.NaN,
+            Double.NaN));
+    System.out.printf(
+        Locale.ROOT,
+        "%n== instrumentation overhead (AMQP, this JVM): %,d spores per round%n",
+        s.throughputMessages());
+    Series[] amqp = amqp(s, runId);
+    table.add(
+        new ResultTable.Row(
+            "observe",
+            "AMQP 1 KB spores, metrics on vs off",
+            "msg/s",
+            "reef, no observer",
+            amqp[0],
+            "reef + ReefMetrics",
+            amqp[1],
             ">= 0.95 x",
             0.95,
             Double.NaN));

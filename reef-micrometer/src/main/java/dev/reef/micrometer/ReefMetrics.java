@@ -3,6 +3,7 @@ package dev.reef.micrometer;
 import dev.reef.Reef;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
+import dev.reef.SporeType;
 import dev.reef.observe.AskContext;
 import dev.reef.observe.HandlerContext;
 import dev.reef.observe.ObservationScope;
@@ -20,13 +21,13 @@ import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.transport.Kind;
 import io.micrometer.observation.transport.ReceiverContext;
 import io.micrometer.observation.transport.SenderContext;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 
 /**
@@ -58,9 +59,12 @@ import java.util.function.Consumer;
  * missing value is {@value #NONE}. Spore ids are never tags (they are high-cardinality key values
  * of the observations, for tracing).
  *
- * <p>Publish and process observations carry the spore's metadata headers as their carrier ({@link
- * SenderContext} / {@link ReceiverContext}), so a tracing bridge registered on the {@link
- * ObservationRegistry} (Micrometer Tracing) propagates its context across processes.
+ * <p>By default the publish, process and ask timers are recorded directly (cached meters, no
+ * allocation per spore beyond the reef's own). With {@link Builder#observationRegistry} they are
+ * Micrometer observations instead, so that one instrumentation gives metrics and, with a tracing
+ * handler, spans: the publish and process observations carry the spore's metadata headers as their
+ * carrier ({@link SenderContext} / {@link ReceiverContext}), so Micrometer Tracing propagates its
+ * context across processes.
  */
 public final class ReefMetrics implements ReefObserver {
   /** Spores counted per event: {@value}. */
@@ -97,27 +101,33 @@ public final class ReefMetrics implements ReefObserver {
   public static final int DEFAULT_MAX_CHANNEL_TAGS = 100;
 
   private static final String[] EVENT_TAGS = eventTags();
+  private static final SporeType[] TYPES = SporeType.values();
+
+  /** Slot of the series without a spore ({@value #NONE} type), after the spore types. */
+  private static final int NO_TYPE = TYPES.length;
 
   private final MeterRegistry meters;
+
+  /**
+   * The observation registry the application passed, or null: then meters are recorded directly.
+   */
   private final ObservationRegistry observations;
+
   private final TagLimiter agents;
   private final TagLimiter channels;
-  private final ConcurrentHashMap<CounterKey, Counter> counters = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<TimerKey, Timer> endToEnd = new ConcurrentHashMap<>();
+
+  /** Channel tag → agent tag → series per spore type (slot {@link #NO_TYPE}: none). */
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Series[]>> table =
+      new ConcurrentHashMap<>();
+
   private final AtomicInteger inFlight = new AtomicInteger();
   private final CopyOnWriteArrayList<Gauge> gauges = new CopyOnWriteArrayList<>();
 
   private ReefMetrics(Builder b) {
     this.meters = b.meters;
-    this.observations = b.observations != null ? b.observations : meterObservations(b.meters);
+    this.observations = b.observations;
     this.agents = new TagLimiter(b.maxAgentTags);
     this.channels = new TagLimiter(b.maxChannelTags);
-  }
-
-  private static ObservationRegistry meterObservations(MeterRegistry meters) {
-    ObservationRegistry r = ObservationRegistry.create();
-    r.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
-    return r;
   }
 
   /**
@@ -128,15 +138,6 @@ public final class ReefMetrics implements ReefObserver {
    */
   public static Builder builder(MeterRegistry meters) {
     return new Builder(meters);
-  }
-
-  /**
-   * The observation registry the publish, process and ask observations go to.
-   *
-   * @return the registry
-   */
-  public ObservationRegistry observationRegistry() {
-    return observations;
   }
 
   // ---- ReefObserver ----
@@ -164,36 +165,25 @@ public final class ReefMetrics implements ReefObserver {
   @Override
   public void onSporeEvent(
       SporeEvent event, String channel, String agent, Spore spore, Throwable error) {
-    CounterKey key = new CounterKey(event, channels.tag(channel), agents.tag(agent), typeOf(spore));
-    Counter c = counters.get(key);
-    if (c == null) {
-      c =
-          counters.computeIfAbsent(
-              key,
-              k ->
-                  Counter.builder(SPORES)
-                      .description("spores per event")
-                      .tag("event", EVENT_TAGS[k.event.ordinal()])
-                      .tag("channel", k.channel)
-                      .tag("agent", k.agent)
-                      .tag("type", k.type)
-                      .register(meters));
-    }
-    c.increment();
+    series(channel, agent, spore == null ? NO_TYPE : spore.type().ordinal()).count(event);
   }
 
   @Override
   public ReefObservation onPublish(PublishContext context) {
+    Spore spore = context.spore();
+    Series series = series(context.channel(), spore.fromAgent(), spore.type().ordinal());
+    if (observations == null) {
+      return new Timed(series, PUBLISH, System.nanoTime(), null);
+    }
     SenderContext<PublishContext> c =
         new SenderContext<>((carrier, key, value) -> carrier.setHeader(key, value), Kind.PRODUCER);
     c.setCarrier(context);
-    Spore spore = context.spore();
     Observation o =
         Observation.createNotStarted(PUBLISH, () -> c, observations)
             .contextualName(context.channel() + " publish")
-            .lowCardinalityKeyValue("channel", channels.tag(context.channel()))
-            .lowCardinalityKeyValue("agent", agents.tag(spore.fromAgent()))
-            .lowCardinalityKeyValue("type", typeOf(spore))
+            .lowCardinalityKeyValue("channel", series.channel)
+            .lowCardinalityKeyValue("agent", series.agent)
+            .lowCardinalityKeyValue("type", series.type)
             .highCardinalityKeyValue("spore.id", spore.id())
             .start();
     return new Observed(o, null);
@@ -201,69 +191,78 @@ public final class ReefMetrics implements ReefObserver {
 
   @Override
   public ReefObservation onHandle(HandlerContext context) {
+    Spore spore = context.spore();
+    Series series = series(context.channel(), context.agent(), spore.type().ordinal());
+    inFlight.incrementAndGet();
+    long createdMillis = spore.createdAt().toEpochMilli();
+    Consumer<Outcome> after =
+        outcome -> {
+          inFlight.decrementAndGet();
+          if (outcome == Outcome.SUCCESS) {
+            long latency = System.currentTimeMillis() - createdMillis;
+            if (latency >= 0) {
+              series.endToEnd().record(latency, TimeUnit.MILLISECONDS);
+            }
+          }
+        };
+    if (observations == null) {
+      return new Timed(series, PROCESS, System.nanoTime(), after);
+    }
     ReceiverContext<HandlerContext> c =
         new ReceiverContext<>((carrier, key) -> carrier.header(key), Kind.CONSUMER);
     c.setCarrier(context);
-    Spore spore = context.spore();
-    String channel = channels.tag(context.channel());
-    String agent = agents.tag(context.agent());
-    String type = typeOf(spore);
     Observation o =
         Observation.createNotStarted(PROCESS, () -> c, observations)
             .contextualName(context.channel() + " process")
-            .lowCardinalityKeyValue("channel", channel)
-            .lowCardinalityKeyValue("agent", agent)
-            .lowCardinalityKeyValue("type", type)
+            .lowCardinalityKeyValue("channel", series.channel)
+            .lowCardinalityKeyValue("agent", series.agent)
+            .lowCardinalityKeyValue("type", series.type)
             .highCardinalityKeyValue("spore.id", spore.id())
             .highCardinalityKeyValue("attempt", Integer.toString(context.attempt()))
             .start();
-    inFlight.incrementAndGet();
-    return new Observed(
-        o,
-        outcome -> {
-          inFlight.decrementAndGet();
-          Instant created = spore.createdAt();
-          if (outcome == Outcome.SUCCESS && created != null) {
-            Duration latency = Duration.between(created, Instant.now());
-            if (!latency.isNegative()) {
-              endToEnd(new TimerKey(channel, agent, type)).record(latency);
-            }
-          }
-        });
+    return new Observed(o, after);
   }
 
   @Override
   public ReefObservation onAsk(AskContext context) {
     Spore request = context.request();
+    Series series = series(context.channel(), request.fromAgent(), request.type().ordinal());
+    if (observations == null) {
+      return new Timed(series, ASK, System.nanoTime(), null);
+    }
     Observation o =
         Observation.createNotStarted(ASK, Observation.Context::new, observations)
             .contextualName(context.channel() + " ask")
-            .lowCardinalityKeyValue("channel", channels.tag(context.channel()))
-            .lowCardinalityKeyValue("agent", agents.tag(request.fromAgent()))
+            .lowCardinalityKeyValue("channel", series.channel)
+            .lowCardinalityKeyValue("agent", series.agent)
             .highCardinalityKeyValue("spore.id", request.id())
             .start();
     return new Observed(o, null);
   }
 
-  private Timer endToEnd(TimerKey key) {
-    Timer t = endToEnd.get(key);
-    if (t == null) {
-      t =
-          endToEnd.computeIfAbsent(
-              key,
-              k ->
-                  Timer.builder(END_TO_END)
-                      .description("from a spore's created_at to the end of its handlers")
-                      .tag("channel", k.channel)
-                      .tag("agent", k.agent)
-                      .tag("type", k.type)
-                      .register(meters));
+  /** The series of a (channel, agent, type), created on first use; tags capped. */
+  private Series series(String channel, String agent, int type) {
+    String c = channels.tag(channel);
+    String a = agents.tag(agent);
+    ConcurrentHashMap<String, Series[]> byAgent = table.get(c);
+    if (byAgent == null) {
+      byAgent = table.computeIfAbsent(c, k -> new ConcurrentHashMap<>());
     }
-    return t;
-  }
-
-  private static String typeOf(Spore spore) {
-    return spore == null ? NONE : spore.type().wireName();
+    Series[] byType = byAgent.get(a);
+    if (byType == null) {
+      byType = byAgent.computeIfAbsent(a, k -> new Series[TYPES.length + 1]);
+    }
+    Series s = byType[type];
+    if (s == null) {
+      synchronized (byType) {
+        s = byType[type];
+        if (s == null) {
+          s = new Series(c, a, type == NO_TYPE ? NONE : TYPES[type].wireName());
+          byType[type] = s;
+        }
+      }
+    }
+    return s;
   }
 
   private static String[] eventTags() {
@@ -273,6 +272,112 @@ public final class ReefMetrics implements ReefObserver {
       tags[e.ordinal()] = e.name().toLowerCase(Locale.ROOT);
     }
     return tags;
+  }
+
+  /**
+   * The meters of one (channel, agent, type) tag combination, registered on first use: the event
+   * counters, and the timers of the common outcome (others are looked up when they happen).
+   */
+  private final class Series {
+    final String channel;
+    final String agent;
+    final String type;
+    private final AtomicReferenceArray<Counter> counters =
+        new AtomicReferenceArray<>(EVENT_TAGS.length);
+    private volatile Timer publishOk;
+    private volatile Timer processOk;
+    private volatile Timer askOk;
+    private volatile Timer endToEnd;
+
+    Series(String channel, String agent, String type) {
+      this.channel = channel;
+      this.agent = agent;
+      this.type = type;
+    }
+
+    void count(SporeEvent event) {
+      Counter c = counters.get(event.ordinal());
+      if (c == null) {
+        c =
+            Counter.builder(SPORES)
+                .description("spores per event")
+                .tag("event", EVENT_TAGS[event.ordinal()])
+                .tag("channel", channel)
+                .tag("agent", agent)
+                .tag("type", type)
+                .register(meters); // the registry returns the same counter to racing callers
+        counters.set(event.ordinal(), c);
+      }
+      c.increment();
+    }
+
+    Timer endToEnd() {
+      Timer t = endToEnd;
+      if (t == null) {
+        t =
+            Timer.builder(END_TO_END)
+                .description("from a spore's created_at to the end of its handlers")
+                .tag("channel", channel)
+                .tag("agent", agent)
+                .tag("type", type)
+                .register(meters);
+        endToEnd = t;
+      }
+      return t;
+    }
+
+    /** The timer of an observation name and outcome, tagged as the Observation API would. */
+    Timer timer(String name, Outcome outcome, Throwable error) {
+      if (outcome == Outcome.SUCCESS) {
+        Timer t = name.equals(PUBLISH) ? publishOk : name.equals(PROCESS) ? processOk : askOk;
+        if (t != null) {
+          return t;
+        }
+      }
+      Timer.Builder b = Timer.builder(name).tag("channel", channel).tag("agent", agent);
+      if (!name.equals(ASK)) {
+        b.tag("type", type);
+      }
+      Timer t =
+          b.tag("outcome", outcome.tagValue())
+              .tag("error", error == null ? "none" : error.getClass().getSimpleName())
+              .register(meters);
+      if (outcome == Outcome.SUCCESS) {
+        if (name.equals(PUBLISH)) {
+          publishOk = t;
+        } else if (name.equals(PROCESS)) {
+          processOk = t;
+        } else {
+          askOk = t;
+        }
+      }
+      return t;
+    }
+  }
+
+  /** A publish, process or ask timed directly into the meter registry (no observation registry). */
+  private static final class Timed implements ReefObservation {
+    private final Series series;
+    private final String name;
+    private final long startNanos;
+    private final Consumer<Outcome> after;
+
+    Timed(Series series, String name, long startNanos, Consumer<Outcome> after) {
+      this.series = series;
+      this.name = name;
+      this.startNanos = startNanos;
+      this.after = after;
+    }
+
+    @Override
+    public void stop(Outcome outcome, Throwable error) {
+      series
+          .timer(name, outcome, error)
+          .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+      if (after != null) {
+        after.accept(outcome);
+      }
+    }
   }
 
   /** A started Micrometer observation seen as a reef observation. */
@@ -304,10 +409,6 @@ public final class ReefMetrics implements ReefObserver {
     }
   }
 
-  private record CounterKey(SporeEvent event, String channel, String agent, String type) {}
-
-  private record TimerKey(String channel, String agent, String type) {}
-
   /** Builds {@link ReefMetrics}; not thread-safe. */
   public static final class Builder {
     private final MeterRegistry meters;
@@ -320,9 +421,11 @@ public final class ReefMetrics implements ReefObserver {
     }
 
     /**
-     * The registry of the publish, process and ask observations, for example one with a tracing
-     * handler and a {@link DefaultMeterObservationHandler} on the same meter registry. Default: a
-     * registry whose only handler records timers in the meter registry.
+     * Makes publish, process and ask observations in this registry (for example one with a tracing
+     * handler), instead of timing them directly: their timers then come from the registry's {@link
+     * DefaultMeterObservationHandler}, which the application registers on it for the same meter
+     * registry (as Spring Boot does), with the same names and tags. Default none: the timers are
+     * recorded directly, which costs far less per spore (docs/observability.md#overhead).
      *
      * @param registry the registry
      * @return this builder
