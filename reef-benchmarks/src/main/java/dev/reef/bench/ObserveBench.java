@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The overhead of instrumentation ({@code --only observe}): in one child JVM ({@code -Xmx256m}),
@@ -112,14 +113,18 @@ final class ObserveBench {
     Series metrics = new Series(true);
     List<Reef> reefs = new java.util.ArrayList<>();
     try {
-      AmqpPair off = new AmqpPair(s, channel, ReefOptions.custom().defaultChannel(channel), reefs);
+      AmqpPair off =
+          new AmqpPair(s, channel, () -> ReefOptions.custom().defaultChannel(channel), reefs, null);
+      // One ReefMetrics per reef (its gauges read that reef), on one registry.
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
       AmqpPair on =
           new AmqpPair(
               s,
               channel,
-              ReefOptions.custom()
-                  .defaultChannel(channel)
-                  .observer(ReefMetrics.builder(new SimpleMeterRegistry()).build()),
+              () ->
+                  ReefOptions.custom()
+                      .defaultChannel(channel)
+                      .observer(ReefMetrics.builder(registry).build()),
               reefs,
               "on");
       off.flood(Math.min(5_000, s.throughputMessages()));
@@ -161,31 +166,26 @@ final class ObserveBench {
     private final int window;
     private volatile Consumer<Spore> onSpore = x -> {};
 
-    AmqpPair(BenchSettings s, String channel, ReefOptions.Builder options, List<Reef> reefs) {
-      this(s, channel, options, reefs, null);
-    }
-
     AmqpPair(
         BenchSettings s,
         String channel,
-        ReefOptions.Builder options,
+        Supplier<ReefOptions.Builder> options,
         List<Reef> reefs,
         String suffix) {
       this.to = suffix == null ? "rx" : "rx-" + suffix;
       this.from = suffix == null ? "tx" : "tx-" + suffix;
       this.window = s.confirmWindow();
-      ReefOptions o = options.build();
       Reef rx =
           Reef.create(
               ReefBackends.amqp(
                   s.uri(), ReefBackends.Layout.LEAN, s.prefetch(), window, "reef-bench-obs-rx"),
-              o);
+              options.get().build());
       reefs.add(rx);
       Reef txReef =
           Reef.create(
               ReefBackends.amqp(
                   s.uri(), ReefBackends.Layout.LEAN, s.prefetch(), window, "reef-bench-obs-tx"),
-              o);
+              options.get().build());
       reefs.add(txReef);
       rx.channel(channel).subscribe(to, x -> onSpore.accept(x));
       tx = txReef.channel(channel);

@@ -116,9 +116,11 @@ public final class ReefMetrics implements ReefObserver {
   private final TagLimiter agents;
   private final TagLimiter channels;
 
-  /** Channel tag → agent tag → series per spore type (slot {@link #NO_TYPE}: none). */
-  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Series[]>> table =
-      new ConcurrentHashMap<>();
+  /** Admitted channel names (and {@value #NONE}) to their entry. */
+  private final ConcurrentHashMap<String, ChannelEntry> byChannel = new ConcurrentHashMap<>();
+
+  /** Channel tags (admitted names, {@value #OTHER}, {@value #NONE}) to their entry. */
+  private final ConcurrentHashMap<String, ChannelEntry> byChannelTag = new ConcurrentHashMap<>();
 
   private final AtomicInteger inFlight = new AtomicInteger();
   private final CopyOnWriteArrayList<Gauge> gauges = new CopyOnWriteArrayList<>();
@@ -240,29 +242,74 @@ public final class ReefMetrics implements ReefObserver {
     return new Observed(o, null);
   }
 
-  /** The series of a (channel, agent, type), created on first use; tags capped. */
+  /**
+   * The series of a (channel, agent, type), created on first use; tags capped. Two map lookups by
+   * the raw names once they are known; names past a cap are looked up through the limiter each
+   * time, so the maps never hold more than the caps allow.
+   */
   private Series series(String channel, String agent, int type) {
-    String c = channels.tag(channel);
-    String a = agents.tag(agent);
-    ConcurrentHashMap<String, Series[]> byAgent = table.get(c);
-    if (byAgent == null) {
-      byAgent = table.computeIfAbsent(c, k -> new ConcurrentHashMap<>());
+    return channelEntry(channel).agentEntry(agent).series(type);
+  }
+
+  private ChannelEntry channelEntry(String channel) {
+    String raw = channel == null ? NONE : channel;
+    ChannelEntry e = byChannel.get(raw);
+    if (e != null) {
+      return e;
     }
-    Series[] byType = byAgent.get(a);
-    if (byType == null) {
-      byType = byAgent.computeIfAbsent(a, k -> new Series[TYPES.length + 1]);
+    String tag = channel == null ? NONE : channels.tag(channel);
+    e = byChannelTag.computeIfAbsent(tag, ChannelEntry::new);
+    if (tag.equals(raw)) {
+      byChannel.putIfAbsent(raw, e);
     }
-    Series s = byType[type];
-    if (s == null) {
-      synchronized (byType) {
-        s = byType[type];
-        if (s == null) {
-          s = new Series(c, a, type == NO_TYPE ? NONE : TYPES[type].wireName());
-          byType[type] = s;
-        }
+    return e;
+  }
+
+  /** The agents of one channel tag. */
+  private final class ChannelEntry {
+    private final String tag;
+    private final ConcurrentHashMap<String, AgentEntry> byAgent = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AgentEntry> byAgentTag = new ConcurrentHashMap<>();
+
+    ChannelEntry(String tag) {
+      this.tag = tag;
+    }
+
+    AgentEntry agentEntry(String agent) {
+      String raw = agent == null ? NONE : agent;
+      AgentEntry e = byAgent.get(raw);
+      if (e != null) {
+        return e;
       }
+      String agentTag = agent == null ? NONE : agents.tag(agent);
+      e = byAgentTag.computeIfAbsent(agentTag, t -> new AgentEntry(tag, t));
+      if (agentTag.equals(raw)) {
+        byAgent.putIfAbsent(raw, e);
+      }
+      return e;
     }
-    return s;
+  }
+
+  /** The series of one (channel tag, agent tag), per spore type. */
+  private final class AgentEntry {
+    private final String channel;
+    private final String agent;
+    private final AtomicReferenceArray<Series> byType =
+        new AtomicReferenceArray<>(TYPES.length + 1);
+
+    AgentEntry(String channel, String agent) {
+      this.channel = channel;
+      this.agent = agent;
+    }
+
+    Series series(int type) {
+      Series s = byType.get(type);
+      if (s == null) {
+        Series made = new Series(channel, agent, type == NO_TYPE ? NONE : TYPES[type].wireName());
+        s = byType.compareAndSet(type, null, made) ? made : byType.get(type);
+      }
+      return s;
+    }
   }
 
   private static String[] eventTags() {
