@@ -53,20 +53,29 @@ final class ObserveBench {
             ReefOptions.custom()
                 .observer(ReefMetrics.builder(new SimpleMeterRegistry()).build())
                 .build());
+    ObserveBench counters =
+        new ObserveBench(
+            ReefOptions.custom()
+                .observer(ReefMetrics.builder(new SimpleMeterRegistry()).timers(false).build())
+                .build());
+    ObserveBench[] all = {plain, metrics, counters};
+    String[] names = {"plain", "metrics", "counters"};
     try {
       int warm = Math.min(n, 300_000);
-      plain.flood(warm);
-      metrics.flood(warm);
+      for (ObserveBench b : all) {
+        b.flood(warm);
+      }
       for (int r = 0; r < rounds; r++) {
-        // Alternate which goes first, so neither always runs on the warmer machine.
-        ObserveBench first = r % 2 == 0 ? plain : metrics;
-        ObserveBench second = first == plain ? metrics : plain;
-        result(first == plain ? "plain" : "metrics", first.flood(n));
-        result(second == plain ? "plain" : "metrics", second.flood(n));
+        // Rotate which goes first, so none always runs on the warmer machine.
+        for (int k = 0; k < all.length; k++) {
+          int i = (r + k) % all.length;
+          result(names[i], all[i].flood(n));
+        }
       }
     } finally {
-      plain.reef.close(Duration.ofSeconds(5));
-      metrics.reef.close(Duration.ofSeconds(5));
+      for (ObserveBench b : all) {
+        b.reef.close(Duration.ofSeconds(5));
+      }
     }
   }
 
@@ -272,6 +281,18 @@ final class ObserveBench {
             "reef + ReefMetrics",
             results.getOrDefault("metrics", none),
             "- (worst case)",
+            Double.NaN,
+            Double.NaN));
+    table.add(
+        new ResultTable.Row(
+            "observe",
+            "directed in memory, counters only (timers off)",
+            "spores/s",
+            "reef, no observer",
+            results.getOrDefault("plain", none),
+            "reef + ReefMetrics, timers(false)",
+            results.getOrDefault("counters", none),
+            "-",
             Double.NaN,
             Double.NaN));
     System.out.printf(

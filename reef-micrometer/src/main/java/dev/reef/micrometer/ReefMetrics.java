@@ -115,6 +115,7 @@ public final class ReefMetrics implements ReefObserver {
 
   private final TagLimiter agents;
   private final TagLimiter channels;
+  private final boolean timers;
 
   /** Admitted channel names (and {@value #NONE}) to their entry. */
   private final ConcurrentHashMap<String, ChannelEntry> byChannel = new ConcurrentHashMap<>();
@@ -123,6 +124,16 @@ public final class ReefMetrics implements ReefObserver {
   private final ConcurrentHashMap<String, ChannelEntry> byChannelTag = new ConcurrentHashMap<>();
 
   private final AtomicInteger inFlight = new AtomicInteger();
+
+  /** The handler observation without timers: keeps the in-flight gauge only. */
+  private final ReefObservation counting =
+      new ReefObservation() {
+        @Override
+        public void stop(Outcome outcome, Throwable error) {
+          inFlight.decrementAndGet();
+        }
+      };
+
   private final CopyOnWriteArrayList<Gauge> gauges = new CopyOnWriteArrayList<>();
 
   private ReefMetrics(Builder b) {
@@ -130,6 +141,7 @@ public final class ReefMetrics implements ReefObserver {
     this.observations = b.observations;
     this.agents = new TagLimiter(b.maxAgentTags);
     this.channels = new TagLimiter(b.maxChannelTags);
+    this.timers = b.timers;
   }
 
   /**
@@ -173,6 +185,9 @@ public final class ReefMetrics implements ReefObserver {
   @Override
   public ReefObservation onPublish(PublishContext context) {
     Spore spore = context.spore();
+    if (!timers) {
+      return ReefObservation.NOOP;
+    }
     Series series = series(context.channel(), spore.fromAgent(), spore.type().ordinal());
     if (observations == null) {
       return new Timed(series, PUBLISH, System.nanoTime(), null);
@@ -194,8 +209,11 @@ public final class ReefMetrics implements ReefObserver {
   @Override
   public ReefObservation onHandle(HandlerContext context) {
     Spore spore = context.spore();
-    Series series = series(context.channel(), context.agent(), spore.type().ordinal());
     inFlight.incrementAndGet();
+    if (!timers) {
+      return counting;
+    }
+    Series series = series(context.channel(), context.agent(), spore.type().ordinal());
     long createdMillis = spore.createdAt().toEpochMilli();
     Consumer<Outcome> after =
         outcome -> {
@@ -227,6 +245,9 @@ public final class ReefMetrics implements ReefObserver {
 
   @Override
   public ReefObservation onAsk(AskContext context) {
+    if (!timers) {
+      return ReefObservation.NOOP;
+    }
     Spore request = context.request();
     Series series = series(context.channel(), request.fromAgent(), request.type().ordinal());
     if (observations == null) {
@@ -381,7 +402,16 @@ public final class ReefMetrics implements ReefObserver {
           return t;
         }
       }
-      Timer.Builder b = Timer.builder(name).tag("channel", channel).tag("agent", agent);
+      Timer.Builder b =
+          Timer.builder(name)
+              .description(
+                  name.equals(PUBLISH)
+                      ? "publish until the backend accepted the spore"
+                      : name.equals(PROCESS)
+                          ? "an agent's handlers on one delivery"
+                          : "ask round trip")
+              .tag("channel", channel)
+              .tag("agent", agent);
       if (!name.equals(ASK)) {
         b.tag("type", type);
       }
@@ -462,6 +492,7 @@ public final class ReefMetrics implements ReefObserver {
     private ObservationRegistry observations;
     private int maxAgentTags = DEFAULT_MAX_AGENT_TAGS;
     private int maxChannelTags = DEFAULT_MAX_CHANNEL_TAGS;
+    private boolean timers = true;
 
     private Builder(MeterRegistry meters) {
       this.meters = Objects.requireNonNull(meters, "meters");
@@ -503,6 +534,19 @@ public final class ReefMetrics implements ReefObserver {
      */
     public Builder maxChannelTags(int max) {
       this.maxChannelTags = requireCap("maxChannelTags", max);
+      return this;
+    }
+
+    /**
+     * Whether to record the publish, process, ask and end-to-end timers; default true. Without them
+     * only the counters and gauges remain, and nothing reads a clock per spore (on machines where
+     * the clock is slow, the timers are most of the cost: docs/observability.md#overhead).
+     *
+     * @param timers false for counters and gauges only
+     * @return this builder
+     */
+    public Builder timers(boolean timers) {
+      this.timers = timers;
       return this;
     }
 

@@ -255,6 +255,22 @@ abstract class ReefMetricsScenario {
   }
 
   @Test
+  void withoutTimersOnlyCountersAndGaugesAreRecorded() throws Exception {
+    Reef reef = reef(ReefMetrics.builder(meters).timers(false).build());
+    List<String> got = new CopyOnWriteArrayList<>();
+    reef.subscribe("bob", s -> got.add(s.id()));
+
+    reef.send("alice", "bob", Map.of("n", 1)).get(10, TimeUnit.SECONDS);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> count("handled", "bob", "knowledge") == 1);
+    assertThat(count("sent", "alice", "knowledge")).isEqualTo(1);
+    assertThat(gauge(ReefMetrics.HANDLERS_IN_FLIGHT)).isZero();
+    assertThat(meters.find(ReefMetrics.PUBLISH).timers()).isEmpty();
+    assertThat(meters.find(ReefMetrics.PROCESS).timers()).isEmpty();
+    assertThat(meters.find(ReefMetrics.END_TO_END).timers()).isEmpty();
+  }
+
+  @Test
   void agentTagsAreCappedAndLaterAgentsAreOther() throws Exception {
     ReefMetrics metrics = ReefMetrics.builder(meters).maxAgentTags(2).build();
     Reef reef = reef(metrics);
