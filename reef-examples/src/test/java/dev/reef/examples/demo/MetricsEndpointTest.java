@@ -26,6 +26,15 @@ class MetricsEndpointTest {
   }
 
   @Test
+  void theMultiProcessDemoGivesEachAgentItsOwnPort() {
+    Map<String, String> env = Map.of("REEF_METRICS_PORT", "9464");
+    assertThat(MultiProcessDemo.metricsPort(env, 0)).contains("9464");
+    assertThat(MultiProcessDemo.metricsPort(env, 3)).contains("9467");
+    assertThat(MultiProcessDemo.metricsPort(Map.of("REEF_METRICS_PORT", "0"), 2)).contains("0");
+    assertThat(MultiProcessDemo.metricsPort(Map.of(), 1)).isEmpty();
+  }
+
+  @Test
   void theEndpointServesTheReefsMetersAsPrometheusText() throws Exception {
     try (MetricsEndpoint endpoint =
             MetricsEndpoint.fromEnvironment(Map.of("REEF_METRICS_PORT", "0"));
