@@ -1,5 +1,7 @@
 package dev.reef;
 
+import dev.reef.observe.ObservationScope;
+import dev.reef.observe.ReefObservation;
 import dev.reef.security.SenderRejectedException;
 import dev.reef.security.SenderVerification;
 import dev.reef.spi.MailboxConsumer;
@@ -55,6 +57,10 @@ final class AgentDispatcher implements MailboxConsumer {
   private final IdleTracker idle;
   private final DedupWindow dedup;
   private final SenderVerification verification;
+
+  /** The observers, or null when none is registered. */
+  private final Instrumentation instrumentation;
+
   private volatile Handler[] handlers = NO_HANDLERS;
 
   // The attachment, guarded by this object's monitor (held only for field updates, never across a
@@ -88,7 +94,8 @@ final class AgentDispatcher implements MailboxConsumer {
       PendingReplies replies,
       StatsRecorder stats,
       IdleTracker idle,
-      SenderVerification verification) {
+      SenderVerification verification,
+      Instrumentation instrumentation) {
     this.channel = channel;
     this.agent = agent;
     this.replies = replies;
@@ -96,6 +103,8 @@ final class AgentDispatcher implements MailboxConsumer {
     this.idle = idle;
     this.dedup = dedupWindow > 0 ? new DedupWindow(dedupWindow) : null;
     this.verification = verification.active() ? verification : null;
+    this.instrumentation =
+        instrumentation != null && instrumentation.observing() ? instrumentation : null;
   }
 
   // ---- handler list, changed under this object's monitor ----
@@ -177,7 +186,7 @@ final class AgentDispatcher implements MailboxConsumer {
     if (dedup != null) {
       key = DedupWindow.keyOf(spore);
       if (dedup.contains(key)) {
-        stats.count(SporeEvent.DUPLICATE, channel, agent);
+        stats.count(SporeEvent.DUPLICATE, channel, agent, spore);
         return DONE;
       }
     }
@@ -188,18 +197,34 @@ final class AgentDispatcher implements MailboxConsumer {
               "agent '" + agent + "' on channel '" + channel + "' has no handler subscribed"));
     }
     idle.begin();
+    ReefObservation observation =
+        instrumentation == null
+            ? null
+            : instrumentation.handle(new Instrumentation.Delivery(channel, agent, spore, attempt));
     Run run;
     idle.enterHandler();
+    HandlerMdc mdc = HandlerMdc.enter(channel, agent, spore);
+    ObservationScope scope = observation == null ? null : instrumentation.open(observation);
     try {
       run = runHandlers(hs, spore);
     } catch (Error e) {
       idle.end(); // an Error is not a handler failure to retry: it propagates
+      if (observation != null) {
+        instrumentation.stop(observation, e);
+      }
       throw e;
     } finally {
+      if (scope != null) {
+        instrumentation.close(scope);
+      }
+      mdc.restore();
       idle.leaveHandler();
     }
     if (run.pending == null) {
       idle.end();
+      if (observation != null) {
+        instrumentation.stop(observation, run.failure);
+      }
       if (run.failure != null) {
         logFailure(spore, attempt, run.failure);
         return CompletableFuture.failedFuture(run.failure);
@@ -223,6 +248,9 @@ final class AgentDispatcher implements MailboxConsumer {
                 } else {
                   f.addSuppressed(cause);
                 }
+              }
+              if (observation != null) {
+                instrumentation.stop(observation, f);
               }
               if (f != null) {
                 logFailure(spore, attempt, f);

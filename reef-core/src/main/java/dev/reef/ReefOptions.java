@@ -1,6 +1,10 @@
 package dev.reef;
 
+import dev.reef.observe.ReefListener;
+import dev.reef.observe.ReefObserver;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -20,6 +24,8 @@ import java.util.Objects;
  *   <tr><td>maxKnowledgeBytes</td><td>10 MiB</td><td>at least 2</td></tr>
  *   <tr><td>deduplicationWindow</td><td>0 (off)</td><td>0 to 10,000,000 remembered ids per
  *       mailbox</td></tr>
+ *   <tr><td>observers</td><td>none</td><td>{@link ReefObserver}s, called in order</td></tr>
+ *   <tr><td>listeners</td><td>none</td><td>{@link ReefListener}s, called in order</td></tr>
  * </table>
  */
 public final class ReefOptions {
@@ -58,6 +64,8 @@ public final class ReefOptions {
   private final KnowledgeMapper knowledgeMapper;
   private final dev.reef.security.SenderVerification senderVerification;
   private final dev.reef.security.SigningKeys signingKeys;
+  private final List<ReefObserver> observers;
+  private final List<ReefListener> listeners;
 
   private ReefOptions(Builder b) {
     this.defaultChannel = b.defaultChannel;
@@ -72,6 +80,8 @@ public final class ReefOptions {
     this.knowledgeMapper = b.knowledgeMapper;
     this.senderVerification = b.senderVerification;
     this.signingKeys = b.signingKeys;
+    this.observers = List.copyOf(b.observers);
+    this.listeners = List.copyOf(b.listeners);
   }
 
   /**
@@ -110,7 +120,9 @@ public final class ReefOptions {
         .deduplicationWindow(deduplicationWindow)
         .knowledgeMapper(knowledgeMapper)
         .senderVerification(senderVerification)
-        .signingKeys(signingKeys);
+        .signingKeys(signingKeys)
+        .observers(observers)
+        .listeners(listeners);
   }
 
   /**
@@ -131,6 +143,25 @@ public final class ReefOptions {
    */
   public dev.reef.security.SigningKeys signingKeys() {
     return signingKeys;
+  }
+
+  /**
+   * The instrumentation hooks (metrics, tracing bridges), in registration order. Default none.
+   *
+   * @return an immutable list
+   */
+  public List<ReefObserver> observers() {
+    return observers;
+  }
+
+  /**
+   * The listeners to connection changes and to spores that did not reach a handler, in registration
+   * order. Default none.
+   *
+   * @return an immutable list
+   */
+  public List<ReefListener> listeners() {
+    return listeners;
   }
 
   /**
@@ -240,8 +271,60 @@ public final class ReefOptions {
     private dev.reef.security.SenderVerification senderVerification =
         dev.reef.security.SenderVerification.NONE;
     private dev.reef.security.SigningKeys signingKeys = dev.reef.security.SigningKeys.NONE;
+    private final List<ReefObserver> observers = new ArrayList<>();
+    private final List<ReefListener> listeners = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Adds an instrumentation hook (see {@link ReefObserver}); several are called in the order
+     * added. Default none: a reef without observers pays nothing for the hook.
+     *
+     * @param observer the observer
+     * @return this builder
+     */
+    public Builder observer(ReefObserver observer) {
+      observers.add(Objects.requireNonNull(observer, "observer"));
+      return this;
+    }
+
+    /**
+     * Replaces the instrumentation hooks.
+     *
+     * @param observers the observers, in calling order; empty for none
+     * @return this builder
+     */
+    public Builder observers(List<ReefObserver> observers) {
+      List<ReefObserver> copy = List.copyOf(observers); // rejects nulls
+      this.observers.clear();
+      this.observers.addAll(copy);
+      return this;
+    }
+
+    /**
+     * Adds a listener (see {@link ReefListener}); several are called in the order added. Default
+     * none.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(ReefListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Replaces the listeners.
+     *
+     * @param listeners the listeners, in calling order; empty for none
+     * @return this builder
+     */
+    public Builder listeners(List<ReefListener> listeners) {
+      List<ReefListener> copy = List.copyOf(listeners);
+      this.listeners.clear();
+      this.listeners.addAll(copy);
+      return this;
+    }
 
     /**
      * The mapper of typed knowledge; default {@link KnowledgeMapper#defaults()}.

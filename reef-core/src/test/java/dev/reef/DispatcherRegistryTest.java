@@ -46,7 +46,8 @@ class DispatcherRegistryTest {
                   replies,
                   stats,
                   new IdleTracker(),
-                  dev.reef.security.SenderVerification.NONE));
+                  dev.reef.security.SenderVerification.NONE,
+                  null));
   private final ExecutorService pool = Executors.newCachedThreadPool();
 
   @AfterEach
