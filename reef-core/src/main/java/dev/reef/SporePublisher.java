@@ -4,6 +4,9 @@ import dev.reef.directory.AgentTerminatedException;
 import dev.reef.spi.ReefBackend;
 import dev.reef.spi.support.Failures;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -135,17 +138,82 @@ final class SporePublisher {
    * @return the backend's future
    */
   CompletableFuture<Spore> send(String channel, Spore spore, boolean askRequest) {
-    String from = spore.fromAgent();
     if (spore.type() == SporeType.RESPONSE && replies.answer(channel, spore)) {
       return CompletableFuture.completedFuture(spore);
     }
     CompletableFuture<Spore> f;
     try {
       f = askRequest ? backend.publishRequest(channel, spore) : backend.publish(channel, spore);
-    } catch (ReefException e) {
-      f = CompletableFuture.failedFuture(e);
     } catch (RuntimeException e) {
-      f = CompletableFuture.failedFuture(new PublishException("publish failed: " + e, e));
+      f = CompletableFuture.failedFuture(e);
+    }
+    return track(channel, spore, f);
+  }
+
+  /**
+   * Admits and publishes a batch: each spore runs the checks of {@link #admit} on its own (a
+   * refused or invalid spore fails only its own outcome), the admitted ones go to the backend
+   * together with {@link ReefBackend#publishAll(String, List)}, in input order.
+   *
+   * @return one future per spore, in input order, none failing as a whole
+   */
+  CompletableFuture<BatchResult> publishAll(String channel, Collection<Spore> spores) {
+    Objects.requireNonNull(spores, "spores");
+    List<CompletableFuture<Spore>> outcomes = new ArrayList<>(spores.size());
+    List<Spore> admitted = new ArrayList<>(spores.size());
+    List<Integer> slots = new ArrayList<>(spores.size());
+    for (Spore spore : spores) {
+      CompletableFuture<Spore> refused;
+      try {
+        if (spore == null) {
+          throw new SporeValidationException("spore", "a batch must not contain null");
+        }
+        refused = admit(channel, spore, false);
+      } catch (ReefException e) {
+        refused = CompletableFuture.failedFuture(e);
+      }
+      if (refused == null && spore.type() == SporeType.RESPONSE && replies.answer(channel, spore)) {
+        refused = CompletableFuture.completedFuture(spore);
+      }
+      if (refused == null) {
+        slots.add(outcomes.size());
+        admitted.add(spore);
+      }
+      outcomes.add(refused);
+    }
+    if (!admitted.isEmpty()) {
+      List<CompletableFuture<Spore>> sent;
+      try {
+        sent = backend.publishAll(channel, admitted);
+      } catch (RuntimeException e) {
+        sent = new ArrayList<>();
+        for (int i = 0; i < admitted.size(); i++) {
+          sent.add(CompletableFuture.failedFuture(e));
+        }
+      }
+      if (sent.size() != admitted.size()) {
+        throw new IllegalStateException(
+            "the backend returned " + sent.size() + " futures for " + admitted.size() + " spores");
+      }
+      for (int i = 0; i < admitted.size(); i++) {
+        outcomes.set(slots.get(i), track(channel, admitted.get(i), sent.get(i)));
+      }
+    }
+    BatchResult result = new BatchResult(outcomes);
+    return CompletableFuture.allOf(outcomes.toArray(new CompletableFuture<?>[0]))
+        .handle((v, t) -> result);
+  }
+
+  /** Counts and logs the outcome of a backend publish; a non-Reef failure becomes typed. */
+  private CompletableFuture<Spore> track(
+      String channel, Spore spore, CompletableFuture<Spore> backendFuture) {
+    String from = spore.fromAgent();
+    CompletableFuture<Spore> f = backendFuture;
+    if (f.isCompletedExceptionally()) {
+      Throwable cause = Failures.unwrap(f.handle((s, t) -> t).join());
+      if (!(cause instanceof ReefException)) {
+        f = CompletableFuture.failedFuture(new PublishException("publish failed: " + cause, cause));
+      }
     }
     if (f.isDone() && !f.isCompletedExceptionally()) {
       stats.count(SporeEvent.SENT, channel, from);
