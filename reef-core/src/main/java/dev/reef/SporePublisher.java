@@ -191,12 +191,13 @@ final class SporePublisher {
           sent.add(CompletableFuture.failedFuture(e));
         }
       }
-      if (sent.size() != admitted.size()) {
-        throw new IllegalStateException(
-            "the backend returned " + sent.size() + " futures for " + admitted.size() + " spores");
-      }
       for (int i = 0; i < admitted.size(); i++) {
-        outcomes.set(slots.get(i), track(channel, admitted.get(i), sent.get(i)));
+        CompletableFuture<Spore> f =
+            i < sent.size() && sent.get(i) != null
+                ? sent.get(i)
+                : CompletableFuture.failedFuture(
+                    new PublishException("the backend returned no outcome for this spore"));
+        outcomes.set(slots.get(i), track(channel, admitted.get(i), f));
       }
     }
     BatchResult result = new BatchResult(outcomes);
