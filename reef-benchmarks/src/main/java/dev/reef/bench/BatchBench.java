@@ -62,16 +62,22 @@ final class BatchBench {
         BATCH);
     Series single = new Series(true);
     Series batched = new Series(true);
+    Series singleCpu = new Series(false);
+    Series batchedCpu = new Series(false);
+    Series singleBroker = new Series(false);
+    Series batchedBroker = new Series(false);
     BatchBench b = new BatchBench(s, runId);
     try {
       int warm = s.warmupMessages();
-      b.round("warm-up single", null, warm, false);
-      b.round("warm-up batched", null, warm, true);
+      b.round("warm-up single", new Series[3], warm, false);
+      b.round("warm-up batched", new Series[3], warm, true);
+      Series[] singles = {single, singleCpu, singleBroker};
+      Series[] batches = {batched, batchedCpu, batchedBroker};
       for (int r = 1; r <= s.rounds(); r++) {
         System.out.println(" round " + r);
         boolean batchFirst = r % 2 == 0;
-        b.round(batchFirst ? "batched" : "single", batchFirst ? batched : single, n, batchFirst);
-        b.round(batchFirst ? "single" : "batched", batchFirst ? single : batched, n, !batchFirst);
+        b.round(batchFirst ? "batched" : "single", batchFirst ? batches : singles, n, batchFirst);
+        b.round(batchFirst ? "single" : "batched", batchFirst ? singles : batches, n, !batchFirst);
       }
     } finally {
       b.close();
@@ -90,15 +96,52 @@ final class BatchBench {
             "ratio >= 1.30",
             1.30,
             Double.NaN));
+    table.add(
+        new ResultTable.Row(
+            "AMQP batch publish",
+            "CPU per spore, this JVM (publisher + consumer)",
+            "us",
+            "reef single publish",
+            singleCpu,
+            "reef publishAll",
+            batchedCpu,
+            "",
+            Double.NaN,
+            Double.NaN));
+    table.add(
+        new ResultTable.Row(
+            "AMQP batch publish",
+            "CPU per spore, broker (beam.smp)",
+            "us",
+            "reef single publish",
+            singleBroker,
+            "reef publishAll",
+            batchedBroker,
+            "",
+            Double.NaN,
+            Double.NaN));
   }
 
-  private void round(String label, Series into, int n, boolean batched) {
+  /** One round; {@code into} gets msg/s, client CPU and broker CPU per spore (null: not kept). */
+  private void round(String label, Series[] into, int n, boolean batched) {
     try {
+      CpuMeter.Reading before = CpuMeter.read();
       double v = batched ? batched(n) : single(n);
-      if (into != null) {
-        into.add(v);
+      double[] cpu = CpuMeter.read().perOp(before, n);
+      if (into[0] != null) {
+        into[0].add(v);
+        into[1].add(cpu[0]);
+        if (!Double.isNaN(cpu[1])) {
+          into[2].add(cpu[1]);
+        }
       }
-      System.out.printf(Locale.ROOT, "  %-34s %,10.0f msg/s%n", label, v);
+      System.out.printf(
+          Locale.ROOT,
+          "  %-34s %,10.0f msg/s   per spore: client CPU %6.1f us, broker CPU %6.1f us%n",
+          label,
+          v,
+          cpu[0],
+          cpu[1]);
     } catch (Exception e) {
       System.out.printf(Locale.ROOT, "  %-34s FAILED: %s%n", label, e);
     }
