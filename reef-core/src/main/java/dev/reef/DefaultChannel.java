@@ -53,6 +53,11 @@ final class DefaultChannel implements ReefChannel {
   }
 
   @Override
+  public CompletableFuture<BatchResult> publishAll(Collection<Spore> spores) {
+    return reef.publishAll(name, spores);
+  }
+
+  @Override
   public CompletableFuture<Spore> send(String from, String to, Map<String, ?> knowledge) {
     return reef.publish(
         name,

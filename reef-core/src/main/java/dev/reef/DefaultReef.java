@@ -12,6 +12,7 @@ import dev.reef.task.TaskEngine;
 import dev.reef.task.Tasks;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -216,6 +217,10 @@ final class DefaultReef implements Reef {
 
   CompletableFuture<Spore> publish(String channel, Spore spore, boolean system) {
     return publisher.publish(channel, spore, system, false);
+  }
+
+  CompletableFuture<BatchResult> publishAll(String channel, Collection<Spore> spores) {
+    return publisher.publishAll(channel, spores);
   }
 
   Subscription subscribe(

@@ -265,6 +265,11 @@ public interface Reef extends ReefChannel, AutoCloseable {
   }
 
   @Override
+  default CompletableFuture<BatchResult> publishAll(Collection<Spore> spores) {
+    return defaultChannel().publishAll(spores);
+  }
+
+  @Override
   default CompletableFuture<Spore> send(String from, String to, Map<String, ?> knowledge) {
     return defaultChannel().send(from, to, knowledge);
   }

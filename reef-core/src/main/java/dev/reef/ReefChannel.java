@@ -37,6 +37,24 @@ public interface ReefChannel {
   CompletableFuture<Spore> publish(Spore spore);
 
   /**
+   * Publishes a batch of spores built by the caller, as they are, in iteration order, with one
+   * future for the whole batch. On AMQP the batch goes out on one publishing channel with one
+   * confirm wait (correlated confirms give each spore its own outcome); in memory it is a loop.
+   *
+   * <p>Partial failure: each spore is checked on its own (validation, size, authorization, rate
+   * limit, closed reef) exactly as {@link #publish(Spore)} checks it, and a spore that fails a
+   * check, or that the backend refuses, fails only its own outcome with the same typed error {@code
+   * publish} would give (a null element fails with {@link SporeValidationException}). There is no
+   * atomicity across the batch: the others are still published. The returned future never fails
+   * because of one spore; it completes once every spore is settled, at once for an empty batch.
+   * Spores for one recipient arrive in batch order.
+   *
+   * @param spores the spores, not null
+   * @return a future of the per-spore outcomes, in input order
+   */
+  CompletableFuture<BatchResult> publishAll(Collection<Spore> spores);
+
+  /**
    * Sends knowledge from one agent to another ({@link SporeType#KNOWLEDGE}, priority 5, no expiry).
    *
    * @param from the sender

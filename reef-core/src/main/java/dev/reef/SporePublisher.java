@@ -5,6 +5,9 @@ import dev.reef.observe.ReefObservation;
 import dev.reef.spi.ReefBackend;
 import dev.reef.spi.support.Failures;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -154,6 +157,88 @@ final class SporePublisher {
       stats.count(SporeEvent.SENT, channel, spore.fromAgent(), spore);
       return f;
     }
+    f.whenComplete((s, t) -> settled(channel, spore, t));
+    return f;
+  }
+
+  /**
+   * Admits and publishes a batch: each spore runs the checks of {@link #admit} on its own (a
+   * refused or invalid spore fails only its own outcome), the admitted ones go to the backend
+   * together with {@link ReefBackend#publishAll(String, List)}, in input order. With observers
+   * registered, the admitted spores are published one by one through {@link #send} instead, so that
+   * every publish is observed (and can carry the observers' headers).
+   *
+   * @return one future per spore, in input order, none failing as a whole
+   */
+  CompletableFuture<BatchResult> publishAll(String channel, Collection<Spore> spores) {
+    Objects.requireNonNull(spores, "spores");
+    List<CompletableFuture<Spore>> outcomes = new ArrayList<>(spores.size());
+    List<Spore> admitted = new ArrayList<>(spores.size());
+    List<Integer> slots = new ArrayList<>(spores.size());
+    for (Spore spore : spores) {
+      CompletableFuture<Spore> refused;
+      try {
+        if (spore == null) {
+          throw new SporeValidationException("spore", "a batch must not contain null");
+        }
+        refused = admit(channel, spore, false);
+      } catch (ReefException e) {
+        refused = CompletableFuture.failedFuture(e);
+      }
+      if (refused == null && instrumentation != null) {
+        refused = send(channel, spore, false);
+      } else if (refused == null) {
+        Spore out = signing ? options.signingKeys().sign(spore) : spore;
+        if (out.type() == SporeType.RESPONSE && replies.answer(channel, out)) {
+          refused = CompletableFuture.completedFuture(out);
+        } else {
+          slots.add(outcomes.size());
+          admitted.add(out);
+        }
+      }
+      outcomes.add(refused);
+    }
+    if (!admitted.isEmpty()) {
+      List<CompletableFuture<Spore>> sent;
+      try {
+        sent = backend.publishAll(channel, admitted);
+      } catch (RuntimeException e) {
+        sent = new ArrayList<>();
+        for (int i = 0; i < admitted.size(); i++) {
+          sent.add(CompletableFuture.failedFuture(e));
+        }
+      }
+      for (int i = 0; i < admitted.size(); i++) {
+        CompletableFuture<Spore> f =
+            i < sent.size() && sent.get(i) != null
+                ? sent.get(i)
+                : CompletableFuture.failedFuture(
+                    new PublishException("the backend returned no outcome for this spore"));
+        outcomes.set(slots.get(i), track(channel, admitted.get(i), f));
+      }
+    }
+    BatchResult result = new BatchResult(outcomes);
+    return CompletableFuture.allOf(outcomes.toArray(new CompletableFuture<?>[0]))
+        .handle((v, t) -> result);
+  }
+
+  /** Counts a batch member's publish when the backend settles it; a non-Reef failure is typed. */
+  private CompletableFuture<Spore> track(
+      String channel, Spore spore, CompletableFuture<Spore> backendFuture) {
+    CompletableFuture<Spore> f =
+        backendFuture
+            .handle(
+                (s, t) -> {
+                  if (t == null) {
+                    return CompletableFuture.completedFuture(s);
+                  }
+                  Throwable cause = Failures.unwrap(t);
+                  return CompletableFuture.<Spore>failedFuture(
+                      cause instanceof ReefException
+                          ? cause
+                          : new PublishException("publish failed: " + cause, cause));
+                })
+            .thenCompose(x -> x);
     f.whenComplete((s, t) -> settled(channel, spore, t));
     return f;
   }

@@ -226,31 +226,97 @@ final class ConfirmingPublisher implements ConfirmListener, ReturnListener, Shut
     }
     lock.lock();
     try {
-      Epoch e = epoch;
-      long seq = channel.getNextPublishSeqNo();
-      e.outstanding.put(seq, p);
-      try {
-        channel.basicPublish(exchange, routingKey, mandatory, props, body);
-      } catch (IOException | ShutdownSignalException ex) {
-        e.outstanding.remove(seq);
-        p.fail(new PublishException("publish to exchange '" + exchange + "' failed: " + ex, ex));
-        return p.done;
-      } catch (RuntimeException ex) {
-        // The client refused the message after numbering it (for example headers larger than a
-        // frame): the broker's confirm numbers no longer match ours on this channel. Fail this
-        // publish and everything outstanding, and retire the channel; the backend replaces it.
-        e.outstanding.remove(seq);
-        p.fail(new PublishException("the client refused the message: " + ex, ex));
-        retire(e, ex);
-        return p.done;
-      }
-      if (e.closed && e.outstanding.remove(seq) != null) {
-        p.fail(lost(null));
-      }
+      publishLocked(epoch, p, exchange, routingKey, mandatory, props, body);
     } finally {
       lock.unlock();
     }
     return p.done;
+  }
+
+  /** One message of a batch: see {@link #publishAll(List)}. */
+  record Message(String exchange, String routingKey, AMQP.BasicProperties props, byte[] body) {}
+
+  /**
+   * Publishes a batch of messages, mandatory, in order, under one hold of the lock (no other
+   * thread's publish interleaves); each is tracked and confirmed on its own, as {@link
+   * #publish(String, String, AMQP.BasicProperties, byte[])} does. The caller has already taken one
+   * permit of the confirm window per message. Once the channel fails, the rest of the batch fails
+   * without being sent.
+   *
+   * @return one future per message, in order
+   */
+  List<CompletableFuture<Boolean>> publishAll(List<Message> messages) {
+    List<Pending> pending = new ArrayList<>(messages.size());
+    List<CompletableFuture<Boolean>> results = new ArrayList<>(messages.size());
+    for (Message m : messages) {
+      Pending p = new Pending(m.props().getMessageId(), m.exchange(), window);
+      PublishException tooLarge = checkHeaderFrame(m.props());
+      if (tooLarge != null) {
+        p.fail(tooLarge);
+      }
+      pending.add(p);
+      results.add(p.done);
+    }
+    lock.lock();
+    try {
+      Epoch e = epoch;
+      PublishException broken = null;
+      for (int i = 0; i < messages.size(); i++) {
+        Pending p = pending.get(i);
+        if (p.settled.get()) {
+          continue; // refused before the lock (too large)
+        }
+        if (broken != null) {
+          p.fail(broken);
+          continue;
+        }
+        Message m = messages.get(i);
+        if (!publishLocked(e, p, m.exchange(), m.routingKey(), true, m.props(), m.body())) {
+          broken =
+              new PublishException(
+                  "an earlier message of the batch failed on the publishing channel; not sent");
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    return results;
+  }
+
+  /**
+   * Publishes one tracked message; the caller holds the lock.
+   *
+   * @return false if the channel failed (the publish failed and later ones would fail too)
+   */
+  private boolean publishLocked(
+      Epoch e,
+      Pending p,
+      String exchange,
+      String routingKey,
+      boolean mandatory,
+      AMQP.BasicProperties props,
+      byte[] body) {
+    long seq = channel.getNextPublishSeqNo();
+    e.outstanding.put(seq, p);
+    try {
+      channel.basicPublish(exchange, routingKey, mandatory, props, body);
+    } catch (IOException | ShutdownSignalException ex) {
+      e.outstanding.remove(seq);
+      p.fail(new PublishException("publish to exchange '" + exchange + "' failed: " + ex, ex));
+      return false;
+    } catch (RuntimeException ex) {
+      // The client refused the message after numbering it (for example headers larger than a
+      // frame): the broker's confirm numbers no longer match ours on this channel. Fail this
+      // publish and everything outstanding, and retire the channel; the backend replaces it.
+      e.outstanding.remove(seq);
+      p.fail(new PublishException("the client refused the message: " + ex, ex));
+      retire(e, ex);
+      return false;
+    }
+    if (e.closed && e.outstanding.remove(seq) != null) {
+      p.fail(lost(null));
+    }
+    return true;
   }
 
   /**

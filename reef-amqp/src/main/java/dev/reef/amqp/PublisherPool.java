@@ -155,21 +155,9 @@ final class PublisherPool {
                   + blocked
                   + "); the message was not sent (send it again once the broker unblocks)"));
     }
-    Duration timeout = settings.publishTimeout();
-    try {
-      if (!window.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-        return CompletableFuture.failedFuture(
-            new PublishException(
-                "the confirm window ("
-                    + settings.confirmWindow()
-                    + " unconfirmed publishes) stayed full for "
-                    + timeout.toMillis()
-                    + " ms"));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return CompletableFuture.failedFuture(
-          new PublishException("interrupted while waiting for the confirm window", e));
+    CompletableFuture<Boolean> full = acquire(1);
+    if (full != null) {
+      return full;
     }
     ConfirmingPublisher p;
     try {
@@ -181,6 +169,82 @@ final class PublisherPool {
     }
     // Completed on the callbacks executor by the publisher, one task per confirm frame.
     return p.publish(exchange, routingKey, true, props, body);
+  }
+
+  /**
+   * Publishes a batch on the calling thread's channel, in order, each with its own confirm: the
+   * confirm window's permits are taken for up to a window's worth of messages at once, and each
+   * such slice goes out under one hold of the channel's lock. Fails as {@link #publish(String,
+   * String, AMQP.BasicProperties, byte[])} does, per message.
+   *
+   * @return one future per message, in order
+   */
+  List<CompletableFuture<Boolean>> publishAll(List<ConfirmingPublisher.Message> messages) {
+    List<CompletableFuture<Boolean>> results = new ArrayList<>(messages.size());
+    published.add(messages.size());
+    CompletableFuture<Boolean> refused = null;
+    if (!connection.isOpen()) {
+      refused =
+          CompletableFuture.failedFuture(new ReefClosedException("the AMQP backend is closed"));
+    } else {
+      String blocked = broker.blockedReason();
+      if (blocked != null) {
+        refused =
+            CompletableFuture.failedFuture(
+                new BrokerBlockedException(
+                    "the broker blocks publishes ("
+                        + blocked
+                        + "); the message was not sent (send it again once the broker unblocks)"));
+      }
+    }
+    int slice = Math.max(1, settings.confirmWindow());
+    for (int from = 0; from < messages.size(); from += slice) {
+      List<ConfirmingPublisher.Message> part =
+          messages.subList(from, Math.min(messages.size(), from + slice));
+      if (refused == null) {
+        refused = acquire(part.size());
+      }
+      if (refused == null) {
+        ConfirmingPublisher p = null;
+        try {
+          p = threadPublisher();
+        } catch (IOException | RuntimeException e) {
+          window.release(part.size());
+          refused =
+              CompletableFuture.failedFuture(
+                  new PublishException("no publishing channel: " + Failures.describe(e), e));
+        }
+        if (p != null) {
+          results.addAll(p.publishAll(part));
+          continue;
+        }
+      }
+      for (int i = 0; i < part.size(); i++) {
+        results.add(refused);
+      }
+    }
+    return results;
+  }
+
+  /** Takes permits of the confirm window; null when taken, else the failure. */
+  private CompletableFuture<Boolean> acquire(int permits) {
+    Duration timeout = settings.publishTimeout();
+    try {
+      if (window.tryAcquire(permits, timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        return null;
+      }
+      return CompletableFuture.failedFuture(
+          new PublishException(
+              "the confirm window ("
+                  + settings.confirmWindow()
+                  + " unconfirmed publishes) stayed full for "
+                  + timeout.toMillis()
+                  + " ms"));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return CompletableFuture.failedFuture(
+          new PublishException("interrupted while waiting for the confirm window", e));
+    }
   }
 
   /** The calling thread's publisher, replaced if a channel-level error closed it for good. */

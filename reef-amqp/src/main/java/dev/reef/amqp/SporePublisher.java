@@ -10,6 +10,8 @@ import dev.reef.spi.DeadLetterReason;
 import dev.reef.spi.support.DeadLetterHeaders;
 import dev.reef.spi.support.Failures;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -82,6 +84,63 @@ final class SporePublisher {
         askDirect
             ? directReplies.publishAsk(exchange, out.routingKey(), out.properties(), out.body())
             : pool.publish(exchange, out.routingKey(), out.properties(), out.body());
+    return outcome(channel, spore, published);
+  }
+
+  /**
+   * Publishes a batch; see {@link AmqpBackend#publishAll(String, List)}. Spores bound for the
+   * channel's exchange go out together on one publishing channel ({@link
+   * PublisherPool#publishAll}); an expired spore or a direct reply takes its own path.
+   */
+  List<CompletableFuture<Spore>> publishAll(String channel, List<Spore> spores) {
+    List<CompletableFuture<Spore>> results = new ArrayList<>(spores.size());
+    String exchange;
+    try {
+      exchange = topology.ensureExchange(channel);
+    } catch (ReefException e) {
+      for (int i = 0; i < spores.size(); i++) {
+        results.add(CompletableFuture.failedFuture(e));
+      }
+      return results;
+    }
+    Instant now = Instant.now();
+    HeaderLayout layout = settings.layoutFor(channel);
+    List<ConfirmingPublisher.Message> batch = new ArrayList<>(spores.size());
+    List<Integer> slots = new ArrayList<>(spores.size());
+    for (Spore spore : spores) {
+      CompletableFuture<Spore> own = null;
+      if (spore.isExpired(now)) {
+        own = expiredAtPublish(channel, spore, now);
+      } else {
+        DirectReplyRoutes.Route route = directReplies.takeRoute(channel, spore);
+        if (route != null) {
+          own = directReplies.reply(channel, spore, route, now);
+        }
+      }
+      if (own == null) {
+        AmqpSporeMapper.Outgoing out =
+            mapper.encode(
+                channel, spore, layout, settings.persistent(), now, settings.expiryGraceMillis());
+        slots.add(results.size());
+        batch.add(
+            new ConfirmingPublisher.Message(
+                exchange, out.routingKey(), out.properties(), out.body()));
+      }
+      results.add(own);
+    }
+    if (!batch.isEmpty()) {
+      List<CompletableFuture<Boolean>> published = pool.publishAll(batch);
+      for (int i = 0; i < slots.size(); i++) {
+        int slot = slots.get(i);
+        results.set(slot, outcome(channel, spores.get(slot), published.get(i)));
+      }
+    }
+    return results;
+  }
+
+  /** The spore's outcome from its confirm: typed failure, unroutable directed spore, or done. */
+  private CompletableFuture<Spore> outcome(
+      String channel, Spore spore, CompletableFuture<Boolean> published) {
     CompletableFuture<Spore> result = new CompletableFuture<>();
     published.whenComplete(
         (routed, err) -> {

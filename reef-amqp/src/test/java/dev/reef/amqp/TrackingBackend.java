@@ -4,6 +4,7 @@ import dev.reef.Spore;
 import dev.reef.spi.ForwardingBackend;
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxSubscription;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -33,6 +34,12 @@ final class TrackingBackend extends ForwardingBackend {
   public CompletableFuture<Spore> publish(String channel, Spore spore) {
     touch(channel);
     return delegate.publish(channel, spore);
+  }
+
+  @Override
+  public List<CompletableFuture<Spore>> publishAll(String channel, List<Spore> spores) {
+    touch(channel);
+    return delegate.publishAll(channel, spores);
   }
 
   @Override

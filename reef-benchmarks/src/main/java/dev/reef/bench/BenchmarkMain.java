@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <pre>
  * java -jar reef-benchmarks/target/reef-benchmarks.jar [--quick] [--rounds N]
- *     [--only throughput,latency,ask,memory,tasks,observe] [--out DIR]
+ *     [--only throughput,batch,latency,ask,memory,tasks,observe] [--out DIR]
  * java -jar reef-benchmarks/target/reef-benchmarks.jar jmh [JMH options]
  * </pre>
  *
@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class BenchmarkMain {
   private static final List<String> SECTIONS =
-      List.of("throughput", "latency", "ask", "memory", "tasks", "observe");
+      List.of("throughput", "batch", "latency", "ask", "memory", "tasks", "observe");
 
   /** Sections, rounds and sides that failed in this run (each is printed where it happens). */
   private static final AtomicInteger FAILURES = new AtomicInteger();
@@ -77,7 +77,7 @@ public final class BenchmarkMain {
         case "-h", "--help" -> {
           System.out.println(
               "usage: java -jar reef-benchmarks.jar [--quick] [--rounds N]"
-                  + " [--only throughput,latency,ask,memory,tasks,observe] [--out DIR] | jmh [JMH options]");
+                  + " [--only throughput,batch,latency,ask,memory,tasks,observe] [--out DIR] | jmh [JMH options]");
           return;
         }
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
@@ -153,6 +153,9 @@ public final class BenchmarkMain {
     }
     if (only.contains("throughput")) {
       section("throughput", () -> throughput(s, runId, table));
+    }
+    if (only.contains("batch")) {
+      section("batch", () -> BatchBench.run(s, runId, table));
     }
     if (only.contains("latency")) {
       section("latency", () -> latency(s, runId, table));

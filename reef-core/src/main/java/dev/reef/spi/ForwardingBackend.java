@@ -2,6 +2,7 @@ package dev.reef.spi;
 
 import dev.reef.Spore;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +34,11 @@ public abstract class ForwardingBackend implements ReefBackend {
   @Override
   public CompletableFuture<Spore> publish(String channel, Spore spore) {
     return delegate.publish(channel, spore);
+  }
+
+  @Override
+  public List<CompletableFuture<Spore>> publishAll(String channel, List<Spore> spores) {
+    return delegate.publishAll(channel, spores);
   }
 
   @Override

@@ -2,6 +2,8 @@ package dev.reef.spi;
 
 import dev.reef.Spore;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -50,6 +52,31 @@ public interface ReefBackend extends AutoCloseable {
    *     dev.reef.ReefClosedException}
    */
   CompletableFuture<Spore> publish(String channel, Spore spore);
+
+  /**
+   * Publishes a batch of spores on a channel, in list order, as one {@link #publish(String, Spore)}
+   * call each would. A backend may publish them together (AMQP: one publishing channel, one lock,
+   * correlated confirms); there is no atomicity across the batch: each spore succeeds or fails on
+   * its own. The default calls {@link #publish(String, Spore)} for each spore in order.
+   *
+   * @param channel a valid channel name
+   * @param spores the spores, already admitted by the reef (none null)
+   * @return one future per spore, in the order of {@code spores}, each as {@link #publish(String,
+   *     Spore)} returns it
+   */
+  default List<CompletableFuture<Spore>> publishAll(String channel, List<Spore> spores) {
+    List<CompletableFuture<Spore>> results = new ArrayList<>(spores.size());
+    for (Spore spore : spores) {
+      CompletableFuture<Spore> f;
+      try {
+        f = publish(channel, spore);
+      } catch (RuntimeException e) {
+        f = CompletableFuture.failedFuture(e);
+      }
+      results.add(f);
+    }
+    return results;
+  }
 
   /**
    * Whether requests published with {@link #publishRequest(String, Spore)} on this channel get

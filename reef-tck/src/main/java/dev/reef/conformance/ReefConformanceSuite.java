@@ -1936,4 +1936,97 @@ public abstract class ReefConformanceSuite {
     }
     await().atMost(awaitTimeout()).until(() -> answered.size() == many);
   }
+
+  // ---------------------------------------------------------------- batch publish
+
+  private static Spore directed(String from, String to, int n) {
+    return Spore.builder()
+        .type(SporeType.KNOWLEDGE)
+        .fromAgent(from)
+        .toAgent(to)
+        .knowledge(Map.of("n", n))
+        .build();
+  }
+
+  @Test
+  void aDirectedBatchArrivesInOrderWithOneOutcomePerSpore() {
+    Reef reef = newReef();
+    Inbox bob = new Inbox();
+    reef.subscribe("bob", bob);
+    List<Spore> batch = IntStream.range(0, 50).mapToObj(i -> directed("alice", "bob", i)).toList();
+
+    dev.reef.BatchResult result = join(reef.publishAll(batch));
+
+    assertThat(result.allSucceeded()).isTrue();
+    assertThat(result.failures()).isEmpty();
+    assertThat(result.outcomes()).hasSize(50).allMatch(CompletableFuture::isDone);
+    assertThat(result.published())
+        .extracting(Spore::id)
+        .containsExactlyElementsOf(batch.stream().map(Spore::id).toList());
+    awaitSize(bob, 50);
+    assertThat(bob.spores())
+        .extracting(s -> ((Number) s.knowledge().get("n")).intValue())
+        .containsExactlyElementsOf(IntStream.range(0, 50).boxed().toList());
+    assertThat(reef.stats().total(SporeEvent.SENT)).isEqualTo(50);
+  }
+
+  @Test
+  void aBadSporeInABatchFailsOnlyItsOwnOutcome() {
+    Reef reef = newReef(options().maxKnowledgeBytes(200).build(), FAST_RETRIES);
+    Inbox bob = new Inbox();
+    reef.subscribe("bob", bob);
+    Spore tooLarge =
+        Spore.builder()
+            .type(SporeType.KNOWLEDGE)
+            .fromAgent("alice")
+            .toAgent("bob")
+            .knowledge(Map.of("text", "x".repeat(1000)))
+            .build();
+    List<Spore> batch =
+        java.util.Arrays.asList(
+            directed("alice", "bob", 0),
+            tooLarge,
+            directed("alice", "bob", 2),
+            directed("alice", unique("nobody"), 3),
+            null,
+            directed("alice", "bob", 5));
+
+    dev.reef.BatchResult result = join(reef.publishAll(batch));
+
+    assertThat(result.allSucceeded()).isFalse();
+    assertThat(result.failures()).containsOnlyKeys(1, 3, 4);
+    assertThat(result.failures().get(1)).isInstanceOf(dev.reef.SporeValidationException.class);
+    assertThat(result.failures().get(3)).isInstanceOf(UnknownAgentException.class);
+    assertThat(result.failures().get(4)).isInstanceOf(dev.reef.SporeValidationException.class);
+    assertThat(failureOf(result.outcomes().get(3))).isInstanceOf(UnknownAgentException.class);
+    awaitSize(bob, 3);
+    assertThat(bob.spores())
+        .extracting(s -> ((Number) s.knowledge().get("n")).intValue())
+        .containsExactly(0, 2, 5);
+  }
+
+  @Test
+  void anEmptyBatchCompletesAtOnce() {
+    Reef reef = newReef();
+
+    CompletableFuture<dev.reef.BatchResult> f = reef.publishAll(List.of());
+
+    assertThat(f).isDone();
+    assertThat(f.join().size()).isZero();
+    assertThat(f.join().allSucceeded()).isTrue();
+  }
+
+  @Test
+  void aBatchOnAClosedReefFailsEachOutcomeTyped() {
+    Reef reef = newReef();
+    ReefChannel channel = reef.channel(unique("other"));
+    reef.close(Duration.ofSeconds(2));
+
+    dev.reef.BatchResult result =
+        join(channel.publishAll(List.of(directed("alice", "bob", 0), directed("a", "b", 1))));
+
+    assertThat(result.failures()).containsOnlyKeys(0, 1);
+    assertThat(result.failures().values()).allMatch(e -> e instanceof ReefClosedException);
+    assertThatThrownBy(() -> reef.publishAll(null)).isInstanceOf(NullPointerException.class);
+  }
 }
