@@ -19,6 +19,7 @@ import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxReceiver;
 import dev.reef.spi.MailboxSubscription;
 import dev.reef.spi.ReefBackend;
+import dev.reef.spi.TaskLogStore;
 import java.io.IOException;
 import java.net.URI;
 import java.security.GeneralSecurityException;
@@ -34,6 +35,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,6 +132,7 @@ public final class AmqpBackend implements ReefBackend {
   private volatile Parts parts;
 
   private final AtomicReference<AmqpDirectoryStore> directoryStore = new AtomicReference<>();
+  private final AtomicReference<AmqpTaskLogStore> taskLogStore = new AtomicReference<>();
 
   private final AmqpDeadLetters deadLetters;
 
@@ -151,7 +155,7 @@ public final class AmqpBackend implements ReefBackend {
    * HeaderLayout#REEF} layout, classic priority mailboxes, bodies up to {@link
    * Spore#DEFAULT_MAX_KNOWLEDGE_BYTES} (10 MiB), {@value #DEFAULT_PUBLISHER_CHANNELS} publishing
    * channels, network recovery every 2 s, direct replies to asks on every channel written in the
-   * {@link HeaderLayout#REEF} layout.
+   * {@link HeaderLayout#REEF} layout, task logs kept 24 hours and at most 512 MiB per channel.
    *
    * @return a new builder
    */
@@ -450,22 +454,43 @@ public final class AmqpBackend implements ReefBackend {
    */
   @Override
   public DirectoryStore directoryStore() {
+    return opened(
+        directoryStore,
+        () -> AmqpDirectoryStore.builder().backend(this).build(),
+        AmqpDirectoryStore::close);
+  }
+
+  /**
+   * An {@link AmqpTaskLogStore} with this backend's settings and task log retention ({@link
+   * Builder#taskLogRetention}, {@link Builder#taskLogMaxBytes}), on a connection of its own, opened
+   * on the first call and closed with the backend.
+   */
+  @Override
+  public TaskLogStore taskLogStore() {
+    return opened(
+        taskLogStore,
+        () -> AmqpTaskLogStore.builder().backend(this).build(),
+        AmqpTaskLogStore::close);
+  }
+
+  /** The store in {@code ref}, opened on the first call; a store that loses the race is closed. */
+  private <T> T opened(AtomicReference<T> ref, Supplier<T> open, Consumer<T> close) {
     if (closed.get()) {
       throw new ReefClosedException("the AMQP backend is closed");
     }
-    AmqpDirectoryStore store = directoryStore.get();
+    T store = ref.get();
     if (store != null) {
       return store;
     }
-    // Connects outside any lock; a store that loses the race is closed.
-    AmqpDirectoryStore mine = AmqpDirectoryStore.builder().backend(this).build();
-    store = directoryStore.compareAndExchange(null, mine);
+    // Connects outside any lock.
+    T mine = open.get();
+    store = ref.compareAndExchange(null, mine);
     if (store != null) {
-      mine.close();
+      close.accept(mine);
       return store;
     }
     if (closed.get()) { // closed meanwhile: close() may have missed it
-      mine.close();
+      close.accept(mine);
       throw new ReefClosedException("the AMQP backend is closed");
     }
     return mine;
@@ -484,6 +509,10 @@ public final class AmqpBackend implements ReefBackend {
     AmqpDirectoryStore store = directoryStore.get();
     if (store != null) {
       store.close();
+    }
+    AmqpTaskLogStore tasks = taskLogStore.get();
+    if (tasks != null) {
+      tasks.close();
     }
     Parts p = parts;
     if (p == null) {
@@ -613,6 +642,8 @@ public final class AmqpBackend implements ReefBackend {
     private Duration expiryGrace = AmqpSettings.DEFAULT_EXPIRY_GRACE;
     private boolean directReplies = true;
     private BrokerListener brokerListener = BrokerListener.NONE;
+    private Duration taskLogRetention = AmqpTaskLogStore.DEFAULT_RETENTION;
+    private long taskLogMaxBytes = AmqpTaskLogStore.DEFAULT_MAX_BYTES;
 
     private Builder() {}
 
@@ -1070,6 +1101,32 @@ public final class AmqpBackend implements ReefBackend {
     }
 
     /**
+     * How long the broker keeps the task logs ({@link AmqpBackend#taskLogStore()}, one stream
+     * {@code reef-tasks.<channel>} per channel): a task can be watched, its history included, this
+     * long after its last event. Default 24 hours ({@link AmqpTaskLogStore#DEFAULT_RETENTION}). A
+     * stream that already exists keeps the retention it was declared with.
+     *
+     * @param retention at least a minute
+     * @return this builder
+     */
+    public Builder taskLogRetention(Duration retention) {
+      this.taskLogRetention = AmqpTaskLogStore.checkRetention(retention);
+      return this;
+    }
+
+    /**
+     * The size cap of one channel's task log: beyond it the broker drops the oldest segments.
+     * Default 512 MiB ({@link AmqpTaskLogStore#DEFAULT_MAX_BYTES}).
+     *
+     * @param bytes at least 8,000,000 (one segment)
+     * @return this builder
+     */
+    public Builder taskLogMaxBytes(long bytes) {
+      this.taskLogMaxBytes = AmqpTaskLogStore.checkMaxBytes(bytes);
+      return this;
+    }
+
+    /**
      * Builds the backend; it connects when started.
      *
      * @return a new, unstarted backend
@@ -1103,7 +1160,9 @@ public final class AmqpBackend implements ReefBackend {
               brokerListener,
               mailboxTypes,
               quorumDeliveryLimit,
-              deadLetterQueueType));
+              deadLetterQueueType,
+              taskLogRetention,
+              taskLogMaxBytes));
     }
   }
 }

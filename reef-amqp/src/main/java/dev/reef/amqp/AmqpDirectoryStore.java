@@ -1,30 +1,19 @@
 package dev.reef.amqp;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.ShutdownSignalException;
-import dev.reef.ReefClosedException;
 import dev.reef.ReefException;
 import dev.reef.ReefNames;
 import dev.reef.spi.DirectoryStore;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@link DirectoryStore} on RabbitMQ: the directory lives in the broker, in two durable
@@ -48,8 +37,6 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safety: thread-safe.
  */
 public final class AmqpDirectoryStore implements DirectoryStore {
-  private static final Logger LOG = LoggerFactory.getLogger(AmqpDirectoryStore.class);
-
   /**
    * The prefix of the stream names. Not {@code reef.}: every {@code reef.<channel>.<...>} name may
    * be a mailbox, since agent names may contain dots.
@@ -62,21 +49,16 @@ public final class AmqpDirectoryStore implements DirectoryStore {
   /** The default retention of the lease streams. */
   public static final Duration DEFAULT_LEASES_RETENTION = Duration.ofMinutes(10);
 
-  private final Connection connection;
-  private final StreamAppender appender;
+  private final StreamLogs logs;
   private final BiFunction<String, String, String> mailboxQueue;
-  private final Duration recordsRetention;
-  private final Duration leasesRetention;
-  private final Set<String> declared = ConcurrentHashMap.newKeySet();
-  private final List<StreamFollower> followers = new CopyOnWriteArrayList<>();
-  private volatile boolean closed;
+  private final StreamLogs.Retention recordsRetention;
+  private final StreamLogs.Retention leasesRetention;
 
   private AmqpDirectoryStore(Builder b, Connection connection) {
-    this.connection = connection;
-    this.appender = new StreamAppender(connection);
+    this.logs = new StreamLogs(connection, "directory");
     this.mailboxQueue = b.mailboxQueue;
-    this.recordsRetention = b.recordsRetention;
-    this.leasesRetention = b.leasesRetention;
+    this.recordsRetention = new StreamLogs.Retention(b.recordsRetention, 0, 8_000_000);
+    this.leasesRetention = new StreamLogs.Retention(b.leasesRetention, 0, 1_000_000);
   }
 
   /**
@@ -100,108 +82,28 @@ public final class AmqpDirectoryStore implements DirectoryStore {
     return STREAM_PREFIX + channel + (log == Log.RECORDS ? ".records" : ".leases");
   }
 
-  private String declare(String channel, Log log) {
-    String stream = streamFor(channel, log);
-    if (declared.contains(stream)) {
-      return stream;
-    }
-    Map<String, Object> args = new HashMap<>();
-    args.put("x-queue-type", "stream");
-    Duration retention = log == Log.RECORDS ? recordsRetention : leasesRetention;
-    args.put("x-max-age", retention.toSeconds() + "s");
-    args.put("x-stream-max-segment-size-bytes", log == Log.RECORDS ? 8_000_000 : 1_000_000);
-    try {
-      withChannel(ch -> ch.queueDeclare(stream, true, false, false, args));
-    } catch (IOException e) {
-      if (!isCode(e, AMQP.PRECONDITION_FAILED)) {
-        throw new ReefException("declaring directory stream " + stream + " failed", e);
-      }
-      // It exists with other settings (another retention): use it as it is.
-      try {
-        withChannel(ch -> ch.queueDeclarePassive(stream));
-      } catch (IOException e2) {
-        throw new ReefException("directory stream " + stream + " cannot be used", e2);
-      }
-    }
-    declared.add(stream);
-    return stream;
-  }
-
-  /** One channel operation that may close the channel. */
-  @FunctionalInterface
-  private interface ChannelCall<T> {
-    T call(Channel ch) throws IOException;
-  }
-
-  private <T> T withChannel(ChannelCall<T> call) throws IOException {
-    if (closed) {
-      throw new ReefClosedException("the directory store is closed");
-    }
-    Channel ch = connection.createChannel();
-    if (ch == null) {
-      throw new IOException("no channel available on the directory connection");
-    }
-    try {
-      return call.call(ch);
-    } finally {
-      try {
-        if (ch.isOpen()) {
-          ch.close();
-        }
-      } catch (IOException | TimeoutException | ShutdownSignalException e) {
-        LOG.debug("closing a directory channel failed", e);
-      }
-    }
-  }
-
-  private static boolean isCode(IOException e, int code) {
-    Throwable c = e.getCause();
-    if (c instanceof ShutdownSignalException) {
-      Object reason = ((ShutdownSignalException) c).getReason();
-      return reason instanceof AMQP.Channel.Close
-          && ((AMQP.Channel.Close) reason).getReplyCode() == code;
-    }
-    return false;
+  private StreamLogs.Retention retention(Log log) {
+    return log == Log.RECORDS ? recordsRetention : leasesRetention;
   }
 
   @Override
   public CompletableFuture<Void> append(String channel, Log log, byte[] record) {
-    if (closed) {
-      return CompletableFuture.failedFuture(
-          new ReefClosedException("the directory store is closed"));
-    }
-    String stream;
-    try {
-      stream = declare(channel, log);
-    } catch (ReefException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    return appender.append(stream, record);
+    return logs.append(streamFor(channel, log), retention(log), record);
   }
 
   @Override
   public AutoCloseable follow(String channel, Log log, Consumer<byte[]> sink) {
-    String stream = declare(channel, log);
-    try {
-      StreamFollower f = StreamFollower.start(connection, stream, sink);
-      followers.add(f);
-      return () -> {
-        followers.remove(f);
-        f.close();
-      };
-    } catch (IOException e) {
-      throw new ReefException("following directory stream " + stream + " failed", e);
-    }
+    return logs.follow(streamFor(channel, log), retention(log), sink);
   }
 
   @Override
   public MailboxInfo mailbox(String channel, String agent) {
     String queue = mailboxQueue.apply(channel, agent);
     try {
-      AMQP.Queue.DeclareOk ok = withChannel(ch -> ch.queueDeclarePassive(queue));
+      AMQP.Queue.DeclareOk ok = logs.withChannel(ch -> ch.queueDeclarePassive(queue));
       return new MailboxInfo(ok.getMessageCount(), ok.getConsumerCount());
     } catch (IOException e) {
-      if (isCode(e, AMQP.NOT_FOUND)) {
+      if (StreamLogs.isCode(e, AMQP.NOT_FOUND)) {
         return null;
       }
       throw new ReefException("reading the state of mailbox " + queue + " failed", e);
@@ -210,17 +112,7 @@ public final class AmqpDirectoryStore implements DirectoryStore {
 
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    followers.forEach(StreamFollower::close);
-    followers.clear();
-    try {
-      connection.close(5_000);
-    } catch (IOException | RuntimeException e) {
-      LOG.debug("closing the directory connection failed", e);
-    }
+    logs.close();
   }
 
   /** Builds an {@link AmqpDirectoryStore}. */

@@ -43,7 +43,9 @@ record AmqpSettings(
     BrokerListener brokerListener,
     Map<String, MailboxType> mailboxTypes,
     int quorumDeliveryLimit,
-    MailboxType deadLetterQueueType) {
+    MailboxType deadLetterQueueType,
+    Duration taskLogRetention,
+    long taskLogMaxBytes) {
 
   /** The default publish timeout (waiting for room in the confirm window). */
   static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(10);

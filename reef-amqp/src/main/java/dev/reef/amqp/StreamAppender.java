@@ -51,13 +51,13 @@ final class StreamAppender {
     if (channel == null || !channel.isOpen()) {
       Channel ch = connection.createChannel();
       if (ch == null) {
-        throw new IOException("no channel available on the directory connection");
+        throw new IOException("no channel available on the stream connection");
       }
       ch.confirmSelect();
       ch.addConfirmListener(
           (seq, multiple) -> settle(seq, multiple, null),
           (seq, multiple) ->
-              settle(seq, multiple, new PublishException("the broker refused a directory record")));
+              settle(seq, multiple, new PublishException("the broker refused a stream record")));
       ch.addShutdownListener(this::lost);
       channel = ch;
     }
@@ -84,8 +84,7 @@ final class StreamAppender {
       CompletableFuture<Void> f = pending.remove(k);
       if (f != null) {
         f.completeExceptionally(
-            new PublishException(
-                "directory channel lost before the confirm: " + cause.getMessage()));
+            new PublishException("stream channel lost before the confirm: " + cause.getMessage()));
       }
     }
   }

@@ -44,7 +44,7 @@ final class StreamFollower implements AutoCloseable {
       throws IOException {
     Channel ch = connection.createChannel();
     if (ch == null) {
-      throw new IOException("no channel available on the directory connection");
+      throw new IOException("no channel available on the stream connection");
     }
     StreamFollower f = new StreamFollower(ch, stream, sink);
     ch.basicQos(PREFETCH);
@@ -68,7 +68,7 @@ final class StreamFollower implements AutoCloseable {
         try {
           sink.accept(body);
         } catch (RuntimeException e) {
-          LOG.warn("the directory sink of stream {} failed", stream, e);
+          LOG.warn("the sink of stream {} failed", stream, e);
         }
       }
       try {

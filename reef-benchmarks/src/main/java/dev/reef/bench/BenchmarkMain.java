@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * java -jar reef-benchmarks/target/reef-benchmarks.jar [--quick] [--rounds N]
- *     [--only throughput,latency,ask,memory] [--out DIR]
+ *     [--only throughput,latency,ask,memory,tasks] [--out DIR]
  * java -jar reef-benchmarks/target/reef-benchmarks.jar jmh [JMH options]
  * </pre>
  *
@@ -37,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  * them; the measuring parts live in their own classes.
  */
 public final class BenchmarkMain {
-  private static final List<String> SECTIONS = List.of("throughput", "latency", "ask", "memory");
+  private static final List<String> SECTIONS =
+      List.of("throughput", "latency", "ask", "memory", "tasks");
 
   private BenchmarkMain() {}
 
@@ -71,7 +72,7 @@ public final class BenchmarkMain {
         case "-h", "--help" -> {
           System.out.println(
               "usage: java -jar reef-benchmarks.jar [--quick] [--rounds N]"
-                  + " [--only throughput,latency,ask,memory] [--out DIR] | jmh [JMH options]");
+                  + " [--only throughput,latency,ask,memory,tasks] [--out DIR] | jmh [JMH options]");
           return;
         }
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
@@ -141,6 +142,9 @@ public final class BenchmarkMain {
     }
     if (only.contains("ask")) {
       section("ask", () -> ask(s, runId, table));
+    }
+    if (only.contains("tasks")) {
+      section("tasks", () -> TaskBench.run(s, runId, table));
     }
     table.note("run", runId + ", " + (s.quick() ? "quick" : "full") + " mode, " + Instant.now());
     table.note(

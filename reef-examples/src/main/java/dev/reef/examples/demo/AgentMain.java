@@ -99,6 +99,8 @@ public final class AgentMain {
       if (agent instanceof Coordinator coordinator) {
         Report.header(out, settings, backend, "coordinator (one agent per process)");
         Subscription subscription = coordinator.start(channel);
+        // Reads the directory now, so that the capability task later finds its workers.
+        reef.directory();
         try {
           markReady(env);
           WorkflowResult result = coordinator.run(channel);
@@ -112,6 +114,7 @@ public final class AgentMain {
       RunCompletion completion =
           run == null ? null : RunCompletion.watch(channel, agent.name(), run);
       Subscription subscription = agent.start(channel);
+      AutoCloseable offer = Agents.offer(reef, channel, agent);
       try {
         markReady(env);
         out.printf("%s listens on channel '%s' (%s)%n", agent.name(), settings.channel(), backend);
@@ -131,6 +134,7 @@ public final class AgentMain {
         out.printf("%s: run %s complete, exiting%n", agent.name(), run);
         return 0;
       } finally {
+        offer.close();
         subscription.close();
       }
     } catch (RuntimeException e) {

@@ -3,6 +3,8 @@ package dev.reef.examples.workflow;
 import dev.reef.Reef;
 import dev.reef.ReefChannel;
 import dev.reef.Subscription;
+import dev.reef.directory.AgentCard;
+import dev.reef.directory.Registration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,16 +54,56 @@ public final class Agents {
     ReefChannel channel = reef.channel(settings.channel());
     Coordinator coordinator = new Coordinator(conversation, settings);
     List<Subscription> subscriptions = new ArrayList<>();
+    List<AutoCloseable> offers = new ArrayList<>();
     try {
       subscriptions.add(coordinator.start(channel));
       for (String name : List.of(AgentNames.WRITER, AgentNames.RESEARCHER, AgentNames.ANALYST)) {
-        subscriptions.add(create(name, conversation, settings).start(channel));
+        DemoAgent agent = create(name, conversation, settings);
+        subscriptions.add(agent.start(channel));
+        offers.add(offer(reef, channel, agent));
       }
       WorkflowResult result = coordinator.run(channel);
       reef.awaitIdle(SETTLE_TIMEOUT);
       return result;
     } finally {
+      offers.forEach(Agents::closeQuietly);
       subscriptions.forEach(Subscription::close);
+    }
+  }
+
+  /**
+   * Serves an agent's tasks and registers its capabilities in the reef's directory (an agent
+   * without capabilities is left alone).
+   *
+   * @param reef the agent's reef
+   * @param channel the channel
+   * @param agent the agent, already {@link DemoAgent#start started}
+   * @return close it to stop serving and leave the directory
+   */
+  public static AutoCloseable offer(Reef reef, ReefChannel channel, DemoAgent agent) {
+    if (agent.capabilities().isEmpty()) {
+      return () -> {};
+    }
+    AutoCloseable serving = agent.serveTasks(channel);
+    Registration registration =
+        reef.directory()
+            .register(
+                channel.name(),
+                AgentCard.builder(agent.name())
+                    .kind("demo." + agent.name())
+                    .capabilities(agent.capabilities())
+                    .build());
+    return () -> {
+      registration.close();
+      serving.close();
+    };
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      // closing the demo: nothing to do
     }
   }
 }

@@ -48,6 +48,8 @@ public final class Conversation implements AutoCloseable {
       List.of("task", "event", "kind", "by", "status", "topic", "risk", "summary");
 
   private final PrintStream out;
+  private final boolean terminal;
+  private boolean lineOpen; // guarded by out: a progress line without its newline yet
   private final BufferedWriter transcript;
   private final Clock clock;
   private final ObjectMapper json;
@@ -61,7 +63,13 @@ public final class Conversation implements AutoCloseable {
       };
 
   private Conversation(PrintStream out, BufferedWriter transcript, Clock clock) {
+    // A progress bar only where a person watches: this process's own standard output on a TTY.
+    this(out, transcript, clock, out != null && out == System.out && System.console() != null);
+  }
+
+  private Conversation(PrintStream out, BufferedWriter transcript, Clock clock, boolean terminal) {
     this.out = out;
+    this.terminal = terminal;
     this.transcript = transcript;
     this.clock = clock;
     this.json = new ObjectMapper();
@@ -75,6 +83,11 @@ public final class Conversation implements AutoCloseable {
    */
   public static Conversation printingTo(PrintStream out) {
     return new Conversation(out, null, Clock.systemUTC());
+  }
+
+  /** A conversation printing to a stream as if it were a terminal (progress bars in place). */
+  static Conversation printingToTerminal(PrintStream out) {
+    return new Conversation(out, null, Clock.systemUTC(), true);
   }
 
   /**
@@ -324,9 +337,36 @@ public final class Conversation implements AutoCloseable {
   private void print(String line) {
     if (out != null) {
       synchronized (out) {
+        if (lineOpen) {
+          out.println();
+          lineOpen = false;
+        }
         out.println(TIME.format(clock.instant()) + "  " + line);
         out.flush();
       }
+    }
+  }
+
+  /**
+   * Prints a progress line, after the time. On a terminal (this process's standard output when
+   * {@link System#console()} says it is a TTY) each progress line replaces the previous one, so a
+   * bar grows in place; anywhere else it is a line of its own.
+   *
+   * @param text the text
+   */
+  public void progress(String text) {
+    if (out == null) {
+      return;
+    }
+    if (!terminal) {
+      print(text);
+      return;
+    }
+    synchronized (out) {
+      // Carriage return, the line, then erase what a longer previous line left (ANSI EL).
+      out.print("\r" + TIME.format(clock.instant()) + "  " + text + "\u001b[K");
+      out.flush();
+      lineOpen = true;
     }
   }
 

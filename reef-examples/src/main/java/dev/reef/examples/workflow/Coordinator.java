@@ -6,6 +6,9 @@ import dev.reef.ReefChannel;
 import dev.reef.Spore;
 import dev.reef.SporeType;
 import dev.reef.Subscription;
+import dev.reef.task.TaskHandle;
+import dev.reef.task.TaskRequest;
+import dev.reef.task.TaskWatch;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,13 +24,18 @@ import java.util.concurrent.TimeoutException;
 /**
  * Runs the workflow: declares every agent's mailbox (so that spores wait for agents that start
  * later), gathers an investigation from the researcher and the analyst, asks the writer for a
- * summary of the findings they broadcast, and finally broadcasts a {@code workflow-complete}
- * notification. Thread-safe; {@link #run(ReefChannel)} is meant to be called once per run.
+ * summary of the findings they broadcast, has the summary fact-checked by a task submitted to any
+ * live agent with the capability {@value Knowledge#CAPABILITY_FACT_CHECK} (printing its progress
+ * live), and finally broadcasts a {@code workflow-complete} notification. Thread-safe; {@link
+ * #run(ReefChannel)} is meant to be called once per run.
  */
 public final class Coordinator implements DemoAgent {
 
   /** Priority of the summary request: not above the findings', so they are read first. */
   static final int SUMMARY_PRIORITY = 5;
+
+  /** The name of the fact-check task in the printed lines. */
+  static final String FACT_CHECK = "fact-check";
 
   /** The completion notice is the least urgent spore of the run. */
   static final int COMPLETE_PRIORITY = 2;
@@ -173,6 +181,11 @@ public final class Coordinator implements DemoAgent {
     Duration summaryTime = Duration.between(asked, Instant.now());
     conversation.received(AgentNames.COORDINATOR, summary);
 
+    String factCheckFailure = factCheck(channel, run, Knowledge.text(summary, "summary"));
+    if (factCheckFailure != null) {
+      return failed(start, gathered.replies(), Set.of(), factCheckFailure);
+    }
+
     Duration total = Duration.between(start, Instant.now());
     Map<String, Object> complete = new LinkedHashMap<>();
     complete.put(Knowledge.EVENT, Knowledge.EVENT_COMPLETE);
@@ -194,6 +207,65 @@ public final class Coordinator implements DemoAgent {
     }
     return new WorkflowResult(
         settings, gathered.replies(), Set.of(), summary, gatherTime, summaryTime, total, null);
+  }
+
+  /**
+   * Submits a fact-check of the summary as a task to any live agent with the capability, and prints
+   * its progress as the worker reports it.
+   *
+   * @return null if the task completed, otherwise why not
+   */
+  private String factCheck(ReefChannel channel, String run, String summary)
+      throws InterruptedException {
+    List<String> claims = claims(summary);
+    Duration timeout = settings.timeout();
+    TaskRequest request =
+        TaskRequest.toCapability(AgentNames.COORDINATOR, Knowledge.CAPABILITY_FACT_CHECK)
+            .input(Map.of(Knowledge.RUN, run, Knowledge.CLAIMS, claims))
+            .priority(SUMMARY_PRIORITY)
+            .timeout(timeout)
+            .build();
+    conversation.say(
+        String.format(
+            Locale.ROOT,
+            "%s submits task %s (%d claims of the summary) to any live agent with capability '%s'",
+            AgentNames.COORDINATOR,
+            FACT_CHECK,
+            claims.size(),
+            Knowledge.CAPABILITY_FACT_CHECK));
+    TaskHandle task = channel.tasks().submit(request);
+    TaskProgress progress = new TaskProgress(conversation, FACT_CHECK);
+    Map<String, Object> checked;
+    TaskWatch watch = task.watch(progress);
+    try {
+      checked = task.result().get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+      progress.awaitEnd(Duration.ofSeconds(5));
+    } catch (ExecutionException | TimeoutException e) {
+      return "fact-check task " + task.id() + " did not complete: " + e.getCause();
+    } finally {
+      watch.close();
+    }
+    conversation.say(
+        String.format(
+            Locale.ROOT,
+            "%s: %s of %s claims supported by the researcher's sources (task %s)",
+            AgentNames.COORDINATOR,
+            Knowledge.strings(checked, "supported").size(),
+            checked.get("checked"),
+            task.id()));
+    return null;
+  }
+
+  /** The claims of a summary: its sentences and the parts of its lists. */
+  static List<String> claims(String summary) {
+    List<String> claims = new ArrayList<>();
+    for (String part : summary.split("(?<=\\.) |; ")) {
+      String claim = part.trim();
+      if (!claim.isEmpty()) {
+        claims.add(claim);
+      }
+    }
+    return claims;
   }
 
   private WorkflowResult failed(

@@ -2,6 +2,7 @@ package dev.reef.examples.workflow;
 
 import dev.reef.ReefChannel;
 import dev.reef.Subscription;
+import java.util.List;
 
 /** One agent of the demo: a name and a handler it attaches to a channel. */
 public interface DemoAgent {
@@ -20,4 +21,25 @@ public interface DemoAgent {
    * @return the subscription; close it to stop the agent
    */
   Subscription start(ReefChannel channel);
+
+  /**
+   * The capabilities the agent serves as tasks; {@link Agents#offer} registers them in the
+   * directory, so that a task can be submitted to "any live agent with capability X". None by
+   * default.
+   *
+   * @return the capabilities
+   */
+  default List<String> capabilities() {
+    return List.of();
+  }
+
+  /**
+   * Serves the agent's tasks on the channel, if it has any.
+   *
+   * @param channel the channel the agents meet on
+   * @return close it to stop serving
+   */
+  default AutoCloseable serveTasks(ReefChannel channel) {
+    return () -> {};
+  }
 }

@@ -20,6 +20,11 @@ final class Knowledge {
   static final String KIND_FINDING = "finding";
   static final String EVENT_COMPLETE = "workflow-complete";
 
+  /** The capability of the agents that fact-check claims (a task, see {@link Researcher}). */
+  static final String CAPABILITY_FACT_CHECK = "fact-check";
+
+  static final String CLAIMS = "claims";
+
   private Knowledge() {}
 
   static String text(Spore spore, String key) {

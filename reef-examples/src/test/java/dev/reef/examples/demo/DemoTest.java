@@ -35,11 +35,29 @@ class DemoTest {
         .containsPattern("analyst +-> \\* +broadcast +p7 +kind=finding")
         .containsPattern("researcher +-> coordinator +response .*\\(answered in \\d+ ms\\)")
         .containsPattern("writer +-> coordinator +response +p5 +summary=On durable messaging")
+        .containsPattern(
+            "coordinator submits task fact-check \\(4 claims of the summary\\) to any live agent"
+                + " with capability 'fact-check'")
+        .contains("researcher started task fact-check")
+        .containsPattern("researcher +fact-check \\[#{1,3}\\.+\\] +\\d+%  checking claim 1 of 4")
+        .containsPattern(
+            "researcher +fact-check \\[#{20}\\] 100%  claim 4 not in the researcher's sources")
+        .containsPattern("task fact-check completed by researcher in \\d+ ms")
+        .containsPattern(
+            "coordinator: 3 of 4 claims supported by the researcher's sources \\(task [^)]+\\)")
         .containsPattern("coordinator -> \\* +notification +p2 +event=workflow-complete")
         .contains("run abcd1234 completed in")
         .containsPattern("writer +sent 1 \\(1 response\\) +received 4")
         .contains("writer's summary:")
         .contains("the researcher found that durable mailboxes keep spores")
         .contains("The analyst rates the risk medium");
+    // The progress lines come in order, after the summary and before the completion notice.
+    int summary = printed.indexOf("writer      -> coordinator");
+    int first = printed.indexOf("checking claim 1 of 4");
+    int last = printed.indexOf("claim 4 not in the researcher's sources");
+    int complete = printed.indexOf("event=workflow-complete");
+    assertThat(summary).isPositive().isLessThan(first);
+    assertThat(first).isLessThan(last);
+    assertThat(last).isLessThan(complete);
   }
 }

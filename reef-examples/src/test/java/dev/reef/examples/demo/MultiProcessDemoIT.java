@@ -37,6 +37,10 @@ class MultiProcessDemoIT {
     broker.deleteExchangeAfter("reef." + channel);
     broker.deleteExchangeAfter("reef-dlx." + channel);
     broker.deleteQueueAfter("reef-dlq." + channel);
+    // The fact-check task's log and the directory the researcher registers its capability in.
+    broker.deleteQueueAfter("reef-tasks." + channel);
+    broker.deleteQueueAfter("reef-directory." + channel + ".records");
+    broker.deleteQueueAfter("reef-directory." + channel + ".leases");
     String run = "it" + TestBroker.unique("run").substring(4);
     Path transcripts = dir.resolve("transcripts");
     Path log = dir.resolve("launcher.log");
@@ -68,7 +72,11 @@ class MultiProcessDemoIT {
     assertThat(output)
         .contains("Starting 4 JVMs (one per agent) on channel '" + channel + "'")
         .contains("All processes ended: writer=0, researcher=0, analyst=0, coordinator=0 -> OK")
-        .contains("[coordinator]   run " + run + " completed in");
+        .contains("[coordinator]   run " + run + " completed in")
+        // The capability task crossed processes: submitted by the coordinator, served by the
+        // researcher's JVM, its progress read by the coordinator from the task log's stream.
+        .contains("task fact-check completed by researcher")
+        .contains("claim 4 not in the researcher's sources");
 
     // Each process recorded only its own agent: four separate transcripts.
     List<ConversationEvent> all = new ArrayList<>();
@@ -98,6 +106,9 @@ class MultiProcessDemoIT {
     broker.deleteExchangeAfter("reef." + channel);
     broker.deleteExchangeAfter("reef-dlx." + channel);
     broker.deleteQueueAfter("reef-dlq." + channel);
+    broker.deleteQueueAfter("reef-tasks." + channel);
+    broker.deleteQueueAfter("reef-directory." + channel + ".records");
+    broker.deleteQueueAfter("reef-directory." + channel + ".leases");
     List<Process> services = new ArrayList<>();
     try {
       for (String agent : List.of(AgentNames.WRITER, AgentNames.RESEARCHER, AgentNames.ANALYST)) {
@@ -120,6 +131,7 @@ class MultiProcessDemoIT {
         assertThat(output)
             .containsPattern("run [0-9a-f]{8} completed in")
             .contains("writer's summary:", "durable mailboxes keep spores")
+            .contains("task fact-check completed by researcher")
             .doesNotContain("FAILED");
       }
       for (Process p : services) {
