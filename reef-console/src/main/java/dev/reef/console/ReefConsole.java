@@ -231,18 +231,19 @@ public final class ReefConsole implements AutoCloseable {
    * watch's history, then live). A backend without a task log leaves the view off.
    */
   private void openTasks(String channel) {
-    Tasks tasks;
-    List<TaskStatus> recent;
+    Tasks tasks = reef.channel(channel).tasks();
+    TaskBoard board = new TaskBoard(TASKS_SHOWN, EVENTS_PER_TASK);
     try {
-      tasks = reef.channel(channel).tasks();
-      recent = new ArrayList<>(tasks.recent(TASKS_SHOWN));
+      List<TaskStatus> recent = new ArrayList<>(tasks.recent(TASKS_SHOWN));
+      java.util.Collections.reverse(recent);
+      board.seed(recent);
     } catch (UnsupportedOperationException e) {
       LOG.info("console: no tasks on {}: {}", channel, e.getMessage());
       return;
+    } catch (dev.reef.ReefException e) {
+      // The watch's history still fills the view.
+      LOG.warn("console: could not list the recent tasks of {}: {}", channel, e.getMessage());
     }
-    TaskBoard board = new TaskBoard(TASKS_SHOWN, EVENTS_PER_TASK);
-    java.util.Collections.reverse(recent);
-    board.seed(recent);
     watches.add(tasks.watchAll(board::onEvent));
     boards.put(channel, board);
   }

@@ -165,7 +165,7 @@ class ConsoleDocsTest {
           .contains("\"type\":\"SUBMITTED\"", "\"type\":\"STARTED\"", "\"type\":\"PROGRESS\"")
           .contains("<b>half</b>");
       assertThat(get(url.resolve("api/tasks/timeline?id=nope")).statusCode()).isEqualTo(404);
-      assertThat(get(url.resolve("api/tasks/timeline?id=bad%20id")).statusCode()).isEqualTo(400);
+      assertThat(get(url.resolve("api/tasks/timeline?id=%20")).statusCode()).isEqualTo(400);
 
       String body = "{\"id\":\"" + h.id() + "\"}";
       assertThat(post(url.resolve("api/tasks/cancel"), body, null).statusCode()).isEqualTo(401);

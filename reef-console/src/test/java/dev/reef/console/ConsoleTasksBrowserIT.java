@@ -14,6 +14,7 @@ import dev.reef.spi.DirectoryStore;
 import dev.reef.task.TaskHandle;
 import dev.reef.task.TaskServing;
 import dev.reef.task.TaskState;
+import dev.reef.task.Tasks;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,7 +52,7 @@ class ConsoleTasksBrowserIT {
   private String channel;
   private Reef reef;
   private Reef workers;
-  private TaskServing serving;
+  private final List<TaskServing> servings = new ArrayList<>();
   private ReefConsole console;
   private Browser browser;
   private final List<CountDownLatch> steps = new ArrayList<>();
@@ -65,6 +66,7 @@ class ConsoleTasksBrowserIT {
     broker.deleteExchangeAfter("reef-dlx." + channel);
     broker.deleteQueueAfter("reef-dlq." + channel);
     broker.deleteQueueAfter("reef." + channel + ".crunch");
+    broker.deleteQueueAfter("reef." + channel + ".slow");
     broker.deleteQueueAfter(AmqpTaskLogStore.streamFor(channel));
     broker.deleteQueueAfter(AmqpDirectoryStore.streamFor(channel, DirectoryStore.Log.RECORDS));
     broker.deleteQueueAfter(AmqpDirectoryStore.streamFor(channel, DirectoryStore.Log.LEASES));
@@ -73,25 +75,26 @@ class ConsoleTasksBrowserIT {
     }
     reef = newReef();
     workers = newReef(); // the worker's process
-    serving =
-        workers
-            .channel(channel)
-            .tasks()
-            .serve(
-                "crunch",
-                ctx -> {
-                  if (ctx.input().containsKey("stepped")) {
-                    for (int i = 1; i <= STEPS; i++) {
-                      steps.get(i - 1).await(WAIT.toSeconds(), TimeUnit.SECONDS);
-                      ctx.componentProgress("fetch", Math.min(1.0, i * 2.0 / STEPS), "fetched");
-                      ctx.componentProgress("parse", (double) i / STEPS, "step " + i);
-                    }
-                    return Map.of("steps", STEPS);
-                  }
-                  ctx.progress("waiting", 0.3, "waiting to be cancelled");
-                  checkCancel.await(WAIT.toSeconds(), TimeUnit.SECONDS);
-                  return ctx.isCancelled() ? Map.of() : Map.of("cancelled", false);
-                });
+    Tasks served = workers.channel(channel).tasks();
+    servings.add(
+        served.serve(
+            "crunch",
+            ctx -> {
+              for (int i = 1; i <= STEPS; i++) {
+                steps.get(i - 1).await(WAIT.toSeconds(), TimeUnit.SECONDS);
+                ctx.componentProgress("fetch", Math.min(1.0, i * 2.0 / STEPS), "fetched");
+                ctx.componentProgress("parse", (double) i / STEPS, "step " + i);
+              }
+              return Map.of("steps", STEPS);
+            }));
+    servings.add(
+        served.serve(
+            "slow",
+            ctx -> {
+              ctx.progress("waiting", 0.3, "waiting to be cancelled");
+              checkCancel.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+              return ctx.isCancelled() ? Map.of() : Map.of("cancelled", false);
+            }));
     console =
         ReefConsole.builder()
             .reef(reef)
@@ -119,9 +122,7 @@ class ConsoleTasksBrowserIT {
     if (console != null) {
       console.close();
     }
-    if (serving != null) {
-      serving.close();
-    }
+    servings.forEach(TaskServing::close);
     for (Reef r : new Reef[] {workers, reef}) {
       if (r != null) {
         r.close(Duration.ofSeconds(2));
@@ -156,10 +157,7 @@ class ConsoleTasksBrowserIT {
     TaskHandle h =
         reef.channel(channel)
             .tasks()
-            .submit(
-                dev.reef.task.TaskRequest.toAgent("boss", "crunch")
-                    .input(Map.of("stepped", true))
-                    .build());
+            .submit(dev.reef.task.TaskRequest.toAgent("boss", "crunch").build());
     await().atMost(WAIT).ignoreExceptions().until(() -> !d.findElements(row(h.id())).isEmpty());
     await()
         .atMost(WAIT)
@@ -225,7 +223,7 @@ class ConsoleTasksBrowserIT {
   @Test
   void cancelIsRefusedWithoutTheTokenAndWithItTheTaskEndsCanceled() throws Exception {
     ChromeDriver d = openTasks();
-    TaskHandle h = reef.channel(channel).tasks().submit("boss", "crunch", Map.of());
+    TaskHandle h = reef.channel(channel).tasks().submit("boss", "slow", Map.of());
     await().atMost(WAIT).ignoreExceptions().until(() -> !d.findElements(row(h.id())).isEmpty());
     await()
         .atMost(WAIT)
