@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.reef.ReefException;
 import dev.reef.ReefNames;
 import dev.reef.SporeValidationException;
+import dev.reef.task.UnknownTaskException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -126,6 +127,20 @@ final class ConsoleHttp {
             send(x, 404, Map.of("error", "no dead letter " + id + " on " + channel));
           }
         }
+        case "/tasks" -> {
+          TaskBoard board = board(channel(q));
+          send(x, 200, Map.of("tasks", board.tasks(), "max", ReefConsole.TASKS_SHOWN));
+        }
+        case "/tasks/timeline" -> {
+          String channel = channel(q);
+          String id = ReefNames.requireId("id", q.get("id"));
+          Map<String, Object> t = board(channel).timeline(id);
+          if (t != null) {
+            send(x, 200, t);
+          } else {
+            send(x, 404, Map.of("error", "the console shows no task " + id + " on " + channel));
+          }
+        }
         case "/events" -> events(x, channel(q));
         default -> send(x, 404, Map.of("error", "no such resource"));
       }
@@ -156,6 +171,18 @@ final class ConsoleHttp {
           send(x, 200, Map.of("replayed", id));
         } else {
           send(x, 404, Map.of("error", "no dead letter " + id + " on " + channel));
+        }
+      }
+      case "/tasks/cancel" -> {
+        String channel = channel(body);
+        String id = ReefNames.requireId("id", body.get("id"));
+        board(channel);
+        LOG.info("console: cancelling task {} on {}", id, channel);
+        try {
+          console.cancelTask(channel, id);
+          send(x, 200, Map.of("cancelRequested", id));
+        } catch (UnknownTaskException e) {
+          send(x, 404, Map.of("error", e.getMessage()));
         }
       }
       case "/deadletters/purge" -> {
@@ -259,6 +286,16 @@ final class ConsoleHttp {
           "the console does not show channel '" + channel + "'; it shows " + console.channels());
     }
     return channel;
+  }
+
+  /** The channel's Tasks view; an IllegalArgumentException (400) if the backend has none. */
+  private TaskBoard board(String channel) {
+    TaskBoard board = console.board(channel);
+    if (board == null) {
+      throw new IllegalArgumentException(
+          "the reef's backend has no task log: no tasks on " + channel);
+    }
+    return board;
   }
 
   private static int intParam(Map<String, String> q, String name, int dflt, int min, int max) {

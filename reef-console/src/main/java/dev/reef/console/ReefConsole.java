@@ -7,6 +7,8 @@ import dev.reef.Reef;
 import dev.reef.ReefNames;
 import dev.reef.directory.DirectoryEntry;
 import dev.reef.spi.support.DaemonThreads;
+import dev.reef.task.TaskStatus;
+import dev.reef.task.Tasks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -34,7 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Reef console: a web page for operators, served from this process by the JDK's {@code
  * HttpServer}, showing a reef's agents (from its directory), the live flow of spores on its
- * channels (on RabbitMQ, through a tap queue) and its dead letters, updated by server-sent events.
+ * channels (on RabbitMQ, through a tap queue), its tasks (from the channel's task log) and its dead
+ * letters, updated by server-sent events.
  *
  * <pre>{@code
  * try (ReefConsole console = ReefConsole.builder().reef(reef).port(0).token(token).start()) {
@@ -43,12 +46,13 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Safety: binds to {@code 127.0.0.1} by default and then serves only requests naming a loopback
- * host; the actions (terminate, replay, purge) need the token in the {@code X-Reef-Console-Token}
- * header (401 without, 403 with a wrong one); the page never shows credentials and renders every
- * text from agents and spores as text.
+ * host; the actions (terminate, cancel, replay, purge) need the token in the {@code
+ * X-Reef-Console-Token} header (401 without, 403 with a wrong one); the page never shows
+ * credentials and renders every text from agents and spores as text.
  *
  * <p>Memory is bounded: the flow tail of each channel keeps {@link Builder#tailCapacity(int)}
- * spores, each page's event queue {@link Builder#clientQueue(int)} batches, and at most {@link
+ * spores, the tasks view of each channel {@value #TASKS_SHOWN} tasks of {@value #EVENTS_PER_TASK}
+ * events each, each page's event queue {@link Builder#clientQueue(int)} batches, and at most {@link
  * Builder#maxClients(int)} pages listen at once.
  *
  * <p>Thread-safe. Closing it stops the server and the taps; it never closes the reef.
@@ -78,6 +82,12 @@ public final class ReefConsole implements AutoCloseable {
   /** The default pause between two sweeps of the agents' mailbox status: 2 s. */
   public static final Duration DEFAULT_STATUS_INTERVAL = Duration.ofSeconds(2);
 
+  /** The most tasks the Tasks view keeps per channel (the oldest are forgotten first): {@value}. */
+  public static final int TASKS_SHOWN = 200;
+
+  /** The most events of a task the Tasks view keeps for its timeline (the latest): {@value}. */
+  public static final int EVENTS_PER_TASK = 100;
+
   private static final Logger LOG = LoggerFactory.getLogger(ReefConsole.class);
   private static final long AGENTS_MIN_MILLIS = 1_000;
   private static final long DEAD_LETTERS_EVERY_MILLIS = 2_000;
@@ -90,6 +100,8 @@ public final class ReefConsole implements AutoCloseable {
   private final EventHub hub;
   private final Map<String, FlowTail> tails = new LinkedHashMap<>();
   private final Map<String, FlowTap> taps = new LinkedHashMap<>();
+  private final Map<String, TaskBoard> boards = new LinkedHashMap<>();
+  private final Reef reef;
   private final List<AutoCloseable> watches = new ArrayList<>();
   private final Set<String> dirty = ConcurrentHashMap.newKeySet();
   private final Map<String, Long> agentsSentAt = new ConcurrentHashMap<>();
@@ -107,6 +119,7 @@ public final class ReefConsole implements AutoCloseable {
     this.options =
         new Settings(b.token, b.amqpUri, b.batchInterval, b.tailCapacity, b.rowsPerBatch);
     this.channels = List.copyOf(b.channels);
+    this.reef = b.reef;
     this.json = b.reef.options().knowledgeMapper().objectMapper().copy();
     this.statuses = new StatusCache(b.reef.directory());
     this.model = new ConsoleModel(b.reef, statuses, json);
@@ -140,6 +153,9 @@ public final class ReefConsole implements AutoCloseable {
                         tap.follow(event.agent());
                       }
                     }));
+      }
+      for (String channel : channels) {
+        openTasks(channel);
       }
       new ConsoleHttp(this, model, hub, json, b.token, address.isLoopbackAddress()).install(server);
       server.setExecutor(httpThreads);
@@ -210,6 +226,50 @@ public final class ReefConsole implements AutoCloseable {
     return channels;
   }
 
+  /**
+   * Feeds the channel's Tasks view: the most recent tasks first, then every task's events (the
+   * watch's history, then live). A backend without a task log leaves the view off.
+   */
+  private void openTasks(String channel) {
+    Tasks tasks = reef.channel(channel).tasks();
+    TaskBoard board = new TaskBoard(TASKS_SHOWN, EVENTS_PER_TASK);
+    try {
+      List<TaskStatus> recent = new ArrayList<>(tasks.recent(TASKS_SHOWN));
+      java.util.Collections.reverse(recent);
+      board.seed(recent);
+    } catch (UnsupportedOperationException e) {
+      LOG.info("console: no tasks on {}: {}", channel, e.getMessage());
+      return;
+    } catch (dev.reef.ReefException e) {
+      // The watch's history still fills the view.
+      LOG.warn("console: could not list the recent tasks of {}: {}", channel, e.getMessage());
+    }
+    watches.add(tasks.watchAll(board::onEvent));
+    boards.put(channel, board);
+  }
+
+  /** The channel's Tasks view, or null if the backend has no task log. */
+  TaskBoard board(String channel) {
+    return boards.get(channel);
+  }
+
+  /** Asks to cancel a task, waiting up to 10 s for the request to be in the log. */
+  void cancelTask(String channel, String taskId) {
+    try {
+      reef.channel(channel).tasks().cancel(taskId).get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new dev.reef.ReefException("interrupted while cancelling task " + taskId, e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new dev.reef.ReefException("could not cancel task " + taskId, e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new dev.reef.ReefException("the cancel request of " + taskId + " took over 10 s", e);
+    }
+  }
+
   boolean isRunning() {
     return running;
   }
@@ -223,6 +283,8 @@ public final class ReefConsole implements AutoCloseable {
     m.put("broker", Texts.displayUri(options.amqpUri));
     m.put("channels", channels);
     m.put("flow", !taps.isEmpty());
+    m.put("tasks", !boards.isEmpty());
+    m.put("tasksShown", TASKS_SHOWN);
     m.put("batchMillis", options.batchInterval.toMillis());
     m.put("rowsPerBatch", options.rowsPerBatch);
     m.put("tailCapacity", options.tailCapacity);
@@ -254,6 +316,8 @@ public final class ReefConsole implements AutoCloseable {
     long now = System.currentTimeMillis();
     for (String channel : channels) {
       FlowTail.Batch batch = tails.get(channel).drain(options.rowsPerBatch);
+      TaskBoard board = boards.get(channel);
+      List<Map<String, Object>> changedTasks = board == null ? List.of() : board.drainChanged();
       if (!hub.hasClients(channel)) {
         continue;
       }
@@ -267,6 +331,9 @@ public final class ReefConsole implements AutoCloseable {
       event.put("skipped", batch.skipped());
       event.put("rates", batch.rates());
       event.put("seen", batch.seen());
+      if (!changedTasks.isEmpty()) {
+        event.put("tasks", changedTasks);
+      }
       long sentAt = agentsSentAt.getOrDefault(channel, 0L);
       if (now - sentAt >= AGENTS_MIN_MILLIS && dirty.remove(channel)) {
         agentsSentAt.put(channel, now);

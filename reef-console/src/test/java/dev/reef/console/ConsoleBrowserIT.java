@@ -239,14 +239,26 @@ class ConsoleBrowserIT {
     d.findElement(By.id("tab-deadletters")).click();
     By row = By.cssSelector("#deadletters tr[data-id='" + poison.id() + "']");
     await().atMost(WAIT).until(() -> !d.findElements(row).isEmpty());
-    WebElement tr = d.findElement(row);
-    assertThat(tr.findElement(By.className("reason")).getText()).isEqualTo("handler_failed");
-    assertThat(tr.findElement(By.className("error")).getText()).contains("poisoned: " + SCRIPT);
-    tr.findElement(By.className("inspect")).click();
+    // a batch may re-render the list meanwhile (a stale row): read it again until it holds
     await()
         .atMost(WAIT)
+        .ignoreExceptions()
         .untilAsserted(
-            () -> assertThat(d.findElement(By.id("dl-knowledge")).getText()).contains(SCRIPT));
+            () -> {
+              WebElement tr = d.findElement(row);
+              assertThat(tr.findElement(By.className("reason")).getText())
+                  .isEqualTo("handler_failed");
+              assertThat(tr.findElement(By.className("error")).getText())
+                  .contains("poisoned: " + SCRIPT);
+            });
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              d.findElement(row).findElement(By.className("inspect")).click();
+              assertThat(d.findElement(By.id("dl-knowledge")).getText()).contains(SCRIPT);
+            });
     assertThat(d.findElements(By.cssSelector("#view-deadletters script"))).isEmpty();
     assertThat(d.executeScript("return window.__pwned === undefined")).isEqualTo(true);
     browser.screenshot("deadletters");

@@ -134,6 +134,57 @@ class ConsoleDocsTest {
   }
 
   /** The status of a GET of /api/overview with a Host header of our choosing (raw HTTP/1.1). */
+  @Test
+  void onTheInMemoryBackendTheTasksApiListsTasksTheirTimelineAndGuardsCancel() throws Exception {
+    java.util.concurrent.CountDownLatch goOn = new java.util.concurrent.CountDownLatch(1);
+    try (Reef reef = Reef.inMemory();
+        dev.reef.task.TaskServing serving =
+            reef.channel("main")
+                .tasks()
+                .serve(
+                    "bob",
+                    ctx -> {
+                      ctx.componentProgress("read", 0.5, "<b>half</b>");
+                      goOn.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                      return Map.of();
+                    });
+        ReefConsole console = EmbeddedConsoleExample.embed(reef, TOKEN, null)) {
+      URI url = console.url();
+      assertThat(get(url.resolve("api/overview")).body()).contains("\"tasks\":true");
+      dev.reef.task.TaskHandle h = reef.channel("main").tasks().submit("alice", "bob", Map.of());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(get(url.resolve("api/tasks")).body())
+                      .contains("\"id\":\"" + h.id() + "\",\"state\":\"WORKING\"")
+                      .contains("\"components\":[{\"name\":\"read\",\"progress\":0.5"));
+      HttpResponse<String> timeline = get(url.resolve("api/tasks/timeline?id=" + h.id()));
+      assertThat(timeline.statusCode()).isEqualTo(200);
+      assertThat(timeline.body())
+          .contains("\"type\":\"SUBMITTED\"", "\"type\":\"STARTED\"", "\"type\":\"PROGRESS\"")
+          .contains("<b>half</b>");
+      assertThat(get(url.resolve("api/tasks/timeline?id=nope")).statusCode()).isEqualTo(404);
+      assertThat(get(url.resolve("api/tasks/timeline?id=%20")).statusCode()).isEqualTo(400);
+
+      String body = "{\"id\":\"" + h.id() + "\"}";
+      assertThat(post(url.resolve("api/tasks/cancel"), body, null).statusCode()).isEqualTo(401);
+      assertThat(post(url.resolve("api/tasks/cancel"), body, "wrong").statusCode()).isEqualTo(403);
+      assertThat(reef.channel("main").tasks().status(h.id()).cancelRequested()).isFalse();
+      assertThat(post(url.resolve("api/tasks/cancel"), "{\"id\":\"nope\"}", TOKEN).statusCode())
+          .isEqualTo(404);
+      HttpResponse<String> ok = post(url.resolve("api/tasks/cancel"), body, TOKEN);
+      assertThat(ok.statusCode()).isEqualTo(200);
+      goOn.countDown();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(get(url.resolve("api/tasks")).body())
+                      .contains("\"id\":\"" + h.id() + "\",\"state\":\"CANCELED\""));
+    }
+  }
+
   private static int rawStatus(URI url, String host) throws IOException {
     try (Socket socket = new Socket(url.getHost(), url.getPort())) {
       socket.setSoTimeout(10_000);

@@ -13,7 +13,7 @@ final class EmbeddedConsoleExample {
             .reef(reef) // the application's reef; the console never closes it
             .channel("main")
             .port(0) // any free port: console.url() says which
-            .token(token) // terminate, replay and purge need it (X-Reef-Console-Token)
+            .token(token) // terminate, cancel, replay, purge need it (X-Reef-Console-Token)
             .amqpUri(brokerUriOrNull) // the Flow view's tap on RabbitMQ; null: no flow tail
             .start();
     System.out.println("Reef console at " + console.url());

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
 final class ChannelTasks implements Tasks {
   private static final Logger LOG = LoggerFactory.getLogger(ChannelTasks.class);
 
-  /** The most tasks whose state a reef keeps per channel. */
-  static final int MAX_TRACKED_TASKS = 10_000;
+  /** The most tasks whose state a reef keeps per channel ({@link Tasks#MAX_RECENT}). */
+  static final int MAX_TRACKED_TASKS = Tasks.MAX_RECENT;
 
   /** How long {@link #status(String)} waits to read the log up to now. */
   static final Duration SYNC_TIMEOUT = Duration.ofSeconds(10);
@@ -61,7 +61,9 @@ final class ChannelTasks implements Tasks {
     this.directory = directory;
     this.store = store;
     this.reactions = new SerialExecutor(engine.eventPool(), Integer.MAX_VALUE);
-    this.tracker = new TaskLogTracker(channel.name(), store, MAX_TRACKED_TASKS, reactions);
+    this.tracker =
+        new TaskLogTracker(
+            channel.name(), store, MAX_TRACKED_TASKS, Tasks.WATCH_ALL_HISTORY, reactions);
   }
 
   // ---- Tasks ----
@@ -137,6 +139,38 @@ final class ChannelTasks implements Tasks {
     self[0] = w;
     watches.add(w);
     w.open(store);
+    return w;
+  }
+
+  @Override
+  public List<TaskStatus> recent(int limit) {
+    engine.requireOpen();
+    if (limit < 1 || limit > MAX_TRACKED_TASKS) {
+      throw new IllegalArgumentException(
+          "limit must be 1.." + MAX_TRACKED_TASKS + ", was " + limit);
+    }
+    tracker.sync(SYNC_TIMEOUT);
+    return tracker.recent(limit);
+  }
+
+  @Override
+  public TaskWatch watchAll(TaskListener listener) {
+    engine.requireOpen();
+    java.util.Objects.requireNonNull(listener, "listener");
+    tracker.start();
+    ChannelTaskWatch[] self = new ChannelTaskWatch[1];
+    ChannelTaskWatch w =
+        new ChannelTaskWatch(
+            channel.name(),
+            listener,
+            engine.eventPool(),
+            () -> {
+              tracker.unwatchAll(self[0]);
+              watches.remove(self[0]);
+            });
+    self[0] = w;
+    watches.add(w);
+    tracker.watchAll(w);
     return w;
   }
 

@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.reef.ReefException;
 import dev.reef.spi.TaskLogStore;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * records ({@link TaskAggregate}), counts the ignored and malformed ones, and hands each record of
  * a task to the observers of that task (the requester's submission, a worker's context), in log
  * order, on one serial executor. Keeps the state of at most {@code maxTracked} tasks (the least
- * recently changed are forgotten first). Thread-safe.
+ * recently changed are forgotten first) and the last {@code historyCapacity} events of the channel
+ * for the channel-wide watches ({@link ChannelTaskWatch}), which it feeds: one follow of the log
+ * serves the engine, {@link Tasks#recent(int)} and {@link Tasks#watchAll(TaskListener)}.
+ * Thread-safe.
  */
 final class TaskLogTracker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TaskLogTracker.class);
@@ -44,7 +51,11 @@ final class TaskLogTracker implements AutoCloseable {
   private final String channel;
   private final TaskLogStore store;
   private final Executor reactions;
-  private final Map<String, TaskAggregate> tasks;
+  private final Map<String, Tracked> tasks;
+  private final int historyCapacity;
+  private final Deque<TaskEvent> history = new ArrayDeque<>();
+  private final List<ChannelTaskWatch> channelWatches = new CopyOnWriteArrayList<>();
+  private long sequence;
   private final Map<String, List<Observer>> observers = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<Void>> markers = new ConcurrentHashMap<>();
   private final AtomicLong ignored = new AtomicLong();
@@ -55,8 +66,13 @@ final class TaskLogTracker implements AutoCloseable {
   private volatile AutoCloseable follow;
   private volatile boolean closed;
 
-  TaskLogTracker(String channel, TaskLogStore store, int maxTracked, Executor reactions) {
+  /** A tracked task: its fold and the position of its first record among those read. */
+  private record Tracked(TaskAggregate aggregate, long firstSeen) {}
+
+  TaskLogTracker(
+      String channel, TaskLogStore store, int maxTracked, int historyCapacity, Executor reactions) {
     this.channel = channel;
+    this.historyCapacity = historyCapacity;
     this.store = store;
     this.reactions = reactions;
     this.tasks =
@@ -64,7 +80,7 @@ final class TaskLogTracker implements AutoCloseable {
           private static final long serialVersionUID = 1L;
 
           @Override
-          protected boolean removeEldestEntry(Map.Entry<String, TaskAggregate> eldest) {
+          protected boolean removeEldestEntry(Map.Entry<String, Tracked> eldest) {
             return size() > maxTracked;
           }
         };
@@ -107,13 +123,30 @@ final class TaskLogTracker implements AutoCloseable {
     boolean accepted;
     TaskStatus after;
     synchronized (lock) {
-      TaskAggregate a = tasks.computeIfAbsent(r.taskId(), TaskAggregate::new);
+      Tracked t = tasks.get(r.taskId());
+      if (t == null) {
+        t = new Tracked(new TaskAggregate(r.taskId()), sequence++);
+        tasks.put(r.taskId(), t);
+      }
+      TaskAggregate a = t.aggregate();
       accepted = a.apply(r);
       if (a.state() == null) {
         tasks.remove(r.taskId());
         after = null;
       } else {
         after = a.snapshot();
+      }
+      if (accepted && after != null) {
+        // Under the lock, so that a channel watch added now gets each event once: in the
+        // history it copies or here.
+        TaskEvent event = r.toEvent(after);
+        history.addLast(event);
+        if (history.size() > historyCapacity) {
+          history.removeFirst();
+        }
+        for (ChannelTaskWatch w : channelWatches) {
+          w.offer(event);
+        }
       }
     }
     if (!accepted) {
@@ -143,9 +176,43 @@ final class TaskLogTracker implements AutoCloseable {
   /** The status of a task, or null if this tracker has no record of it. */
   TaskStatus status(String taskId) {
     synchronized (lock) {
-      TaskAggregate a = tasks.get(taskId);
-      return a == null ? null : a.snapshot();
+      Tracked t = tasks.get(taskId);
+      return t == null ? null : t.aggregate().snapshot();
     }
+  }
+
+  /**
+   * The status of the most recently seen tasks (by their first record read), newest first.
+   *
+   * @param limit the most to return
+   */
+  List<TaskStatus> recent(int limit) {
+    synchronized (lock) {
+      // Iterating the values does not change the map's access order.
+      List<Tracked> all = new ArrayList<>(tasks.values());
+      all.sort(Comparator.comparingLong(Tracked::firstSeen).reversed());
+      List<TaskStatus> out = new ArrayList<>(Math.min(limit, all.size()));
+      for (int i = 0; i < all.size() && i < limit; i++) {
+        out.add(all.get(i).aggregate().snapshot());
+      }
+      return out;
+    }
+  }
+
+  /**
+   * Adds a channel-wide watch: queues the retained history for it, then feeds it every new event.
+   */
+  void watchAll(ChannelTaskWatch w) {
+    synchronized (lock) {
+      for (TaskEvent e : history) {
+        w.offer(e);
+      }
+      channelWatches.add(w);
+    }
+  }
+
+  void unwatchAll(ChannelTaskWatch w) {
+    channelWatches.remove(w);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.reef.task;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
@@ -14,6 +15,18 @@ public interface Tasks {
 
   /** The most events a watch keeps for a listener that is behind; past it the watch closes. */
   int MAX_PENDING_EVENTS = 100_000;
+
+  /**
+   * The most tasks a reef keeps the state of per channel, and so the largest {@link #recent(int)}:
+   * {@value}.
+   */
+  int MAX_RECENT = 10_000;
+
+  /**
+   * How many of the channel's latest events a reef keeps for a new {@link #watchAll(TaskListener)}:
+   * {@value}.
+   */
+  int WATCH_ALL_HISTORY = 1_000;
 
   /**
    * The channel.
@@ -64,6 +77,34 @@ public interface Tasks {
    * @return close it to stop
    */
   TaskWatch watch(String taskId, TaskListener listener);
+
+  /**
+   * The channel's most recent tasks, newest first (by when this reef first read a record of the
+   * task, which for a log read from its start is submission order), after reading the log up to
+   * now. Each is the task's current status (state, progress, components, attempt, agent, ...). A
+   * reef keeps the state of at most {@value #MAX_RECENT} tasks per channel, forgetting the least
+   * recently changed first, so a long-finished task may be missing.
+   *
+   * @param limit the most tasks to return, 1..{@value #MAX_RECENT}
+   * @return the statuses, at most {@code limit}
+   * @throws IllegalArgumentException if the limit is out of range
+   * @throws dev.reef.ReefException if the log could not be read up to now in time
+   */
+  List<TaskStatus> recent(int limit);
+
+  /**
+   * Watches every task of the channel: first the latest events this reef has read of the channel's
+   * log (at most {@value #WATCH_ALL_HISTORY}; when this call is the first use of the channel's
+   * tasks in this reef, it starts reading the log, so every retained record comes), then every new
+   * event, each once, in log order. Only events the rules accept come (as {@link #watch(String,
+   * TaskListener)}). Fed by the one follow of the log the reef already keeps for the channel. A
+   * listener more than {@value #MAX_PENDING_EVENTS} events behind loses the watch (see {@link
+   * TaskWatch#dropped()}).
+   *
+   * @param listener receives the events of every task
+   * @return close it to stop
+   */
+  TaskWatch watchAll(TaskListener listener);
 
   /**
    * A task's events as a publisher (history, then live; completes after the terminal event).

@@ -929,4 +929,101 @@ public abstract class TaskConformanceSuite {
     assertThatThrownBy(() -> requester.channel(ch).tasks())
         .isInstanceOf(dev.reef.ReefClosedException.class);
   }
+
+  @Test
+  void recentListsTheChannelsTasksNewestFirstWithStateAndProgress() throws Exception {
+    String ch = unique("tasks");
+    CountDownLatch goOn = new CountDownLatch(1);
+    closeLater(
+        reef()
+            .channel(ch)
+            .tasks()
+            .serve(
+                "w",
+                ctx -> {
+                  if (ctx.input().containsKey("hold")) {
+                    ctx.componentProgress("fetch", 1.0, "fetched");
+                    ctx.componentProgress("parse", 0.5, "parsing");
+                    goOn.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                  }
+                  return Map.of("ok", true);
+                }));
+    Tasks requester = reef().channel(ch).tasks();
+    TaskHandle done = requester.submit("boss", "w", Map.of());
+    resultOf(done);
+    TaskHandle running = requester.submit("boss", "w", Map.of("hold", true));
+    await().atMost(WAIT).until(() -> requester.status(running.id()).progress() == 0.75);
+
+    for (Tasks view : List.of(requester, reef().channel(ch).tasks())) { // and another process
+      List<TaskStatus> recent = view.recent(10);
+      assertThat(recent).extracting(TaskStatus::taskId).containsExactly(running.id(), done.id());
+      TaskStatus first = recent.get(0);
+      assertThat(first.state()).isEqualTo(TaskState.WORKING);
+      assertThat(first.progress()).isEqualTo(0.75, within());
+      assertThat(first.components()).containsOnlyKeys("fetch", "parse");
+      assertThat(first.components().get("parse").progress()).isEqualTo(0.5, within());
+      assertThat(first.agent()).isEqualTo("w");
+      assertThat(recent.get(1).state()).isEqualTo(TaskState.COMPLETED);
+      assertThat(recent.get(1).progress()).isEqualTo(1.0, within());
+      assertThat(view.recent(1)).extracting(TaskStatus::taskId).containsExactly(running.id());
+    }
+    assertThatThrownBy(() -> requester.recent(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> requester.recent(Tasks.MAX_RECENT + 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    goOn.countDown();
+    assertThat(resultOf(running)).isEqualTo(Map.of("ok", true));
+    await().atMost(WAIT).until(() -> requester.recent(1).get(0).state() == TaskState.COMPLETED);
+  }
+
+  @Test
+  void watchAllSeesTheEventsOfTasksSubmittedBeforeAndAfterItStarted() throws Exception {
+    String ch = unique("tasks");
+    closeLater(
+        reef()
+            .channel(ch)
+            .tasks()
+            .serve(
+                "w",
+                ctx -> {
+                  ctx.progress("work", 0.5, "half");
+                  return Map.of("n", ctx.input().get("n"));
+                }));
+    Tasks requester = reef().channel(ch).tasks();
+    TaskHandle before = requester.submit("boss", "w", Map.of("n", 1));
+    resultOf(before);
+
+    List<TaskEvent> sameReef = new CopyOnWriteArrayList<>();
+    closeLater(requester.watchAll(sameReef::add)); // history kept by the requester's reef
+    List<TaskEvent> otherReef = new CopyOnWriteArrayList<>();
+    closeLater(reef().channel(ch).tasks().watchAll(otherReef::add)); // reads the log
+    TaskHandle after = requester.submit("boss", "w", Map.of("n", 2));
+    resultOf(after);
+
+    for (List<TaskEvent> seen : List.of(sameReef, otherReef)) {
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(seen)
+                      .filteredOn(e -> e.type() == TaskEventType.COMPLETED)
+                      .extracting(TaskEvent::taskId)
+                      .containsExactly(before.id(), after.id()));
+      for (TaskHandle h : List.of(before, after)) {
+        assertThat(seen)
+            .filteredOn(e -> e.taskId().equals(h.id()))
+            .extracting(TaskEvent::type)
+            .containsExactly(
+                TaskEventType.SUBMITTED,
+                TaskEventType.STARTED,
+                TaskEventType.PROGRESS,
+                TaskEventType.COMPLETED);
+      }
+      TaskEvent progress =
+          seen.stream().filter(e -> e.type() == TaskEventType.PROGRESS).findFirst().orElseThrow();
+      assertThat(progress.status().progress()).isEqualTo(0.5, within());
+    }
+    AutoCloseable stopped = requester.watchAll(e -> {});
+    stopped.close();
+    stopped.close(); // idempotent
+  }
 }

@@ -13,8 +13,11 @@
   };
   window.reefConsoleStats = stats;
 
+  const MAX_TASK_ROWS = 200;
+
   const state = { channel: null, source: null, flow: true, agents: new Map(), agentData: new Map(),
-    senders: new Map(), view: 'agents', deadLetters: -1 };
+    senders: new Map(), view: 'agents', deadLetters: -1, tasks: new Map(), taskRows: new Map(),
+    selectedTask: null, tasksOn: true };
 
   const $ = (id) => document.getElementById(id);
 
@@ -291,6 +294,135 @@
     } catch (e) { message('cannot inspect: ' + e.message, true); }
   }
 
+  // ---- tasks ----
+
+  function pct(p) {
+    return Math.round((p || 0) * 100) + '%';
+  }
+
+  function bar(p) {
+    const b = document.createElement('progress');
+    b.max = 1;
+    b.value = p || 0;
+    return b;
+  }
+
+  function taskRow(t) {
+    const tr = el('tr');
+    tr.dataset.task = t.id;
+    const barCell = el('td', 'bar');
+    barCell.append(bar(t.progress), el('span', 'pct'));
+    const actions = el('td');
+    const cancel = el('button', 'cancel danger', 'Cancel');
+    cancel.onclick = (ev) => {
+      ev.stopPropagation();
+      confirmThen('Cancel task ' + t.id + ' on ' + state.channel + '?', async () => {
+        try {
+          await post('api/tasks/cancel', { channel: state.channel, id: t.id });
+          message('cancel requested for ' + t.id);
+        } catch (e) { message('cancel failed: ' + e.message, true); }
+      });
+    };
+    actions.append(cancel);
+    tr.append(el('td', 'tid'), el('td', 'tstate'), el('td', 'agent'), barCell, el('td', 'components'),
+      el('td', 'detail'), el('td', 'elapsed'), actions);
+    tr.onclick = () => selectTask(t.id);
+    return tr;
+  }
+
+  function fillTask(tr, t) {
+    tr.querySelector('.tid').textContent = t.id;
+    tr.querySelector('.tid').title = t.id;
+    const st = tr.querySelector('.tstate');
+    st.textContent = t.state + (t.cancelRequested && !t.terminal ? ' (cancel asked)' : '') + (t.attempt > 1 ? ' #' + t.attempt : '');
+    st.className = 'tstate ' + t.state;
+    tr.dataset.state = t.state;
+    tr.querySelector('.agent').textContent = t.agent || (t.capability ? '[' + t.capability + ']' : '-');
+    tr.querySelector('.bar progress').value = t.progress;
+    tr.querySelector('.pct').textContent = pct(t.progress);
+    tr.querySelector('.components').replaceChildren(...t.components.map((c) => {
+      const s = el('span', 'comp');
+      s.dataset.component = c.name;
+      s.title = c.name + ' ' + pct(c.progress) + (c.message ? ': ' + c.message : '');
+      s.append(el('span', null, c.name), bar(c.progress));
+      return s;
+    }));
+    tr.querySelector('.detail').textContent = [t.stage, t.error || t.message].filter((x) => x).join(' · ');
+    tr.querySelector('.elapsed').textContent = (t.elapsedMillis / 1000).toFixed(1) + ' s';
+    tr.querySelector('.cancel').hidden = t.terminal;
+    tr.dataset.search = (t.id + ' ' + (t.agent || '') + ' ' + (t.capability || '') + ' ' + t.state).toLowerCase();
+    const f = $('tasks-filter').value.trim().toLowerCase();
+    tr.hidden = f !== '' && !tr.dataset.search.includes(f);
+  }
+
+  // full: the whole list (newest first) replaces the rows; otherwise the tasks that changed.
+  function renderTasks(list, full) {
+    const body = $('tasks').tBodies[0];
+    if (full) { state.tasks.clear(); state.taskRows.clear(); body.replaceChildren(); }
+    const fresh = [];
+    for (const t of list) {
+      state.tasks.set(t.id, t);
+      let tr = state.taskRows.get(t.id);
+      if (!tr) { tr = taskRow(t); state.taskRows.set(t.id, tr); fresh.push(tr); }
+      fillTask(tr, t);
+    }
+    if (fresh.length) {
+      if (full) body.append(...fresh); else body.prepend(...fresh);
+    }
+    while (body.rows.length > MAX_TASK_ROWS) {
+      const last = body.rows[body.rows.length - 1];
+      state.tasks.delete(last.dataset.task); state.taskRows.delete(last.dataset.task);
+      last.remove();
+    }
+    let running = 0;
+    for (const t of state.tasks.values()) if (!t.terminal) running++;
+    $('tasks-badge').textContent = running > 0 ? running : '';
+    $('tasks-summary').textContent = state.tasks.size + ' recent tasks, ' + running + ' running';
+    if (state.selectedTask && list.some((t) => t.id === state.selectedTask)) loadTimeline(state.selectedTask);
+  }
+
+  function filterTasks() {
+    const f = $('tasks-filter').value.trim().toLowerCase();
+    for (const tr of $('tasks').tBodies[0].rows) tr.hidden = f !== '' && !tr.dataset.search.includes(f);
+  }
+
+  function selectTask(id) {
+    state.selectedTask = id;
+    for (const [tid, tr] of state.taskRows) tr.classList.toggle('selected', tid === id);
+    loadTimeline(id);
+  }
+
+  async function loadTimeline(id) {
+    try {
+      const d = await get('api/tasks/timeline?channel=' + encodeURIComponent(state.channel) + '&id=' + encodeURIComponent(id));
+      if (state.selectedTask !== id) return;
+      $('timeline-id').textContent = d.task.id;
+      $('timeline-state').textContent = d.task.state;
+      const body = $('timeline').tBodies[0];
+      body.replaceChildren(...d.events.map((e) => {
+        const tr = el('tr');
+        tr.dataset.type = e.type;
+        const detail = [e.stage, e.component, e.reason, e.message].filter((x) => x).join(' · ');
+        tr.append(el('td', null, time(e.at)), el('td', 'etype', e.type), el('td', null, e.attempt),
+          el('td', null, e.agent || ''), el('td', null, e.progress == null ? '' : pct(e.progress)),
+          el('td', 'edetail', detail));
+        return tr;
+      }));
+      $('task-timeline').hidden = false;
+    } catch (e) { message('cannot show the task: ' + e.message, true); }
+  }
+
+  async function loadTasks() {
+    try {
+      const d = await get('api/tasks?channel=' + encodeURIComponent(state.channel));
+      renderTasks(d.tasks, true);
+      $('tasks-off').hidden = true;
+    } catch (e) {
+      state.tasksOn = false;
+      $('tasks-off').hidden = false;
+    }
+  }
+
   // ---- events ----
 
   function onBatch(ev) {
@@ -302,6 +434,7 @@
     stats.seen = b.seen;
     stats.lastBatchAt = Date.now();
     if (b.agents || b.agentsRemoved) renderAgents(b.agents || [], b.agentsRemoved, false);
+    if (b.tasks) renderTasks(b.tasks, false);
     addFlowRows(b.rows);
     updateSenders(b.rates);
     if (state.view === 'flow') drawSparks(state.batchMillis);
@@ -336,6 +469,8 @@
     $('flow').tBodies[0].replaceChildren();
     pendingRows = [];
     $('dl-inspect').hidden = true;
+    $('task-timeline').hidden = true;
+    state.selectedTask = null;
     try {
       const [agents, flow] = await Promise.all([
         get('api/agents?channel=' + encodeURIComponent(channel)),
@@ -344,6 +479,7 @@
       $('flow-off').hidden = flow.flow;
       addFlowRows(flow.rows);
     } catch (e) { message(e.message, true); }
+    if (state.tasksOn) await loadTasks();
     connect();
     if (state.view === 'deadletters') loadDeadLetters();
   }
@@ -351,7 +487,7 @@
   function show(view) {
     state.view = view;
     for (const b of document.querySelectorAll('.tab')) b.classList.toggle('active', b.dataset.view === view);
-    for (const v of ['agents', 'flow', 'deadletters']) $('view-' + v).hidden = v !== view;
+    for (const v of ['agents', 'flow', 'tasks', 'deadletters']) $('view-' + v).hidden = v !== view;
     if (view === 'deadletters') loadDeadLetters();
     if (view === 'flow') {
       const rows = pendingRows;
@@ -373,6 +509,7 @@
     for (const b of document.querySelectorAll('.tab')) b.onclick = () => show(b.dataset.view);
     $('agents-filter').oninput = filterAgents;
     $('flow-filter').oninput = filterFlow;
+    $('tasks-filter').oninput = filterTasks;
     $('dl-refresh').onclick = loadDeadLetters;
     $('dl-purge').onclick = () => confirmThen('Purge every dead letter of ' + state.channel + '?', async () => {
       try {
@@ -383,6 +520,8 @@
     });
     const o = await get('api/overview');
     state.batchMillis = o.batchMillis;
+    state.tasksOn = o.tasks;
+    $('tasks-off').hidden = o.tasks;
     $('broker').textContent = o.broker;
     const select = $('channel');
     select.replaceChildren(...o.channels.map((c) => { const op = el('option', null, c); op.value = c; return op; }));
