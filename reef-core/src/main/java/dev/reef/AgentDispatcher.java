@@ -52,6 +52,7 @@ final class AgentDispatcher implements MailboxConsumer {
   private final StatsRecorder stats;
   private final IdleTracker idle;
   private final DedupWindow dedup;
+  private final TracePropagation tracing;
   private volatile Handler[] handlers = NO_HANDLERS;
 
   // The attachment, guarded by this object's monitor (held only for field updates, never across a
@@ -85,6 +86,18 @@ final class AgentDispatcher implements MailboxConsumer {
       PendingReplies replies,
       StatsRecorder stats,
       IdleTracker idle) {
+    this(channel, agent, dedupWindow, replies, stats, idle, null);
+  }
+
+  AgentDispatcher(
+      String channel,
+      String agent,
+      int dedupWindow,
+      PendingReplies replies,
+      StatsRecorder stats,
+      IdleTracker idle,
+      TracePropagation tracing) {
+    this.tracing = tracing;
     this.channel = channel;
     this.agent = agent;
     this.replies = replies;
@@ -170,12 +183,17 @@ final class AgentDispatcher implements MailboxConsumer {
     idle.begin();
     Run run;
     idle.enterHandler();
+    TracePropagation.Handled outer =
+        tracing == null ? null : tracing.enter(spore, channel, agent, stats);
     try {
       run = runHandlers(hs, spore);
     } catch (Error e) {
       idle.end(); // an Error is not a handler failure to retry: it propagates
       throw e;
     } finally {
+      if (outer != null) {
+        tracing.exit(outer);
+      }
       idle.leaveHandler();
     }
     if (run.pending == null) {

@@ -36,6 +36,7 @@ final class DefaultReef implements Reef {
   private final ConcurrentHashMap<String, DefaultChannel> channels = new ConcurrentHashMap<>();
   private final PendingReplies replies = new PendingReplies(stats);
   private final SporePublisher publisher;
+  final TracePropagation tracing;
   private final DispatcherRegistry dispatchers;
   private final ReefDirectory directory;
   private final ErrorResponder errorResponder =
@@ -45,11 +46,13 @@ final class DefaultReef implements Reef {
     this.backend = Objects.requireNonNull(backend, "backend");
     this.options = Objects.requireNonNull(options, "options");
     int dedupWindow = options.deduplicationWindow();
+    TracePropagation tracing = new TracePropagation(options);
+    this.tracing = tracing;
     this.dispatchers =
         new DispatcherRegistry(
             backend,
             (channel, agent) ->
-                new AgentDispatcher(channel, agent, dedupWindow, replies, stats, idle));
+                new AgentDispatcher(channel, agent, dedupWindow, replies, stats, idle, tracing));
     this.directory =
         new ReefDirectory(
             backend,

@@ -1,5 +1,7 @@
 package dev.reef;
 
+import dev.reef.trace.TraceContext;
+import dev.reef.trace.TraceContextSource;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -56,6 +58,8 @@ public final class ReefOptions {
   private final long maxKnowledgeBytes;
   private final int deduplicationWindow;
   private final KnowledgeMapper knowledgeMapper;
+  private final boolean traceContext;
+  private final TraceContextSource traceContextSource;
 
   private ReefOptions(Builder b) {
     this.defaultChannel = b.defaultChannel;
@@ -68,6 +72,8 @@ public final class ReefOptions {
     this.maxKnowledgeBytes = b.maxKnowledgeBytes;
     this.deduplicationWindow = b.deduplicationWindow;
     this.knowledgeMapper = b.knowledgeMapper;
+    this.traceContext = b.traceContext;
+    this.traceContextSource = b.traceContextSource;
   }
 
   /**
@@ -104,7 +110,29 @@ public final class ReefOptions {
         .broadcastRateLimit(broadcastRateLimit)
         .maxKnowledgeBytes(maxKnowledgeBytes)
         .deduplicationWindow(deduplicationWindow)
-        .knowledgeMapper(knowledgeMapper);
+        .knowledgeMapper(knowledgeMapper)
+        .traceContext(traceContext)
+        .traceContextSource(traceContextSource);
+  }
+
+  /**
+   * Whether published spores carry a W3C trace context ({@code traceparent} in the metadata, see
+   * {@link TraceContext}) and handlers continue it. Default true.
+   *
+   * @return true if trace context propagation is on
+   */
+  public boolean traceContext() {
+    return traceContext;
+  }
+
+  /**
+   * Where a spore published outside any handler finds its caller's trace context (a tracing
+   * bridge). Default {@link TraceContextSource#NONE}.
+   *
+   * @return the source
+   */
+  public TraceContextSource traceContextSource() {
+    return traceContextSource;
   }
 
   /**
@@ -211,8 +239,35 @@ public final class ReefOptions {
     private long maxKnowledgeBytes = Spore.DEFAULT_MAX_KNOWLEDGE_BYTES;
     private int deduplicationWindow;
     private KnowledgeMapper knowledgeMapper = KnowledgeMapper.defaults();
+    private boolean traceContext = true;
+    private TraceContextSource traceContextSource = TraceContextSource.NONE;
 
     private Builder() {}
+
+    /**
+     * Whether published spores carry a W3C trace context and handlers continue it; default true.
+     * Off, the reef neither adds nor reads {@code traceparent} (a spore that carries one keeps it).
+     *
+     * @param on true to propagate trace context
+     * @return this builder
+     */
+    public Builder traceContext(boolean on) {
+      this.traceContext = on;
+      return this;
+    }
+
+    /**
+     * The caller's current trace context, from a tracing bridge (for example {@code
+     * ReefOpenTelemetry}); default {@link TraceContextSource#NONE}. Asked on every publish; a
+     * source that returns a context makes the spore continue it (also inside a handler).
+     *
+     * @param source the source, or null for none
+     * @return this builder
+     */
+    public Builder traceContextSource(TraceContextSource source) {
+      this.traceContextSource = source == null ? TraceContextSource.NONE : source;
+      return this;
+    }
 
     /**
      * The mapper of typed knowledge; default {@link KnowledgeMapper#defaults()}.

@@ -33,6 +33,7 @@ final class SporePublisher {
   private final boolean authorizing;
   private final ConcurrentHashMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
   private final LogThrottle sendFailureLog = new LogThrottle(SEND_FAILURE_LOG_INTERVAL);
+  private final TracePropagation tracing;
 
   SporePublisher(
       ReefBackend backend,
@@ -50,6 +51,7 @@ final class SporePublisher {
     this.closed = closed;
     this.terminated = terminated;
     this.authorizing = options.authorizer() != ReefAuthorizer.ALLOW_ALL;
+    this.tracing = new TracePropagation(options);
   }
 
   /**
@@ -127,14 +129,15 @@ final class SporePublisher {
   }
 
   /**
-   * Publishes a spore that passed {@link #admit}: the same-reef answer to an open ask, else the
-   * backend publish.
+   * Publishes a spore that passed {@link #admit}, with its trace context ({@link
+   * TracePropagation#stamp}): the same-reef answer to an open ask, else the backend publish.
    *
    * @param askRequest whether the spore is the request of an ask or gather (published with {@link
    *     ReefBackend#publishRequest(String, Spore)})
    * @return the backend's future
    */
-  CompletableFuture<Spore> send(String channel, Spore spore, boolean askRequest) {
+  CompletableFuture<Spore> send(String channel, Spore admitted, boolean askRequest) {
+    Spore spore = tracing.stamp(admitted, null);
     String from = spore.fromAgent();
     if (spore.type() == SporeType.RESPONSE && replies.answer(channel, spore)) {
       return CompletableFuture.completedFuture(spore);
