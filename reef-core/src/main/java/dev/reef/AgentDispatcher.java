@@ -1,5 +1,7 @@
 package dev.reef;
 
+import dev.reef.observe.ObservationScope;
+import dev.reef.observe.ReefObservation;
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxSubscription;
 import dev.reef.spi.NoHandlerException;
@@ -53,6 +55,10 @@ final class AgentDispatcher implements MailboxConsumer {
   private final IdleTracker idle;
   private final DedupWindow dedup;
   private final TracePropagation tracing;
+
+  /** The observers, or null when none is registered. */
+  private final Instrumentation instrumentation;
+
   private volatile Handler[] handlers = NO_HANDLERS;
 
   // The attachment, guarded by this object's monitor (held only for field updates, never across a
@@ -86,7 +92,7 @@ final class AgentDispatcher implements MailboxConsumer {
       PendingReplies replies,
       StatsRecorder stats,
       IdleTracker idle) {
-    this(channel, agent, dedupWindow, replies, stats, idle, null);
+    this(channel, agent, dedupWindow, replies, stats, idle, null, null);
   }
 
   AgentDispatcher(
@@ -96,14 +102,17 @@ final class AgentDispatcher implements MailboxConsumer {
       PendingReplies replies,
       StatsRecorder stats,
       IdleTracker idle,
+      Instrumentation instrumentation,
       TracePropagation tracing) {
-    this.tracing = tracing;
+    this.tracing = tracing != null && tracing.enabled() ? tracing : null;
     this.channel = channel;
     this.agent = agent;
     this.replies = replies;
     this.stats = stats;
     this.idle = idle;
     this.dedup = dedupWindow > 0 ? new DedupWindow(dedupWindow) : null;
+    this.instrumentation =
+        instrumentation != null && instrumentation.observing() ? instrumentation : null;
   }
 
   // ---- handler list, changed under this object's monitor ----
@@ -170,7 +179,7 @@ final class AgentDispatcher implements MailboxConsumer {
     if (dedup != null) {
       key = DedupWindow.keyOf(spore);
       if (dedup.contains(key)) {
-        stats.count(SporeEvent.DUPLICATE, channel, agent);
+        stats.count(SporeEvent.DUPLICATE, channel, agent, spore);
         return DONE;
       }
     }
@@ -181,16 +190,29 @@ final class AgentDispatcher implements MailboxConsumer {
               "agent '" + agent + "' on channel '" + channel + "' has no handler subscribed"));
     }
     idle.begin();
+    ReefObservation observation =
+        instrumentation == null
+            ? null
+            : instrumentation.handle(new Instrumentation.Delivery(channel, agent, spore, attempt));
     Run run;
     idle.enterHandler();
     TracePropagation.Handled outer =
         tracing == null ? null : tracing.enter(spore, channel, agent, stats);
+    HandlerMdc mdc = HandlerMdc.enter(channel, agent, spore);
+    ObservationScope scope = observation == null ? null : instrumentation.open(observation);
     try {
       run = runHandlers(hs, spore);
     } catch (Error e) {
       idle.end(); // an Error is not a handler failure to retry: it propagates
+      if (observation != null) {
+        instrumentation.stop(observation, e);
+      }
       throw e;
     } finally {
+      if (scope != null) {
+        instrumentation.close(scope);
+      }
+      mdc.restore();
       if (outer != null) {
         tracing.exit(outer);
       }
@@ -198,6 +220,9 @@ final class AgentDispatcher implements MailboxConsumer {
     }
     if (run.pending == null) {
       idle.end();
+      if (observation != null) {
+        instrumentation.stop(observation, run.failure);
+      }
       if (run.failure != null) {
         logFailure(spore, attempt, run.failure);
         return CompletableFuture.failedFuture(run.failure);
@@ -221,6 +246,9 @@ final class AgentDispatcher implements MailboxConsumer {
                 } else {
                   f.addSuppressed(cause);
                 }
+              }
+              if (observation != null) {
+                instrumentation.stop(observation, f);
               }
               if (f != null) {
                 logFailure(spore, attempt, f);

@@ -1,6 +1,9 @@
 package dev.reef;
 
 import dev.reef.directory.AgentDirectory;
+import dev.reef.observe.ConnectionState;
+import dev.reef.observe.ObservationScope;
+import dev.reef.observe.ReefObservation;
 import dev.reef.spi.BackendListener;
 import dev.reef.spi.ReefBackend;
 import dev.reef.spi.support.DaemonThreads;
@@ -30,11 +33,14 @@ final class DefaultReef implements Reef {
   final ReefBackend backend;
   final ReefOptions options;
 
-  private final StatsRecorder stats = new StatsRecorder();
+  /** The observers and listeners, or null when neither is registered. */
+  private final Instrumentation instrumentation;
+
+  private final StatsRecorder stats;
   private final IdleTracker idle = new IdleTracker();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ConcurrentHashMap<String, DefaultChannel> channels = new ConcurrentHashMap<>();
-  private final PendingReplies replies = new PendingReplies(stats);
+  private final PendingReplies replies;
   private final SporePublisher publisher;
   final TracePropagation tracing;
   private final DispatcherRegistry dispatchers;
@@ -45,6 +51,10 @@ final class DefaultReef implements Reef {
   DefaultReef(ReefBackend backend, ReefOptions options) {
     this.backend = Objects.requireNonNull(backend, "backend");
     this.options = Objects.requireNonNull(options, "options");
+    Instrumentation in = new Instrumentation(options.observers(), options.listeners());
+    this.instrumentation = in.observing() || in.listening() ? in : null;
+    this.stats = new StatsRecorder(instrumentation);
+    this.replies = new PendingReplies(stats);
     int dedupWindow = options.deduplicationWindow();
     TracePropagation tracing = new TracePropagation(options);
     this.tracing = tracing;
@@ -52,7 +62,8 @@ final class DefaultReef implements Reef {
         new DispatcherRegistry(
             backend,
             (channel, agent) ->
-                new AgentDispatcher(channel, agent, dedupWindow, replies, stats, idle, tracing));
+                new AgentDispatcher(
+                    channel, agent, dedupWindow, replies, stats, idle, instrumentation, tracing));
     this.directory =
         new ReefDirectory(
             backend,
@@ -63,9 +74,20 @@ final class DefaultReef implements Reef {
                     new dev.reef.directory.AgentTerminatedException(channel, agent)));
     this.publisher =
         new SporePublisher(
-            backend, options, stats, replies, idle, closed::get, directory::isKnownTerminated);
+            backend,
+            options,
+            stats,
+            replies,
+            idle,
+            closed::get,
+            directory::isKnownTerminated,
+            instrumentation);
     backend.start(new Listener());
     channel(options.defaultChannel()); // validates the name
+    if (instrumentation != null) {
+      instrumentation.connectionState(ConnectionState.CONNECTED, null, null);
+      instrumentation.started(this);
+    }
   }
 
   // ---- Reef ----
@@ -142,6 +164,10 @@ final class DefaultReef implements Reef {
       replies.shutdown();
       dispatchers.clear();
       idle.signal();
+      if (instrumentation != null) {
+        instrumentation.connectionState(ConnectionState.CLOSED, null, null);
+        instrumentation.closed(this);
+      }
     }
   }
 
@@ -206,15 +232,21 @@ final class DefaultReef implements Reef {
     }
     PendingReply.Ask p = new PendingReply.Ask(channel, request.fromAgent(), request.id(), timeout);
     p.direct = backend.directReplies(channel);
+    ReefObservation observation = observeAsk(channel, request, timeout, p.future);
     if (!open(p, timeout)) {
       return p.future;
     }
     CompletableFuture<Spore> sent;
+    ObservationScope scope = observation == null ? null : instrumentation.open(observation);
     try {
       sent = publisher.send(channel, request, p.direct);
     } catch (RuntimeException e) {
       p.fail(e);
       throw e;
+    } finally {
+      if (scope != null) {
+        instrumentation.close(scope);
+      }
     }
     sent.whenComplete(
         (s, t) -> {
@@ -223,6 +255,34 @@ final class DefaultReef implements Reef {
           }
         });
     return p.future;
+  }
+
+  /**
+   * Starts the observers' observation of an ask and reports its end (and its timeout to the
+   * listeners) when its future completes.
+   *
+   * @return the observation, or null if no observer is registered
+   */
+  private ReefObservation observeAsk(
+      String channel, Spore request, Duration timeout, CompletableFuture<Spore> future) {
+    if (instrumentation == null) {
+      return null;
+    }
+    ReefObservation observation =
+        instrumentation.observing()
+            ? instrumentation.ask(new Instrumentation.Ask(channel, request, timeout))
+            : null;
+    future.whenComplete(
+        (r, t) -> {
+          Throwable error = t == null ? null : Failures.unwrap(t);
+          if (error instanceof RequestTimeoutException) {
+            instrumentation.askTimedOut(channel, request.fromAgent(), request.id(), timeout);
+          }
+          if (observation != null) {
+            instrumentation.stop(observation, error);
+          }
+        });
+    return observation;
   }
 
   CompletableFuture<GatherResult> gather(
@@ -339,6 +399,13 @@ final class DefaultReef implements Reef {
     @Override
     public void onDirectRepliesLost(String reason) {
       replies.directRepliesLost(reason);
+    }
+
+    @Override
+    public void onConnectionState(ConnectionState state, String connection, String detail) {
+      if (instrumentation != null) {
+        instrumentation.connectionState(state, connection, detail);
+      }
     }
   }
 

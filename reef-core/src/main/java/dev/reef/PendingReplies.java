@@ -85,9 +85,9 @@ final class PendingReplies {
     if (!p.offer(response)) {
       return false; // a repeat from the same agent: let it take the ordinary path
     }
-    stats.count(SporeEvent.SENT, channel, response.fromAgent());
-    stats.count(SporeEvent.DELIVERED, channel, response.toAgent());
-    stats.count(SporeEvent.HANDLED, channel, response.toAgent());
+    stats.count(SporeEvent.SENT, channel, response.fromAgent(), response);
+    stats.count(SporeEvent.DELIVERED, channel, response.toAgent(), response);
+    stats.count(SporeEvent.HANDLED, channel, response.toAgent(), response);
     return true;
   }
 
@@ -104,13 +104,13 @@ final class PendingReplies {
     PendingReply p = open.get(replyTo);
     if (p != null && p.arrivesAt(channel, agent)) {
       if (!p.offer(response)) {
-        stats.count(SporeEvent.DUPLICATE, channel, agent);
+        stats.count(SporeEvent.DUPLICATE, channel, agent, response);
       }
       return true;
     }
     if (direct || (p == null && recent.contains(replyTo))) {
       // A late response to an ask or gather that already ended: its request expired with it.
-      stats.count(SporeEvent.EXPIRED, channel, agent);
+      stats.count(SporeEvent.EXPIRED, channel, agent, response);
       LOG.debug("late response {} to ended request {} dropped", response.id(), replyTo);
       return true;
     }
@@ -121,7 +121,8 @@ final class PendingReplies {
   void takeDirect(String channel, Spore response) {
     String agent = response.toAgent();
     if (response.type() != SporeType.RESPONSE || response.replyTo() == null || agent == null) {
-      stats.count(SporeEvent.MALFORMED, channel, agent == null ? response.fromAgent() : agent);
+      stats.count(
+          SporeEvent.MALFORMED, channel, agent == null ? response.fromAgent() : agent, response);
       LOG.debug("direct reply {} is not a directed response; dropped", response.id());
       return;
     }

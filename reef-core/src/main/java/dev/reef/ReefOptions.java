@@ -1,8 +1,12 @@
 package dev.reef;
 
+import dev.reef.observe.ReefListener;
+import dev.reef.observe.ReefObserver;
 import dev.reef.trace.TraceContext;
 import dev.reef.trace.TraceContextSource;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -22,6 +26,8 @@ import java.util.Objects;
  *   <tr><td>maxKnowledgeBytes</td><td>10 MiB</td><td>at least 2</td></tr>
  *   <tr><td>deduplicationWindow</td><td>0 (off)</td><td>0 to 10,000,000 remembered ids per
  *       mailbox</td></tr>
+ *   <tr><td>observers</td><td>none</td><td>{@link ReefObserver}s, called in order</td></tr>
+ *   <tr><td>listeners</td><td>none</td><td>{@link ReefListener}s, called in order</td></tr>
  * </table>
  */
 public final class ReefOptions {
@@ -60,6 +66,8 @@ public final class ReefOptions {
   private final KnowledgeMapper knowledgeMapper;
   private final boolean traceContext;
   private final TraceContextSource traceContextSource;
+  private final List<ReefObserver> observers;
+  private final List<ReefListener> listeners;
 
   private ReefOptions(Builder b) {
     this.defaultChannel = b.defaultChannel;
@@ -74,6 +82,8 @@ public final class ReefOptions {
     this.knowledgeMapper = b.knowledgeMapper;
     this.traceContext = b.traceContext;
     this.traceContextSource = b.traceContextSource;
+    this.observers = List.copyOf(b.observers);
+    this.listeners = List.copyOf(b.listeners);
   }
 
   /**
@@ -111,6 +121,8 @@ public final class ReefOptions {
         .maxKnowledgeBytes(maxKnowledgeBytes)
         .deduplicationWindow(deduplicationWindow)
         .knowledgeMapper(knowledgeMapper)
+        .observers(observers)
+        .listeners(listeners)
         .traceContext(traceContext)
         .traceContextSource(traceContextSource);
   }
@@ -133,6 +145,25 @@ public final class ReefOptions {
    */
   public TraceContextSource traceContextSource() {
     return traceContextSource;
+  }
+
+  /**
+   * The instrumentation hooks (metrics, tracing bridges), in registration order. Default none.
+   *
+   * @return an immutable list
+   */
+  public List<ReefObserver> observers() {
+    return observers;
+  }
+
+  /**
+   * The listeners to connection changes and to spores that did not reach a handler, in registration
+   * order. Default none.
+   *
+   * @return an immutable list
+   */
+  public List<ReefListener> listeners() {
+    return listeners;
   }
 
   /**
@@ -241,6 +272,8 @@ public final class ReefOptions {
     private KnowledgeMapper knowledgeMapper = KnowledgeMapper.defaults();
     private boolean traceContext = true;
     private TraceContextSource traceContextSource = TraceContextSource.NONE;
+    private final List<ReefObserver> observers = new ArrayList<>();
+    private final List<ReefListener> listeners = new ArrayList<>();
 
     private Builder() {}
 
@@ -257,6 +290,18 @@ public final class ReefOptions {
     }
 
     /**
+     * Adds an instrumentation hook (see {@link ReefObserver}); several are called in the order
+     * added. Default none: a reef without observers pays nothing for the hook.
+     *
+     * @param observer the observer
+     * @return this builder
+     */
+    public Builder observer(ReefObserver observer) {
+      observers.add(Objects.requireNonNull(observer, "observer"));
+      return this;
+    }
+
+    /**
      * The caller's current trace context, from a tracing bridge (for example {@code
      * ReefOpenTelemetry}); default {@link TraceContextSource#NONE}. Asked on every publish; a
      * source that returns a context makes the spore continue it (also inside a handler).
@@ -266,6 +311,44 @@ public final class ReefOptions {
      */
     public Builder traceContextSource(TraceContextSource source) {
       this.traceContextSource = source == null ? TraceContextSource.NONE : source;
+      return this;
+    }
+
+    /**
+     * Replaces the instrumentation hooks.
+     *
+     * @param observers the observers, in calling order; empty for none
+     * @return this builder
+     */
+    public Builder observers(List<ReefObserver> observers) {
+      List<ReefObserver> copy = List.copyOf(observers); // rejects nulls
+      this.observers.clear();
+      this.observers.addAll(copy);
+      return this;
+    }
+
+    /**
+     * Adds a listener (see {@link ReefListener}); several are called in the order added. Default
+     * none.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(ReefListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Replaces the listeners.
+     *
+     * @param listeners the listeners, in calling order; empty for none
+     * @return this builder
+     */
+    public Builder listeners(List<ReefListener> listeners) {
+      List<ReefListener> copy = List.copyOf(listeners);
+      this.listeners.clear();
+      this.listeners.addAll(copy);
       return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.reef;
 
 import dev.reef.directory.AgentTerminatedException;
+import dev.reef.observe.ReefObservation;
 import dev.reef.spi.ReefBackend;
 import dev.reef.spi.support.Failures;
 import java.time.Duration;
@@ -30,6 +31,7 @@ final class SporePublisher {
   private final IdleTracker idle;
   private final BooleanSupplier closed;
   private final BiPredicate<String, String> terminated;
+  private final Instrumentation instrumentation;
   private final boolean authorizing;
   private final ConcurrentHashMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
   private final LogThrottle sendFailureLog = new LogThrottle(SEND_FAILURE_LOG_INTERVAL);
@@ -42,7 +44,8 @@ final class SporePublisher {
       PendingReplies replies,
       IdleTracker idle,
       BooleanSupplier closed,
-      BiPredicate<String, String> terminated) {
+      BiPredicate<String, String> terminated,
+      Instrumentation instrumentation) {
     this.backend = backend;
     this.options = options;
     this.stats = stats;
@@ -50,6 +53,8 @@ final class SporePublisher {
     this.idle = idle;
     this.closed = closed;
     this.terminated = terminated;
+    this.instrumentation =
+        instrumentation != null && instrumentation.observing() ? instrumentation : null;
     this.authorizing = options.authorizer() != ReefAuthorizer.ALLOW_ALL;
     this.tracing = new TracePropagation(options);
   }
@@ -138,32 +143,63 @@ final class SporePublisher {
    */
   CompletableFuture<Spore> send(String channel, Spore admitted, boolean askRequest) {
     Spore spore = tracing.stamp(admitted, null);
-    String from = spore.fromAgent();
     if (spore.type() == SporeType.RESPONSE && replies.answer(channel, spore)) {
       return CompletableFuture.completedFuture(spore);
     }
-    CompletableFuture<Spore> f;
-    try {
-      f = askRequest ? backend.publishRequest(channel, spore) : backend.publish(channel, spore);
-    } catch (ReefException e) {
-      f = CompletableFuture.failedFuture(e);
-    } catch (RuntimeException e) {
-      f = CompletableFuture.failedFuture(new PublishException("publish failed: " + e, e));
+    if (instrumentation != null) {
+      return sendObserved(channel, spore, askRequest);
     }
+    Spore out = tracing.complete(spore);
+    CompletableFuture<Spore> f = backendPublish(channel, out, askRequest);
     if (f.isDone() && !f.isCompletedExceptionally()) {
-      stats.count(SporeEvent.SENT, channel, from);
+      stats.count(SporeEvent.SENT, channel, out.fromAgent(), out);
       return f;
     }
+    f.whenComplete((s, t) -> settled(channel, out, t));
+    return f;
+  }
+
+  /** {@link #send} with the observers: they may add headers, and see the publish settle. */
+  private CompletableFuture<Spore> sendObserved(String channel, Spore spore, boolean askRequest) {
+    Instrumentation.Publish context = new Instrumentation.Publish(channel, spore, askRequest);
+    ReefObservation observation = instrumentation.publish(context);
+    Spore out;
+    try {
+      out = context.result();
+    } catch (RuntimeException e) {
+      // Headers that made the spore invalid (for example too large): publish it without them.
+      instrumentation.logFailure(observation, "setHeader", e);
+      out = spore;
+    }
+    out = tracing.complete(out); // the context a tracing observer set fills trace_id
+    CompletableFuture<Spore> f = backendPublish(channel, out, askRequest);
+    Spore sent = out;
     f.whenComplete(
         (s, t) -> {
-          if (t == null) {
-            stats.count(SporeEvent.SENT, channel, from);
-          } else {
-            sendFailed(channel, spore, t);
-          }
-          idle.signal(); // a settled publish leaves the backend's backlog
+          settled(channel, sent, t);
+          instrumentation.stop(observation, t == null ? null : Failures.unwrap(t));
         });
     return f;
+  }
+
+  private CompletableFuture<Spore> backendPublish(String channel, Spore spore, boolean askRequest) {
+    try {
+      return askRequest ? backend.publishRequest(channel, spore) : backend.publish(channel, spore);
+    } catch (ReefException e) {
+      return CompletableFuture.failedFuture(e);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(new PublishException("publish failed: " + e, e));
+    }
+  }
+
+  /** Counts a publish the backend settled, and lets {@code awaitIdle} look again. */
+  private void settled(String channel, Spore spore, Throwable t) {
+    if (t == null) {
+      stats.count(SporeEvent.SENT, channel, spore.fromAgent(), spore);
+    } else {
+      sendFailed(channel, spore, t);
+    }
+    idle.signal(); // a settled publish leaves the backend's backlog
   }
 
   /**
@@ -196,7 +232,7 @@ final class SporePublisher {
   }
 
   private CompletableFuture<Spore> denied(String channel, Spore spore, String message) {
-    stats.count(SporeEvent.DENIED, channel, spore.fromAgent());
+    stats.count(SporeEvent.DENIED, channel, spore.fromAgent(), spore);
     return failed(channel, spore, new UnauthorizedException(message));
   }
 
@@ -207,7 +243,7 @@ final class SporePublisher {
 
   private void sendFailed(String channel, Spore spore, Throwable t) {
     Throwable cause = Failures.unwrap(t);
-    stats.count(SporeEvent.SEND_FAILED, channel, spore.fromAgent());
+    stats.count(SporeEvent.SEND_FAILED, channel, spore.fromAgent(), spore);
     long suppressed =
         sendFailureLog.admit(channel + ' ' + cause.getClass().getName(), System.nanoTime());
     if (suppressed >= 0) {

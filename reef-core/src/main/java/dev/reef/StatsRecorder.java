@@ -28,13 +28,44 @@ final class StatsRecorder implements BackendListener {
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, AtomicLongArray>> counts =
       new ConcurrentHashMap<>();
 
+  /** Where every counted event is reported too, or null when nobody observes or listens. */
+  private final Instrumentation instrumentation;
+
+  StatsRecorder() {
+    this(null);
+  }
+
+  /**
+   * A recorder that also reports every counted event.
+   *
+   * @param instrumentation the observers and listeners, or null for none
+   */
+  StatsRecorder(Instrumentation instrumentation) {
+    this.instrumentation = instrumentation;
+  }
+
   @Override
   public void onEvent(
       SporeEvent event, String channel, String agent, Spore spore, Throwable error) {
-    count(event, channel, agent);
+    increment(event, channel, agent);
+    if (instrumentation != null) {
+      instrumentation.event(event, channel, agent, spore, error);
+    }
   }
 
   void count(SporeEvent event, String channel, String agent) {
+    count(event, channel, agent, null);
+  }
+
+  /** Counts an event about a spore (null if there is none at hand). */
+  void count(SporeEvent event, String channel, String agent, Spore spore) {
+    increment(event, channel, agent);
+    if (instrumentation != null) {
+      instrumentation.event(event, channel, agent, spore, null);
+    }
+  }
+
+  private void increment(SporeEvent event, String channel, String agent) {
     counters(channel == null ? UNKNOWN : channel, agent == null ? UNKNOWN : agent)
         .getAndIncrement(slot(event));
   }

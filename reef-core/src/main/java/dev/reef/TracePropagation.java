@@ -50,10 +50,12 @@ final class TracePropagation {
 
   private final boolean enabled;
   private final TraceContextSource source;
+  private final boolean bridged;
 
   TracePropagation(ReefOptions options) {
     this.enabled = options.traceContext();
     this.source = options.traceContextSource();
+    this.bridged = source != TraceContextSource.NONE;
   }
 
   boolean enabled() {
@@ -98,7 +100,10 @@ final class TracePropagation {
   private static final Handled NONE = new Handled(null, null);
 
   /**
-   * The spore with its trace context and ids filled by the rule above.
+   * The spore with its trace context and ids filled by the rule above. With a bridge ({@link
+   * TraceContextSource}) the spore carries the parent context itself, for the bridge's publish
+   * observer to replace with its publish span; without a parent it carries none yet ({@link
+   * #complete}).
    *
    * @param spore the spore to publish
    * @param answered the request a reply answers, or null
@@ -123,10 +128,16 @@ final class TracePropagation {
     }
     TraceContext ctx;
     if (parent != null) {
-      ctx = parent.child();
+      // a bridge's publish observer makes the child (its span) and replaces the context
+      ctx = bridged ? parent : parent.child();
+    } else if (bridged) {
+      ctx = null; // the bridge's publish observer starts the trace; complete() fills the rest
     } else {
       String id = TraceContext.asW3cTraceId(spore.traceId());
       ctx = id != null ? TraceContext.newRoot(id) : TraceContext.newRoot();
+    }
+    if (ctx == null) {
+      return spore;
     }
     Spore.Builder b = spore.toBuilder().metadata(ctx.metadataWith(spore.metadata()));
     if (spore.traceId() == null) {
@@ -144,6 +155,26 @@ final class TracePropagation {
       }
     }
     return b.build();
+  }
+
+  /**
+   * The last step before the backend publish, after the observers (a tracing bridge may have set
+   * the context): fills {@code trace_id} from the context, or starts a trace if nobody did.
+   *
+   * @return the spore to publish (the same one if nothing changes)
+   */
+  Spore complete(Spore spore) {
+    if (!bridged || !enabled) {
+      return spore; // stamp() did everything
+    }
+    TraceContext own = spore.metadata().isEmpty() ? null : tryRead(spore);
+    if (own != null) {
+      return spore.traceId() != null ? spore : spore.toBuilder().traceId(own.traceId()).build();
+    }
+    String id = TraceContext.asW3cTraceId(spore.traceId());
+    TraceContext ctx = id != null ? TraceContext.newRoot(id) : TraceContext.newRoot();
+    Spore.Builder b = spore.toBuilder().metadata(ctx.metadataWith(spore.metadata()));
+    return (spore.traceId() == null ? b.traceId(ctx.traceId()) : b).build();
   }
 
   /** A spore's own context, or a new trace standing for it (missing or malformed). */

@@ -260,10 +260,14 @@ public final class AmqpBackend implements ReefBackend {
     ChannelPool channels;
     Topology topology;
     try {
-      connection = AmqpConnection.open(settings, threads.dispatch());
+      connection = AmqpConnection.open(settings, threads.dispatch(), events);
       notices =
           new BrokerNotices(
-              events, settings.brokerListener(), threads.callbacks(), settings.maskedUri());
+              events,
+              settings.brokerListener(),
+              threads.callbacks(),
+              settings.maskedUri(),
+              settings.connectionName());
       connection.addBlockedListener(notices);
       channels = new ChannelPool(connection);
       topology = new Topology(settings, channels);

@@ -10,6 +10,7 @@ import com.rabbitmq.client.impl.FrameHandlerFactory;
 import com.rabbitmq.client.impl.recovery.RecordedConsumer;
 import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
 import dev.reef.ReefClosedException;
+import dev.reef.observe.ConnectionState;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.security.GeneralSecurityException;
@@ -67,7 +68,7 @@ final class AmqpConnection {
    *
    * @throws IllegalArgumentException if the URI is one amqp-client refuses
    */
-  static AmqpConnection open(AmqpSettings settings, ExecutorService dispatch)
+  static AmqpConnection open(AmqpSettings settings, ExecutorService dispatch, BackendEvents events)
       throws IOException, TimeoutException, GeneralSecurityException {
     ConnectionFactory f = factory(settings);
     f.setSharedExecutor(dispatch);
@@ -80,8 +81,8 @@ final class AmqpConnection {
       throw e;
     }
     AmqpConnection conn = new AmqpConnection(settings, c, consumers);
-    conn.watch(c);
-    conn.watch(consumers);
+    conn.watch(c, settings.connectionName(), events);
+    conn.watch(consumers, settings.connectionName() + CONSUMERS_SUFFIX, events);
     return conn;
   }
 
@@ -92,13 +93,14 @@ final class AmqpConnection {
    *
    * @throws IllegalArgumentException if the URI is one amqp-client refuses
    */
-  static AmqpConnection openSingle(AmqpSettings settings, ExecutorService dispatch, String suffix)
+  static AmqpConnection openSingle(
+      AmqpSettings settings, ExecutorService dispatch, String suffix, BackendEvents events)
       throws IOException, TimeoutException, GeneralSecurityException {
     ConnectionFactory f = factory(settings);
     f.setSharedExecutor(dispatch);
     Connection c = connect(f, settings, settings.connectionName() + suffix);
     AmqpConnection conn = new AmqpConnection(settings, c, c);
-    conn.watch(c);
+    conn.watch(c, settings.connectionName() + suffix, events);
     return conn;
   }
 
@@ -109,12 +111,14 @@ final class AmqpConnection {
         : f.newConnection(settings.addresses(), name);
   }
 
-  private void watch(Connection c) {
+  /** Logs a connection's losses and recoveries and reports them as connection states. */
+  private void watch(Connection c, String name, BackendEvents events) {
     String where = settings.maskedUri();
     c.addShutdownListener(
         cause -> {
           if (!cause.isInitiatedByApplication()) {
             log.warn("connection to {} lost: {}", where, cause.getMessage());
+            events.connectionState(ConnectionState.LOST, name, cause.getMessage());
           }
         });
     if (c instanceof Recoverable) {
@@ -124,11 +128,13 @@ final class AmqpConnection {
                 @Override
                 public void handleRecovery(Recoverable r) {
                   log.info("connection to {} recovered", where);
+                  events.connectionState(ConnectionState.RECOVERED, name, null);
                 }
 
                 @Override
                 public void handleRecoveryStarted(Recoverable r) {
                   log.info("recovering the connection to {}", where);
+                  events.connectionState(ConnectionState.RECOVERING, name, null);
                 }
               });
     }

@@ -2,6 +2,7 @@ package dev.reef.amqp;
 
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
+import dev.reef.observe.ConnectionState;
 import dev.reef.spi.BackendListener;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -59,6 +60,26 @@ final class BackendEvents {
       callbacks.execute(task);
     } catch (RejectedExecutionException e) {
       log.debug("closing: not reporting lost direct replies ({})", reason);
+    }
+  }
+
+  /**
+   * Reports a connection's new state, on the callbacks executor: never on the connection's own
+   * threads (shutdown and recovery listeners), which a listener's broker call could wait for.
+   */
+  void connectionState(ConnectionState state, String connection, String detail) {
+    Runnable task =
+        () -> {
+          try {
+            listener.onConnectionState(state, connection, detail);
+          } catch (RuntimeException e) {
+            log.warn("backend listener failed on connection state {}: {}", state, e.toString());
+          }
+        };
+    try {
+      callbacks.execute(task);
+    } catch (RejectedExecutionException e) {
+      log.debug("closing: not reporting connection state {}", state);
     }
   }
 }

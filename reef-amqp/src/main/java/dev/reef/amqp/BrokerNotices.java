@@ -2,6 +2,7 @@ package dev.reef.amqp;
 
 import com.rabbitmq.client.BlockedListener;
 import dev.reef.SporeEvent;
+import dev.reef.observe.ConnectionState;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -20,12 +21,19 @@ final class BrokerNotices implements BlockedListener {
   private final BrokerListener listener;
   private final Executor callbacks;
   private final String where;
+  private final String connection;
 
   /** The broker's reason while it blocks publishes, else null. */
   private volatile String blocked;
 
-  BrokerNotices(BackendEvents events, BrokerListener listener, Executor callbacks, String where) {
+  BrokerNotices(
+      BackendEvents events,
+      BrokerListener listener,
+      Executor callbacks,
+      String where,
+      String connection) {
     this.events = events;
+    this.connection = connection;
     this.listener = listener;
     this.callbacks = callbacks;
     this.where = where;
@@ -46,6 +54,7 @@ final class BrokerNotices implements BlockedListener {
         where,
         why);
     events.event(SporeEvent.BROKER_BLOCKED, null, null, null, null);
+    events.connectionState(ConnectionState.BLOCKED, connection, why);
     notify(() -> listener.onBlocked(why));
   }
 
@@ -53,6 +62,7 @@ final class BrokerNotices implements BlockedListener {
   public void handleUnblocked() {
     blocked = null;
     log.info("the broker at {} accepts publishes again", where);
+    events.connectionState(ConnectionState.UNBLOCKED, connection, null);
     notify(listener::onUnblocked);
   }
 

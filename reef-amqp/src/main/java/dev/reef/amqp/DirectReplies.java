@@ -92,7 +92,7 @@ final class DirectReplies {
       return;
     }
     try {
-      askConnection = AmqpConnection.openSingle(settings, replyDispatch, REPLIES_SUFFIX);
+      askConnection = AmqpConnection.openSingle(settings, replyDispatch, REPLIES_SUFFIX, events);
     } catch (IOException | TimeoutException | GeneralSecurityException | RuntimeException e) {
       log.warn(
           "no connection of its own for direct replies ({}); they share the backend's",

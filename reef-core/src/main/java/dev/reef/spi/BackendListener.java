@@ -2,6 +2,7 @@ package dev.reef.spi;
 
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
+import dev.reef.observe.ConnectionState;
 
 /**
  * Receives what a backend observes, so the reef can count it. Called from backend threads; must be
@@ -44,4 +45,17 @@ public interface BackendListener {
    * @param reason why, for the error the reef reports
    */
   default void onDirectRepliesLost(String reason) {}
+
+  /**
+   * A connection of the backend changed state (lost, recovering, recovered, blocked, unblocked);
+   * the reef reports it to its {@link dev.reef.observe.ReefListener}s. The reef itself reports
+   * {@link ConnectionState#CONNECTED} and {@link ConnectionState#CLOSED} for the backend as a
+   * whole, so a backend need not. Called on a backend callback thread, never one that a blocking
+   * call on the connection would wait for. The default ignores it.
+   *
+   * @param state the new state
+   * @param connection the connection's name, or null for the backend as a whole
+   * @param detail why (a reason or cause, never a credential), or null
+   */
+  default void onConnectionState(ConnectionState state, String connection, String detail) {}
 }
