@@ -171,7 +171,7 @@ final class SporePublisher {
       instrumentation.logFailure(observation, "setHeader", e);
       out = spore;
     }
-    out = tracing.complete(out); // the context a tracing observer set fills trace_id
+    out = tracing.complete(spore, out); // a context a tracing observer set fills trace_id
     CompletableFuture<Spore> f = backendPublish(channel, out, askRequest);
     Spore sent = out;
     f.whenComplete(

@@ -167,6 +167,36 @@ final class TracePropagation {
     if (!bridged || !enabled) {
       return spore; // stamp() did everything
     }
+    return startIfNone(spore);
+  }
+
+  /**
+   * {@link #complete} after observers that may have replaced the context (a tracing observer
+   * injecting its publish span, for example through Micrometer Tracing): a {@code trace_id} the
+   * reef derived from the replaced context follows the new one.
+   *
+   * @param stamped the spore as {@link #stamp} left it
+   * @param observed the spore with the observers' headers
+   * @return the spore to publish
+   */
+  Spore complete(Spore stamped, Spore observed) {
+    if (!enabled) {
+      return observed;
+    }
+    if (observed != stamped && observed.traceId() != null) {
+      TraceContext before = stamped.metadata().isEmpty() ? null : tryRead(stamped);
+      TraceContext after = observed.metadata().isEmpty() ? null : tryRead(observed);
+      if (before != null
+          && after != null
+          && observed.traceId().equals(before.traceId())
+          && !after.traceId().equals(before.traceId())) {
+        return observed.toBuilder().traceId(after.traceId()).build();
+      }
+    }
+    return bridged ? startIfNone(observed) : observed;
+  }
+
+  private Spore startIfNone(Spore spore) {
     TraceContext own = spore.metadata().isEmpty() ? null : tryRead(spore);
     if (own != null) {
       return spore.traceId() != null ? spore : spore.toBuilder().traceId(own.traceId()).build();

@@ -10,6 +10,9 @@ import dev.reef.ReefOptions;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
 import dev.reef.SporeType;
+import dev.reef.observe.PublishContext;
+import dev.reef.observe.ReefObservation;
+import dev.reef.observe.ReefObserver;
 import dev.reef.spi.BackendListener;
 import dev.reef.spi.ReefBackend;
 import dev.reef.trace.TraceContext;
@@ -297,6 +300,27 @@ public abstract class TraceConformanceSuite {
     // with a bridge, the spore carries the bridge's context for its publish observer to replace
     // with the publish span (reef-opentelemetry); without such an observer it stays the parent's
     assertThat(got.spanId()).isEqualTo(current.spanId());
+  }
+
+  @Test
+  void anObserversContextReplacesTheReefsAndTheTraceIdFollows() {
+    TraceContext theirs = TraceContext.newRoot();
+    ReefObserver injecting =
+        new ReefObserver() {
+          @Override
+          public ReefObservation onPublish(PublishContext context) {
+            context.setHeader(TraceContext.TRACEPARENT, theirs.traceparent());
+            return ReefObservation.NOOP;
+          }
+        };
+    Reef a = newReef(options().observer(injecting).build());
+    Reef b = newReef();
+    Inbox inbox = new Inbox();
+    b.subscribe("bob", inbox);
+    a.send("alice", "bob", Map.of()).join();
+    Spore got = only(inbox);
+    assertThat(TraceContext.read(got)).isEqualTo(theirs);
+    assertThat(got.traceId()).isEqualTo(theirs.traceId());
   }
 
   @Test
