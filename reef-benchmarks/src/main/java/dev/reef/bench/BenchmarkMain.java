@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * java -jar reef-benchmarks/target/reef-benchmarks.jar [--quick] [--rounds N]
- *     [--only throughput,latency,ask,memory] [--out DIR]
+ *     [--only throughput,latency,ask,memory,observe] [--out DIR]
  * java -jar reef-benchmarks/target/reef-benchmarks.jar jmh [JMH options]
  * </pre>
  *
@@ -37,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  * them; the measuring parts live in their own classes.
  */
 public final class BenchmarkMain {
-  private static final List<String> SECTIONS = List.of("throughput", "latency", "ask", "memory");
+  private static final List<String> SECTIONS =
+      List.of("throughput", "latency", "ask", "memory", "observe");
 
   private BenchmarkMain() {}
 
@@ -71,7 +72,7 @@ public final class BenchmarkMain {
         case "-h", "--help" -> {
           System.out.println(
               "usage: java -jar reef-benchmarks.jar [--quick] [--rounds N]"
-                  + " [--only throughput,latency,ask,memory] [--out DIR] | jmh [JMH options]");
+                  + " [--only throughput,latency,ask,memory,observe] [--out DIR] | jmh [JMH options]");
           return;
         }
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
@@ -132,6 +133,9 @@ public final class BenchmarkMain {
     // (on the same machine) is still busy for a while with the messages it wrote and deletes.
     if (only.contains("memory")) {
       section("memory", () -> memory(s, table));
+    }
+    if (only.contains("observe")) {
+      section("observe", () -> ObserveBench.section(s, runId, table));
     }
     if (only.contains("throughput")) {
       section("throughput", () -> throughput(s, runId, table));
