@@ -160,7 +160,14 @@ class ReefOpenTelemetryTest {
   void aReplyFromAnotherThreadIsAChildOfTheRequestsPublish() {
     b.subscribeAsync(
         "bob",
-        s -> CompletableFuture.runAsync(() -> {}).thenCompose(v -> b.reply(s, "bob", Map.of())));
+        // the continuation is attached before the delayed stage completes: it runs on the
+        // delayed executor's thread, outside the handler and its span
+        s ->
+            CompletableFuture.runAsync(
+                    () -> {},
+                    CompletableFuture.delayedExecutor(
+                        50, java.util.concurrent.TimeUnit.MILLISECONDS))
+                .thenCompose(v -> b.reply(s, "bob", Map.of())));
     Spore request =
         Spore.builder()
             .type(SporeType.REQUEST)

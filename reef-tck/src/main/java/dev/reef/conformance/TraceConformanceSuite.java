@@ -188,7 +188,10 @@ public abstract class TraceConformanceSuite {
     b.subscribeAsync(
         "bob",
         req ->
-            java.util.concurrent.CompletableFuture.runAsync(() -> {})
+            java.util.concurrent.CompletableFuture.runAsync(
+                    () -> {},
+                    java.util.concurrent.CompletableFuture.delayedExecutor(
+                        50, TimeUnit.MILLISECONDS))
                 .thenCompose(v -> b.reply(req, "bob", Map.of("late", true))));
     Spore request =
         Spore.builder()
