@@ -115,7 +115,10 @@ final class TracePropagation {
     }
     TraceContext own = spore.metadata().isEmpty() ? null : tryRead(spore);
     if (own != null) {
-      return spore.traceId() != null ? spore : spore.toBuilder().traceId(own.traceId()).build();
+      return spore.traceId() != null
+          ? spore
+          : spore.withTracing(
+              null, null, null, null, own.traceId(), spore.causationId(), spore.correlationId());
     }
     Handled handled = HANDLED.get();
     Spore parentSpore = answered != null ? answered : handled != null ? handled.spore : null;
@@ -139,22 +142,37 @@ final class TracePropagation {
     if (ctx == null) {
       return spore;
     }
-    Spore.Builder b = spore.toBuilder().metadata(ctx.metadataWith(spore.metadata()));
-    if (spore.traceId() == null) {
-      b.traceId(
+    String traceId = spore.traceId();
+    if (traceId == null) {
+      traceId =
           parentSpore != null && parentSpore.traceId() != null
               ? parentSpore.traceId()
-              : ctx.traceId());
+              : ctx.traceId();
     }
+    String causation = spore.causationId();
+    String correlation = spore.correlationId();
     if (parentSpore != null) {
-      if (spore.causationId() == null) {
-        b.causationId(parentSpore.id());
+      if (causation == null) {
+        causation = parentSpore.id();
       }
-      if (spore.correlationId() == null && parentSpore.correlationId() != null) {
-        b.correlationId(parentSpore.correlationId());
+      if (correlation == null) {
+        correlation = parentSpore.correlationId();
       }
     }
-    return b.build();
+    return withContext(spore, ctx, traceId, causation, correlation);
+  }
+
+  /** The spore carrying a context and ids, without revalidating it. */
+  private static Spore withContext(
+      Spore spore, TraceContext ctx, String traceId, String causation, String correlation) {
+    return spore.withTracing(
+        TraceContext.TRACEPARENT,
+        ctx.traceparent(),
+        TraceContext.TRACESTATE,
+        ctx.tracestate(),
+        traceId,
+        causation,
+        correlation);
   }
 
   /**
@@ -190,7 +208,14 @@ final class TracePropagation {
           && after != null
           && observed.traceId().equals(before.traceId())
           && !after.traceId().equals(before.traceId())) {
-        return observed.toBuilder().traceId(after.traceId()).build();
+        return observed.withTracing(
+            null,
+            null,
+            null,
+            null,
+            after.traceId(),
+            observed.causationId(),
+            observed.correlationId());
       }
     }
     return bridged ? startIfNone(observed) : observed;
@@ -199,12 +224,19 @@ final class TracePropagation {
   private Spore startIfNone(Spore spore) {
     TraceContext own = spore.metadata().isEmpty() ? null : tryRead(spore);
     if (own != null) {
-      return spore.traceId() != null ? spore : spore.toBuilder().traceId(own.traceId()).build();
+      return spore.traceId() != null
+          ? spore
+          : spore.withTracing(
+              null, null, null, null, own.traceId(), spore.causationId(), spore.correlationId());
     }
     String id = TraceContext.asW3cTraceId(spore.traceId());
     TraceContext ctx = id != null ? TraceContext.newRoot(id) : TraceContext.newRoot();
-    Spore.Builder b = spore.toBuilder().metadata(ctx.metadataWith(spore.metadata()));
-    return (spore.traceId() == null ? b.traceId(ctx.traceId()) : b).build();
+    return withContext(
+        spore,
+        ctx,
+        spore.traceId() == null ? ctx.traceId() : spore.traceId(),
+        spore.causationId(),
+        spore.correlationId());
   }
 
   /** A spore's own context, or a new trace standing for it (missing or malformed). */
