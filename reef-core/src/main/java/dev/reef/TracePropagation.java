@@ -40,6 +40,9 @@ final class TracePropagation {
     }
 
     TraceContext context() {
+      if (context == null && spore != null) {
+        context = tryRead(spore); // checked well-formed (or absent) on delivery
+      }
       if (context == null) {
         String id = TraceContext.asW3cTraceId(spore.traceId());
         context = id != null ? TraceContext.newRoot(id) : TraceContext.newRoot();
@@ -71,17 +74,21 @@ final class TracePropagation {
     if (!enabled) {
       return null;
     }
-    TraceContext ctx = null;
-    try {
-      ctx = TraceContext.read(spore);
-    } catch (MalformedTraceContextException e) {
+    // Checked here (counted once per delivery), parsed only if a handler publishes.
+    Object parent =
+        spore.metadata().isEmpty() ? null : spore.metadata().get(TraceContext.TRACEPARENT);
+    if (parent != null && !(parent instanceof String && TraceContext.isValid((String) parent))) {
       stats.count(SporeEvent.TRACE_CONTEXT_MALFORMED, channel, agent);
       if (LOG.isDebugEnabled()) {
-        LOG.debug("spore {} on '{}' to '{}': {}; a new trace", spore.id(), channel, agent, e);
+        LOG.debug(
+            "spore {} on '{}' to '{}' has a malformed traceparent; a new trace",
+            spore.id(),
+            channel,
+            agent);
       }
     }
     Handled previous = HANDLED.get();
-    HANDLED.set(new Handled(spore, ctx));
+    HANDLED.set(new Handled(spore, null));
     return previous == null ? NONE : previous;
   }
 

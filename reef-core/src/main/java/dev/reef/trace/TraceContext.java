@@ -123,6 +123,35 @@ public final class TraceContext {
   }
 
   /**
+   * Whether a {@code traceparent} is well-formed (what {@link #parse} accepts), without allocating.
+   *
+   * @param traceparent the header value, or null
+   * @return true if {@link #parse} would accept it
+   */
+  public static boolean isValid(String traceparent) {
+    if (traceparent == null) {
+      return false;
+    }
+    int len = traceparent.length();
+    if (len < TRACEPARENT_LENGTH) {
+      return false;
+    }
+    int version = hexByte(traceparent, 0);
+    if (version < 0 || version == 0xff || (version == 0 && len != TRACEPARENT_LENGTH)) {
+      return false;
+    }
+    if (len > TRACEPARENT_LENGTH && traceparent.charAt(TRACEPARENT_LENGTH) != '-') {
+      return false;
+    }
+    return traceparent.charAt(2) == '-'
+        && traceparent.charAt(35) == '-'
+        && traceparent.charAt(52) == '-'
+        && hexByte(traceparent, 53) >= 0
+        && isHexId(traceparent, 3, 32)
+        && isHexId(traceparent, 36, 16);
+  }
+
+  /**
    * Parses like {@link #parse}, returning null instead of throwing.
    *
    * @param traceparent the header value, or null
@@ -357,11 +386,12 @@ public final class TraceContext {
   }
 
   private static boolean isHexId(String s, int length) {
-    if (s.length() != length) {
-      return false;
-    }
+    return s.length() == length && isHexId(s, 0, length);
+  }
+
+  private static boolean isHexId(String s, int from, int length) {
     boolean nonZero = false;
-    for (int i = 0; i < length; i++) {
+    for (int i = from; i < from + length; i++) {
       char c = s.charAt(i);
       if (!isLowerHex(c)) {
         return false;

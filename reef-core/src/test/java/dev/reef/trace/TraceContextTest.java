@@ -26,6 +26,9 @@ class TraceContextTest {
     assertThat(c.sampled()).isTrue();
     assertThat(c.tracestate()).isEqualTo("rojo=00f067aa0ba902b7,congo=t61rcWkgMzE");
     assertThat(c.traceparent()).isEqualTo(VALID);
+    assertThat(TraceContext.isValid(VALID)).isTrue();
+    assertThat(TraceContext.isValid("cc-" + TRACE + "-" + SPAN + "-01-future")).isTrue();
+    assertThat(TraceContext.isValid(null)).isFalse();
   }
 
   @Test
@@ -59,6 +62,7 @@ class TraceContextTest {
         .isInstanceOf(MalformedTraceContextException.class)
         .hasMessageContaining("traceparent");
     assertThat(TraceContext.tryParse(traceparent, null)).isNull();
+    assertThat(TraceContext.isValid(traceparent)).isFalse();
   }
 
   @Test
