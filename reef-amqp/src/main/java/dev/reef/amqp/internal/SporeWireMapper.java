@@ -50,9 +50,10 @@ public class SporeWireMapper {
   public static final String H_METADATA = "x-reef-metadata";
 
   /**
-   * The W3C trace context headers ({@code traceparent}, {@code tracestate}), written in both
-   * layouts from the spore's metadata keys of the same names (which then stay out of {@link
-   * #H_METADATA} and the Praval envelope), and read back into them.
+   * The W3C trace context headers ({@code traceparent}, {@code tracestate}), written in the Reef
+   * layout from the spore's metadata keys of the same names (which then stay out of {@link
+   * #H_METADATA}), and read back into them in both. The Praval layout writes exactly Praval's
+   * headers, and keeps the trace context out of its envelope too: it does not travel there.
    */
   public static final String H_TRACEPARENT = TraceContext.TRACEPARENT;
 
@@ -135,7 +136,10 @@ public class SporeWireMapper {
     boolean praval = layout == HeaderLayout.PRAVAL;
     Map<String, Object> headers =
         praval ? PravalLayout.headers(spore, pravalZone) : reefHeaders(spore);
-    putTraceHeaders(spore.metadata(), headers);
+    if (!praval) {
+      // Praval's layout stays exactly Praval's 14 headers: no trace context on those channels
+      putTraceHeaders(spore.metadata(), headers);
+    }
     AMQP.BasicProperties.Builder b =
         new AMQP.BasicProperties.Builder()
             .contentType(CONTENT_TYPE)
