@@ -69,7 +69,11 @@ final class Instrumentation {
   /** Reports a counted event to observers and, where it concerns them, listeners. */
   void event(SporeEvent event, String channel, String agent, Spore spore, Throwable error) {
     for (ReefObserver o : observers) {
-      safely(o, "onSporeEvent", () -> o.onSporeEvent(event, channel, agent, spore, error));
+      try {
+        o.onSporeEvent(event, channel, agent, spore, error); // no lambda: this runs per event
+      } catch (Exception e) {
+        logFailure(o, "onSporeEvent", e);
+      }
     }
     if (listeners.length > 0) {
       listen(event, channel, agent, spore, error);
@@ -77,15 +81,37 @@ final class Instrumentation {
   }
 
   ReefObservation publish(PublishContext context) {
+    if (observers.length == 1) {
+      ReefObserver o = observers[0];
+      try {
+        return orNoop(o.onPublish(context));
+      } catch (Exception e) {
+        logFailure(o, "onPublish", e);
+        return ReefObservation.NOOP;
+      }
+    }
     return start(o -> o.onPublish(context), "onPublish");
   }
 
   ReefObservation handle(HandlerContext context) {
+    if (observers.length == 1) {
+      ReefObserver o = observers[0];
+      try {
+        return orNoop(o.onHandle(context));
+      } catch (Exception e) {
+        logFailure(o, "onHandle", e);
+        return ReefObservation.NOOP;
+      }
+    }
     return start(o -> o.onHandle(context), "onHandle");
   }
 
   ReefObservation ask(AskContext context) {
     return start(o -> o.onAsk(context), "onAsk");
+  }
+
+  private static ReefObservation orNoop(ReefObservation r) {
+    return r == null ? ReefObservation.NOOP : r;
   }
 
   /** Opens an observation's scope; a failing one opens nothing. */
@@ -135,8 +161,7 @@ final class Instrumentation {
   private ReefObservation started(
       ReefObserver o, Function<ReefObserver, ReefObservation> call, String m) {
     try {
-      ReefObservation r = call.apply(o);
-      return r == null ? ReefObservation.NOOP : r;
+      return orNoop(call.apply(o));
     } catch (Exception e) {
       logFailure(o, m, e);
       return ReefObservation.NOOP;

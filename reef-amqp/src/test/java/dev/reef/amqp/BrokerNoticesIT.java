@@ -7,9 +7,12 @@ import static org.awaitility.Awaitility.await;
 import dev.reef.PublishException;
 import dev.reef.Reef;
 import dev.reef.ReefChannel;
+import dev.reef.ReefOptions;
 import dev.reef.SporeEvent;
 import dev.reef.UnauthorizedException;
 import dev.reef.amqp.test.LocalRabbitNode;
+import dev.reef.observe.ConnectionState;
+import dev.reef.observe.ReefListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +53,25 @@ class BrokerNoticesIT {
     }
   }
 
+  /** Records what the public listener heard, as {@code STATE connection detail} or events. */
+  private static final class Heard implements ReefListener {
+    final List<String> calls = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onConnectionStateChanged(ConnectionState state, String connection, String detail) {
+      calls.add(state + " " + connection + " " + detail);
+    }
+
+    @Override
+    public void onMailboxDeleted(String channel, String agent) {
+      calls.add("deleted:" + channel + "/" + agent);
+    }
+  }
+
+  private static ReefOptions listening(ReefListener listener) {
+    return ReefOptions.custom().listener(listener).build();
+  }
+
   private static Throwable failure(CompletableFuture<?> f) throws Exception {
     try {
       f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -70,7 +92,8 @@ class BrokerNoticesIT {
             .confirmTimeout(Duration.ofSeconds(1))
             .brokerListener(rec)
             .build();
-    try (Reef reef = Reef.create(backend)) {
+    Heard heard = new Heard();
+    try (Reef reef = Reef.create(backend, listening(heard))) {
       ReefChannel ch = reef.channel("flow");
       List<Object> got = new CopyOnWriteArrayList<>();
       ch.subscribe("bob", s -> got.add(s.knowledge().get("n")));
@@ -82,6 +105,10 @@ class BrokerNoticesIT {
         await("blocked notice").atMost(WAIT).until(() -> !rec.calls.isEmpty());
         assertThat(rec.calls.get(0)).startsWith("blocked:");
         assertThat(reef.stats().total(SporeEvent.BROKER_BLOCKED)).isEqualTo(1);
+        String reason = rec.calls.get(0).substring("blocked:".length());
+        await("blocked state")
+            .atMost(WAIT)
+            .until(() -> heard.calls.contains("BLOCKED reef-notices-it " + reason));
 
         long start = System.nanoTime();
         Throwable fast = failure(ch.send("alice", "bob", Map.of("n", 2)));
@@ -100,6 +127,10 @@ class BrokerNoticesIT {
         NODE.ctl("set_vm_memory_high_watermark", "0.4");
       }
       await("unblocked notice").atMost(WAIT).until(() -> rec.calls.contains("unblocked"));
+      await("unblocked state")
+          .atMost(WAIT)
+          .until(() -> heard.calls.contains("UNBLOCKED reef-notices-it null"));
+      assertThat(heard.calls.get(0)).isEqualTo("CONNECTED null null");
       // The broker held the timed-out one: it arrives now, and the window is free again.
       await().atMost(WAIT).until(() -> got.contains(1));
       assertThat(got).doesNotContain(2);
@@ -158,7 +189,8 @@ class BrokerNoticesIT {
   void aMailboxDeletedUnderItsConsumerIsAnEventAndCounted() throws Exception {
     Recorder rec = new Recorder();
     AmqpBackend backend = AmqpBackend.builder().uri(NODE.amqpUri()).brokerListener(rec).build();
-    try (Reef reef = Reef.create(backend)) {
+    Heard heard = new Heard();
+    try (Reef reef = Reef.create(backend, listening(heard))) {
       ReefChannel ch = reef.channel("gone");
       List<Object> got = new CopyOnWriteArrayList<>();
       ch.subscribe("erin", s -> got.add(s.knowledge().get("n")));
@@ -166,6 +198,7 @@ class BrokerNoticesIT {
 
       await().atMost(WAIT).until(() -> rec.calls.contains("deleted:gone/erin"));
       assertThat(reef.stats().agent("gone", "erin", SporeEvent.MAILBOX_DELETED)).isEqualTo(1);
+      await().atMost(WAIT).until(() -> heard.calls.contains("deleted:gone/erin"));
       // Consumed again.
       await()
           .atMost(WAIT)
@@ -177,5 +210,45 @@ class BrokerNoticesIT {
               });
       await().atMost(WAIT).until(() -> got.contains(1));
     }
+  }
+
+  @Test
+  void aLostConnectionIsReportedLostRecoveringAndRecoveredAndTheReefWorksAfterwards()
+      throws Exception {
+    AmqpBackend backend =
+        AmqpBackend.builder()
+            .uri(NODE.amqpUri())
+            .connectionName("reef-lost-it")
+            .recoveryInterval(Duration.ofMillis(200))
+            .build();
+    Heard heard = new Heard();
+    try (Reef reef = Reef.create(backend, listening(heard))) {
+      ReefChannel ch = reef.channel("lost");
+      List<Object> got = new CopyOnWriteArrayList<>();
+      ch.subscribe("bob", s -> got.add(s.knowledge().get("n")));
+
+      NODE.ctl("close_all_connections", "test closes every connection");
+
+      await("lost, recovering, recovered")
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(heard.calls)
+                      .anyMatch(c -> c.startsWith("LOST reef-lost-it "))
+                      .contains(
+                          "RECOVERING reef-lost-it null",
+                          "RECOVERED reef-lost-it null",
+                          "RECOVERED reef-lost-it-consumers null"));
+      await()
+          .atMost(WAIT)
+          .ignoreExceptions()
+          .until(
+              () -> {
+                ch.send("alice", "bob", Map.of("n", 1)).get(5, TimeUnit.SECONDS);
+                return true;
+              });
+      await().atMost(WAIT).until(() -> got.contains(1));
+    }
+    assertThat(heard.calls).last().isEqualTo("CLOSED null null");
   }
 }

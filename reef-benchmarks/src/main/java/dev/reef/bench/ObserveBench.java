@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The overhead of instrumentation ({@code --only observe}): in one child JVM ({@code -Xmx256m}),
@@ -52,20 +53,29 @@ final class ObserveBench {
             ReefOptions.custom()
                 .observer(ReefMetrics.builder(new SimpleMeterRegistry()).build())
                 .build());
+    ObserveBench counters =
+        new ObserveBench(
+            ReefOptions.custom()
+                .observer(ReefMetrics.builder(new SimpleMeterRegistry()).timers(false).build())
+                .build());
+    ObserveBench[] all = {plain, metrics, counters};
+    String[] names = {"plain", "metrics", "counters"};
     try {
       int warm = Math.min(n, 300_000);
-      plain.flood(warm);
-      metrics.flood(warm);
+      for (ObserveBench b : all) {
+        b.flood(warm);
+      }
       for (int r = 0; r < rounds; r++) {
-        // Alternate which goes first, so neither always runs on the warmer machine.
-        ObserveBench first = r % 2 == 0 ? plain : metrics;
-        ObserveBench second = first == plain ? metrics : plain;
-        result(first == plain ? "plain" : "metrics", first.flood(n));
-        result(second == plain ? "plain" : "metrics", second.flood(n));
+        // Rotate which goes first, so none always runs on the warmer machine.
+        for (int k = 0; k < all.length; k++) {
+          int i = (r + k) % all.length;
+          result(names[i], all[i].flood(n));
+        }
       }
     } finally {
-      plain.reef.close(Duration.ofSeconds(5));
-      metrics.reef.close(Duration.ofSeconds(5));
+      for (ObserveBench b : all) {
+        b.reef.close(Duration.ofSeconds(5));
+      }
     }
   }
 
@@ -112,14 +122,18 @@ final class ObserveBench {
     Series metrics = new Series(true);
     List<Reef> reefs = new java.util.ArrayList<>();
     try {
-      AmqpPair off = new AmqpPair(s, channel, ReefOptions.custom().defaultChannel(channel), reefs);
+      AmqpPair off =
+          new AmqpPair(s, channel, () -> ReefOptions.custom().defaultChannel(channel), reefs, null);
+      // One ReefMetrics per reef (its gauges read that reef), on one registry.
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
       AmqpPair on =
           new AmqpPair(
               s,
               channel,
-              ReefOptions.custom()
-                  .defaultChannel(channel)
-                  .observer(ReefMetrics.builder(new SimpleMeterRegistry()).build()),
+              () ->
+                  ReefOptions.custom()
+                      .defaultChannel(channel)
+                      .observer(ReefMetrics.builder(registry).build()),
               reefs,
               "on");
       off.flood(Math.min(5_000, s.throughputMessages()));
@@ -161,31 +175,26 @@ final class ObserveBench {
     private final int window;
     private volatile Consumer<Spore> onSpore = x -> {};
 
-    AmqpPair(BenchSettings s, String channel, ReefOptions.Builder options, List<Reef> reefs) {
-      this(s, channel, options, reefs, null);
-    }
-
     AmqpPair(
         BenchSettings s,
         String channel,
-        ReefOptions.Builder options,
+        Supplier<ReefOptions.Builder> options,
         List<Reef> reefs,
         String suffix) {
       this.to = suffix == null ? "rx" : "rx-" + suffix;
       this.from = suffix == null ? "tx" : "tx-" + suffix;
       this.window = s.confirmWindow();
-      ReefOptions o = options.build();
       Reef rx =
           Reef.create(
               ReefBackends.amqp(
                   s.uri(), ReefBackends.Layout.LEAN, s.prefetch(), window, "reef-bench-obs-rx"),
-              o);
+              options.get().build());
       reefs.add(rx);
       Reef txReef =
           Reef.create(
               ReefBackends.amqp(
                   s.uri(), ReefBackends.Layout.LEAN, s.prefetch(), window, "reef-bench-obs-tx"),
-              o);
+              options.get().build());
       reefs.add(txReef);
       rx.channel(channel).subscribe(to, x -> onSpore.accept(x));
       tx = txReef.channel(channel);
@@ -272,6 +281,18 @@ final class ObserveBench {
             "reef + ReefMetrics",
             results.getOrDefault("metrics", none),
             "- (worst case)",
+            Double.NaN,
+            Double.NaN));
+    table.add(
+        new ResultTable.Row(
+            "observe",
+            "directed in memory, counters only (timers off)",
+            "spores/s",
+            "reef, no observer",
+            results.getOrDefault("plain", none),
+            "reef + ReefMetrics, timers(false)",
+            results.getOrDefault("counters", none),
+            "-",
             Double.NaN,
             Double.NaN));
     System.out.printf(

@@ -115,12 +115,25 @@ public final class ReefMetrics implements ReefObserver {
 
   private final TagLimiter agents;
   private final TagLimiter channels;
+  private final boolean timers;
 
-  /** Channel tag → agent tag → series per spore type (slot {@link #NO_TYPE}: none). */
-  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Series[]>> table =
-      new ConcurrentHashMap<>();
+  /** Admitted channel names (and {@value #NONE}) to their entry. */
+  private final ConcurrentHashMap<String, ChannelEntry> byChannel = new ConcurrentHashMap<>();
+
+  /** Channel tags (admitted names, {@value #OTHER}, {@value #NONE}) to their entry. */
+  private final ConcurrentHashMap<String, ChannelEntry> byChannelTag = new ConcurrentHashMap<>();
 
   private final AtomicInteger inFlight = new AtomicInteger();
+
+  /** The handler observation without timers: keeps the in-flight gauge only. */
+  private final ReefObservation counting =
+      new ReefObservation() {
+        @Override
+        public void stop(Outcome outcome, Throwable error) {
+          inFlight.decrementAndGet();
+        }
+      };
+
   private final CopyOnWriteArrayList<Gauge> gauges = new CopyOnWriteArrayList<>();
 
   private ReefMetrics(Builder b) {
@@ -128,6 +141,7 @@ public final class ReefMetrics implements ReefObserver {
     this.observations = b.observations;
     this.agents = new TagLimiter(b.maxAgentTags);
     this.channels = new TagLimiter(b.maxChannelTags);
+    this.timers = b.timers;
   }
 
   /**
@@ -171,6 +185,9 @@ public final class ReefMetrics implements ReefObserver {
   @Override
   public ReefObservation onPublish(PublishContext context) {
     Spore spore = context.spore();
+    if (!timers) {
+      return ReefObservation.NOOP;
+    }
     Series series = series(context.channel(), spore.fromAgent(), spore.type().ordinal());
     if (observations == null) {
       return new Timed(series, PUBLISH, System.nanoTime(), null);
@@ -192,8 +209,11 @@ public final class ReefMetrics implements ReefObserver {
   @Override
   public ReefObservation onHandle(HandlerContext context) {
     Spore spore = context.spore();
-    Series series = series(context.channel(), context.agent(), spore.type().ordinal());
     inFlight.incrementAndGet();
+    if (!timers) {
+      return counting;
+    }
+    Series series = series(context.channel(), context.agent(), spore.type().ordinal());
     long createdMillis = spore.createdAt().toEpochMilli();
     Consumer<Outcome> after =
         outcome -> {
@@ -225,6 +245,9 @@ public final class ReefMetrics implements ReefObserver {
 
   @Override
   public ReefObservation onAsk(AskContext context) {
+    if (!timers) {
+      return ReefObservation.NOOP;
+    }
     Spore request = context.request();
     Series series = series(context.channel(), request.fromAgent(), request.type().ordinal());
     if (observations == null) {
@@ -240,29 +263,74 @@ public final class ReefMetrics implements ReefObserver {
     return new Observed(o, null);
   }
 
-  /** The series of a (channel, agent, type), created on first use; tags capped. */
+  /**
+   * The series of a (channel, agent, type), created on first use; tags capped. Two map lookups by
+   * the raw names once they are known; names past a cap are looked up through the limiter each
+   * time, so the maps never hold more than the caps allow.
+   */
   private Series series(String channel, String agent, int type) {
-    String c = channels.tag(channel);
-    String a = agents.tag(agent);
-    ConcurrentHashMap<String, Series[]> byAgent = table.get(c);
-    if (byAgent == null) {
-      byAgent = table.computeIfAbsent(c, k -> new ConcurrentHashMap<>());
+    return channelEntry(channel).agentEntry(agent).series(type);
+  }
+
+  private ChannelEntry channelEntry(String channel) {
+    String raw = channel == null ? NONE : channel;
+    ChannelEntry e = byChannel.get(raw);
+    if (e != null) {
+      return e;
     }
-    Series[] byType = byAgent.get(a);
-    if (byType == null) {
-      byType = byAgent.computeIfAbsent(a, k -> new Series[TYPES.length + 1]);
+    String tag = channel == null ? NONE : channels.tag(channel);
+    e = byChannelTag.computeIfAbsent(tag, ChannelEntry::new);
+    if (tag.equals(raw)) {
+      byChannel.putIfAbsent(raw, e);
     }
-    Series s = byType[type];
-    if (s == null) {
-      synchronized (byType) {
-        s = byType[type];
-        if (s == null) {
-          s = new Series(c, a, type == NO_TYPE ? NONE : TYPES[type].wireName());
-          byType[type] = s;
-        }
+    return e;
+  }
+
+  /** The agents of one channel tag. */
+  private final class ChannelEntry {
+    private final String tag;
+    private final ConcurrentHashMap<String, AgentEntry> byAgent = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AgentEntry> byAgentTag = new ConcurrentHashMap<>();
+
+    ChannelEntry(String tag) {
+      this.tag = tag;
+    }
+
+    AgentEntry agentEntry(String agent) {
+      String raw = agent == null ? NONE : agent;
+      AgentEntry e = byAgent.get(raw);
+      if (e != null) {
+        return e;
       }
+      String agentTag = agent == null ? NONE : agents.tag(agent);
+      e = byAgentTag.computeIfAbsent(agentTag, t -> new AgentEntry(tag, t));
+      if (agentTag.equals(raw)) {
+        byAgent.putIfAbsent(raw, e);
+      }
+      return e;
     }
-    return s;
+  }
+
+  /** The series of one (channel tag, agent tag), per spore type. */
+  private final class AgentEntry {
+    private final String channel;
+    private final String agent;
+    private final AtomicReferenceArray<Series> byType =
+        new AtomicReferenceArray<>(TYPES.length + 1);
+
+    AgentEntry(String channel, String agent) {
+      this.channel = channel;
+      this.agent = agent;
+    }
+
+    Series series(int type) {
+      Series s = byType.get(type);
+      if (s == null) {
+        Series made = new Series(channel, agent, type == NO_TYPE ? NONE : TYPES[type].wireName());
+        s = byType.compareAndSet(type, null, made) ? made : byType.get(type);
+      }
+      return s;
+    }
   }
 
   private static String[] eventTags() {
@@ -334,7 +402,16 @@ public final class ReefMetrics implements ReefObserver {
           return t;
         }
       }
-      Timer.Builder b = Timer.builder(name).tag("channel", channel).tag("agent", agent);
+      Timer.Builder b =
+          Timer.builder(name)
+              .description(
+                  name.equals(PUBLISH)
+                      ? "publish until the backend accepted the spore"
+                      : name.equals(PROCESS)
+                          ? "an agent's handlers on one delivery"
+                          : "ask round trip")
+              .tag("channel", channel)
+              .tag("agent", agent);
       if (!name.equals(ASK)) {
         b.tag("type", type);
       }
@@ -415,6 +492,7 @@ public final class ReefMetrics implements ReefObserver {
     private ObservationRegistry observations;
     private int maxAgentTags = DEFAULT_MAX_AGENT_TAGS;
     private int maxChannelTags = DEFAULT_MAX_CHANNEL_TAGS;
+    private boolean timers = true;
 
     private Builder(MeterRegistry meters) {
       this.meters = Objects.requireNonNull(meters, "meters");
@@ -456,6 +534,19 @@ public final class ReefMetrics implements ReefObserver {
      */
     public Builder maxChannelTags(int max) {
       this.maxChannelTags = requireCap("maxChannelTags", max);
+      return this;
+    }
+
+    /**
+     * Whether to record the publish, process, ask and end-to-end timers; default true. Without them
+     * only the counters and gauges remain, and nothing reads a clock per spore (on machines where
+     * the clock is slow, the timers are most of the cost: docs/observability.md#overhead).
+     *
+     * @param timers false for counters and gauges only
+     * @return this builder
+     */
+    public Builder timers(boolean timers) {
+      this.timers = timers;
       return this;
     }
 

@@ -2,6 +2,7 @@ package dev.reef.conformance;
 
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
+import dev.reef.observe.ConnectionState;
 import dev.reef.spi.BackendListener;
 import dev.reef.spi.ForwardingBackend;
 import dev.reef.spi.ReefBackend;
@@ -86,6 +87,11 @@ public final class RecordingBackend extends ForwardingBackend {
           @Override
           public void onDirectRepliesLost(String reason) {
             listener.onDirectRepliesLost(reason);
+          }
+
+          @Override
+          public void onConnectionState(ConnectionState state, String connection, String detail) {
+            listener.onConnectionState(state, connection, detail);
           }
         });
   }

@@ -2,6 +2,7 @@ package dev.reef.examples.demo;
 
 import dev.reef.Reef;
 import dev.reef.ReefChannel;
+import dev.reef.ReefOptions;
 import dev.reef.Subscription;
 import dev.reef.examples.workflow.AgentNames;
 import dev.reef.examples.workflow.Agents;
@@ -39,6 +40,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code REEF_DEMO_TRANSCRIPT}: a file to append every sent and received spore to, as JSON
  *       lines.
  *   <li>{@code REEF_READY_FILE}: a file created once the agent listens (for health checks).
+ *   <li>{@code REEF_METRICS_PORT}: serve Prometheus metrics of this agent's reef on {@code
+ *       http://127.0.0.1:<port>/metrics} (docs/observability.md).
  * </ul>
  */
 public final class AgentMain {
@@ -81,7 +84,14 @@ public final class AgentMain {
         transcript == null
             ? Conversation.printingTo(out)
             : Conversation.printingTo(out, Path.of(transcript));
-    Reef reef = Report.reef(env);
+    MetricsEndpoint metrics = MetricsEndpoint.fromEnvironment(env);
+    Reef reef =
+        metrics == null
+            ? Report.reef(env)
+            : Report.reef(env, metrics.instrument(ReefOptions.custom()).build());
+    if (metrics != null) {
+      out.printf("%s: Prometheus metrics on http://127.0.0.1:%d/metrics%n", name, metrics.port());
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(
@@ -89,6 +99,9 @@ public final class AgentMain {
               stopped.countDown();
               reef.close();
               conversation.close();
+              if (metrics != null) {
+                metrics.close();
+              }
             },
             "reef-demo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);

@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Usage: {@code MultiProcessDemo [--transcripts DIR]}; with {@code --transcripts} every agent
  * also writes what it sent and received to {@code DIR/<agent>.jsonl}. The environment is passed on:
  * {@code REEF_AMQP_URI} (required), {@code REEF_CHANNEL}, {@code REEF_DEMO_TOPIC}, {@code
- * REEF_DEMO_TIMEOUT_SECONDS} (default 60 here, as each agent starts its own JVM).
+ * REEF_DEMO_TIMEOUT_SECONDS} (default 60 here, as each agent starts its own JVM), {@code
+ * REEF_METRICS_PORT} (the writer serves Prometheus metrics on that port, the researcher on the
+ * next, then the analyst and the coordinator; see docs/observability.md).
  */
 public final class MultiProcessDemo {
   private static final long STRAGGLER_SECONDS = 30;
@@ -96,6 +98,8 @@ public final class MultiProcessDemo {
         // Per-process settings are never shared between the agents.
         e.remove("REEF_READY_FILE");
         e.remove("REEF_DEMO_TRANSCRIPT");
+        metricsPort(childEnv, order.indexOf(agent))
+            .ifPresent(port -> e.put(MetricsEndpoint.PORT_ENV, port));
         if (transcripts != null) {
           e.put("REEF_DEMO_TRANSCRIPT", transcripts.resolve(agent + ".jsonl").toString());
         }
@@ -141,6 +145,23 @@ public final class MultiProcessDemo {
         codes,
         failures == 0 ? "OK" : failures + " FAILED");
     return failures == 0 ? 0 : 1;
+  }
+
+  /**
+   * The metrics port of the i-th agent: {@code REEF_METRICS_PORT} + i, so that the four JVMs do not
+   * compete for one port (0 stays 0: each picks a free one and prints it).
+   */
+  static java.util.Optional<String> metricsPort(Map<String, String> env, int index) {
+    String base = env.get(MetricsEndpoint.PORT_ENV);
+    if (base == null || base.isBlank()) {
+      return java.util.Optional.empty();
+    }
+    try {
+      int p = Integer.parseInt(base.trim());
+      return java.util.Optional.of(Integer.toString(p == 0 ? 0 : p + index));
+    } catch (NumberFormatException ex) {
+      return java.util.Optional.of(base); // AgentMain reports it
+    }
   }
 
   private static Map<String, String> filter(Map<String, String> env) {

@@ -1,6 +1,7 @@
 package dev.reef.examples.demo;
 
 import dev.reef.Reef;
+import dev.reef.ReefOptions;
 import dev.reef.examples.workflow.Conversation;
 import dev.reef.examples.workflow.WorkflowResult;
 import dev.reef.examples.workflow.WorkflowSettings;
@@ -22,11 +23,16 @@ final class Report {
    * with the process's: RabbitMQ when {@code REEF_AMQP_URI} is set, in memory otherwise.
    */
   static Reef reef(Map<String, String> env) {
+    return reef(env, ReefOptions.ofDefaults());
+  }
+
+  /** As {@link #reef(Map)}, with options (for example the metrics endpoint's observer). */
+  static Reef reef(Map<String, String> env, ReefOptions options) {
     String uri = env.get(Reef.AMQP_URI_ENV);
     if (uri == null || uri.isBlank()) {
-      return Reef.inMemory();
+      return Reef.create(Reef.backendFor(URI.create("memory:demo")), options);
     }
-    return Reef.create(Reef.backendFor(URI.create(uri.trim())));
+    return Reef.create(Reef.backendFor(URI.create(uri.trim())), options);
   }
 
   /** The backend the environment selects, without credentials. */

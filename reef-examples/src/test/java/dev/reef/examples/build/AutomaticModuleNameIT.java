@@ -25,6 +25,7 @@ class AutomaticModuleNameIT {
     "reef-core, dev.reef.core",
     "reef-tck, dev.reef.tck",
     "reef-amqp, dev.reef.amqp",
+    "reef-micrometer, dev.reef.micrometer",
     "reef-examples, dev.reef.examples",
   })
   void theJarNamesItsModule(String module, String name) throws IOException {
