@@ -78,7 +78,7 @@ final class TracePropagation {
     Object parent =
         spore.metadata().isEmpty() ? null : spore.metadata().get(TraceContext.TRACEPARENT);
     if (parent != null && !(parent instanceof String && TraceContext.isValid((String) parent))) {
-      stats.count(SporeEvent.TRACE_CONTEXT_MALFORMED, channel, agent);
+      stats.count(SporeEvent.TRACE_CONTEXT_MALFORMED, channel, agent, spore);
       if (LOG.isDebugEnabled()) {
         LOG.debug(
             "spore {} on '{}' to '{}' has a malformed traceparent; a new trace",
