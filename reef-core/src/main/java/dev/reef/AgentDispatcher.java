@@ -57,6 +57,7 @@ final class AgentDispatcher implements MailboxConsumer {
   private final IdleTracker idle;
   private final DedupWindow dedup;
   private final SenderVerification verification;
+  private final TracePropagation tracing;
 
   /** The observers, or null when none is registered. */
   private final Instrumentation instrumentation;
@@ -95,7 +96,9 @@ final class AgentDispatcher implements MailboxConsumer {
       StatsRecorder stats,
       IdleTracker idle,
       SenderVerification verification,
-      Instrumentation instrumentation) {
+      Instrumentation instrumentation,
+      TracePropagation tracing) {
+    this.tracing = tracing != null && tracing.enabled() ? tracing : null;
     this.channel = channel;
     this.agent = agent;
     this.replies = replies;
@@ -203,6 +206,8 @@ final class AgentDispatcher implements MailboxConsumer {
             : instrumentation.handle(new Instrumentation.Delivery(channel, agent, spore, attempt));
     Run run;
     idle.enterHandler();
+    TracePropagation.Handled outer =
+        tracing == null ? null : tracing.enter(spore, channel, agent, stats);
     HandlerMdc mdc = HandlerMdc.enter(channel, agent, spore);
     ObservationScope scope = observation == null ? null : instrumentation.open(observation);
     try {
@@ -218,6 +223,9 @@ final class AgentDispatcher implements MailboxConsumer {
         instrumentation.close(scope);
       }
       mdc.restore();
+      if (outer != null) {
+        tracing.exit(outer);
+      }
       idle.leaveHandler();
     }
     if (run.pending == null) {

@@ -102,7 +102,7 @@ final class DefaultChannel implements ReefChannel {
             .traceId(request.traceId())
             .runId(request.runId())
             .build();
-    return reef.publish(name, s, false);
+    return reef.publish(name, reef.tracing.stamp(s, request), false);
   }
 
   @Override
@@ -123,8 +123,11 @@ final class DefaultChannel implements ReefChannel {
       String from, Collection<String> to, Map<String, ?> knowledge, GatherOptions options) {
     Objects.requireNonNull(options, "options");
     ReefNames.requireAgent("from_agent", from);
+    // One trace context for the whole gather (each copy would otherwise start its own).
     Spore template =
-        spore(SporeType.REQUEST, from, null, knowledge).expiresIn(options.timeout()).build();
+        reef.tracing.stamp(
+            spore(SporeType.REQUEST, from, null, knowledge).expiresIn(options.timeout()).build(),
+            null);
     List<Spore> requests = new ArrayList<>();
     Set<String> expected = new LinkedHashSet<>();
     if (to == null || to.isEmpty()) {

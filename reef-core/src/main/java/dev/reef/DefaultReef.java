@@ -45,6 +45,7 @@ final class DefaultReef implements Reef {
   private final ConcurrentHashMap<String, DefaultChannel> channels = new ConcurrentHashMap<>();
   private final PendingReplies replies;
   private final SporePublisher publisher;
+  final TracePropagation tracing;
   private final DispatcherRegistry dispatchers;
   private final ReefDirectory directory;
   private final AtomicReference<TaskEngine> tasks = new AtomicReference<>();
@@ -60,6 +61,8 @@ final class DefaultReef implements Reef {
     this.stats = new StatsRecorder(instrumentation);
     this.replies = new PendingReplies(stats);
     int dedupWindow = options.deduplicationWindow();
+    TracePropagation tracing = new TracePropagation(options);
+    this.tracing = tracing;
     this.dispatchers =
         new DispatcherRegistry(
             backend,
@@ -72,7 +75,8 @@ final class DefaultReef implements Reef {
                     stats,
                     idle,
                     options.senderVerification(),
-                    instrumentation));
+                    instrumentation,
+                    tracing));
     this.directory =
         new ReefDirectory(
             backend,

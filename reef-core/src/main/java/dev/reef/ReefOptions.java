@@ -2,6 +2,8 @@ package dev.reef;
 
 import dev.reef.observe.ReefListener;
 import dev.reef.observe.ReefObserver;
+import dev.reef.trace.TraceContext;
+import dev.reef.trace.TraceContextSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +66,8 @@ public final class ReefOptions {
   private final KnowledgeMapper knowledgeMapper;
   private final dev.reef.security.SenderVerification senderVerification;
   private final dev.reef.security.SigningKeys signingKeys;
+  private final boolean traceContext;
+  private final TraceContextSource traceContextSource;
   private final List<ReefObserver> observers;
   private final List<ReefListener> listeners;
 
@@ -80,6 +84,8 @@ public final class ReefOptions {
     this.knowledgeMapper = b.knowledgeMapper;
     this.senderVerification = b.senderVerification;
     this.signingKeys = b.signingKeys;
+    this.traceContext = b.traceContext;
+    this.traceContextSource = b.traceContextSource;
     this.observers = List.copyOf(b.observers);
     this.listeners = List.copyOf(b.listeners);
   }
@@ -122,7 +128,29 @@ public final class ReefOptions {
         .senderVerification(senderVerification)
         .signingKeys(signingKeys)
         .observers(observers)
-        .listeners(listeners);
+        .listeners(listeners)
+        .traceContext(traceContext)
+        .traceContextSource(traceContextSource);
+  }
+
+  /**
+   * Whether published spores carry a W3C trace context ({@code traceparent} in the metadata, see
+   * {@link TraceContext}) and handlers continue it. Default true.
+   *
+   * @return true if trace context propagation is on
+   */
+  public boolean traceContext() {
+    return traceContext;
+  }
+
+  /**
+   * Where a spore published outside any handler finds its caller's trace context (a tracing
+   * bridge). Default {@link TraceContextSource#NONE}.
+   *
+   * @return the source
+   */
+  public TraceContextSource traceContextSource() {
+    return traceContextSource;
   }
 
   /**
@@ -271,10 +299,24 @@ public final class ReefOptions {
     private dev.reef.security.SenderVerification senderVerification =
         dev.reef.security.SenderVerification.NONE;
     private dev.reef.security.SigningKeys signingKeys = dev.reef.security.SigningKeys.NONE;
+    private boolean traceContext = true;
+    private TraceContextSource traceContextSource = TraceContextSource.NONE;
     private final List<ReefObserver> observers = new ArrayList<>();
     private final List<ReefListener> listeners = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Whether published spores carry a W3C trace context and handlers continue it; default true.
+     * Off, the reef neither adds nor reads {@code traceparent} (a spore that carries one keeps it).
+     *
+     * @param on true to propagate trace context
+     * @return this builder
+     */
+    public Builder traceContext(boolean on) {
+      this.traceContext = on;
+      return this;
+    }
 
     /**
      * Adds an instrumentation hook (see {@link ReefObserver}); several are called in the order
@@ -285,6 +327,19 @@ public final class ReefOptions {
      */
     public Builder observer(ReefObserver observer) {
       observers.add(Objects.requireNonNull(observer, "observer"));
+      return this;
+    }
+
+    /**
+     * The caller's current trace context, from a tracing bridge (for example {@code
+     * ReefOpenTelemetry}); default {@link TraceContextSource#NONE}. Asked on every publish; a
+     * source that returns a context makes the spore continue it (also inside a handler).
+     *
+     * @param source the source, or null for none
+     * @return this builder
+     */
+    public Builder traceContextSource(TraceContextSource source) {
+      this.traceContextSource = source == null ? TraceContextSource.NONE : source;
       return this;
     }
 

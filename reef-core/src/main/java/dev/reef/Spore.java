@@ -232,6 +232,70 @@ public final class Spore {
   }
 
   /**
+   * A copy with string metadata entries added (replacing same-named ones) and tracing ids set,
+   * without the builder's revalidation: for the reef's trace context ({@code TracePropagation}),
+   * whose entries and ids are valid by construction (W3C strings, ids of valid spores).
+   */
+  private Spore(
+      Spore o,
+      Map<String, Object> metadata,
+      String traceId,
+      String causationId,
+      String correlationId) {
+    this.id = o.id;
+    this.type = o.type;
+    this.fromAgent = o.fromAgent;
+    this.toAgent = o.toAgent;
+    this.knowledge = o.knowledge;
+    this.knowledgeBytes = o.knowledgeBytes;
+    this.createdAt = o.createdAt;
+    this.expiresAt = o.expiresAt;
+    this.priority = o.priority;
+    this.replyTo = o.replyTo;
+    this.metadata = metadata;
+    this.knowledgeReferences = o.knowledgeReferences;
+    this.dataReferences = o.dataReferences;
+    this.correlationId = correlationId;
+    this.causationId = causationId;
+    this.traceId = traceId;
+    this.runId = o.runId;
+    this.idempotencyKey = o.idempotencyKey;
+    this.schemaVersion = o.schemaVersion;
+    // An outgoing copy: the receive-side attributes never travel with it.
+    this.brokerUser = null;
+    this.verifiedKeyId = null;
+  }
+
+  /**
+   * This spore with string metadata entries put (a null value removes the key) and the tracing ids
+   * replaced; see the constructor above.
+   */
+  Spore withTracing(
+      String key1,
+      String value1,
+      String key2,
+      String value2,
+      String traceId,
+      String causationId,
+      String correlationId) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>(metadata);
+    putOrRemove(m, key1, value1);
+    putOrRemove(m, key2, value2);
+    return new Spore(this, Collections.unmodifiableMap(m), traceId, causationId, correlationId);
+  }
+
+  private static void putOrRemove(Map<String, Object> m, String key, String value) {
+    if (key == null) {
+      return;
+    }
+    if (value == null) {
+      m.remove(key);
+    } else {
+      m.put(key, value);
+    }
+  }
+
+  /**
    * The same spore as {@code builder().type(type).fromAgent(from).toAgent(to).knowledge(knowledge)
    * .maxKnowledgeBytes(maxKnowledgeBytes).build()}, built without the builder.
    */

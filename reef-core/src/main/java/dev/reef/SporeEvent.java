@@ -46,5 +46,11 @@ public enum SporeEvent {
    * operator or another application); the backend declares and consumes it again. The spores that
    * waited in it are gone with it.
    */
-  MAILBOX_DELETED
+  MAILBOX_DELETED,
+  /**
+   * A delivered spore carried a malformed W3C {@code traceparent} (from a foreign publisher): the
+   * handler ran anyway, in a new trace (counted for the receiver, per delivery). Not a dropping
+   * event: the spore was delivered.
+   */
+  TRACE_CONTEXT_MALFORMED
 }

@@ -39,6 +39,7 @@ final class SporePublisher {
   private final boolean signing;
   private final ConcurrentHashMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
   private final LogThrottle sendFailureLog = new LogThrottle(SEND_FAILURE_LOG_INTERVAL);
+  private final TracePropagation tracing;
 
   SporePublisher(
       ReefBackend backend,
@@ -60,6 +61,7 @@ final class SporePublisher {
         instrumentation != null && instrumentation.observing() ? instrumentation : null;
     this.authorizing = options.authorizer() != ReefAuthorizer.ALLOW_ALL;
     this.signing = !options.signingKeys().isEmpty();
+    this.tracing = new TracePropagation(options);
   }
 
   /**
@@ -137,27 +139,28 @@ final class SporePublisher {
   }
 
   /**
-   * Publishes a spore that passed {@link #admit}: the same-reef answer to an open ask, else the
-   * backend publish.
+   * Publishes a spore that passed {@link #admit}, with its trace context ({@link
+   * TracePropagation#stamp}): the same-reef answer to an open ask, else the backend publish.
    *
    * @param askRequest whether the spore is the request of an ask or gather (published with {@link
    *     ReefBackend#publishRequest(String, Spore)})
    * @return the backend's future
    */
-  CompletableFuture<Spore> send(String channel, Spore unsigned, boolean askRequest) {
-    Spore spore = signing ? options.signingKeys().sign(unsigned) : unsigned;
+  CompletableFuture<Spore> send(String channel, Spore admitted, boolean askRequest) {
+    Spore spore = tracing.stamp(admitted, null);
     if (spore.type() == SporeType.RESPONSE && replies.answer(channel, spore)) {
       return CompletableFuture.completedFuture(spore);
     }
     if (instrumentation != null) {
       return sendObserved(channel, spore, askRequest);
     }
-    CompletableFuture<Spore> f = backendPublish(channel, spore, askRequest);
+    Spore out = tracing.complete(spore);
+    CompletableFuture<Spore> f = backendPublish(channel, out, askRequest);
     if (f.isDone() && !f.isCompletedExceptionally()) {
-      stats.count(SporeEvent.SENT, channel, spore.fromAgent(), spore);
+      stats.count(SporeEvent.SENT, channel, out.fromAgent(), out);
       return f;
     }
-    f.whenComplete((s, t) -> settled(channel, spore, t));
+    f.whenComplete((s, t) -> settled(channel, out, t));
     return f;
   }
 
@@ -188,7 +191,8 @@ final class SporePublisher {
       if (refused == null && instrumentation != null) {
         refused = send(channel, spore, false);
       } else if (refused == null) {
-        Spore out = signing ? options.signingKeys().sign(spore) : spore;
+        Spore stamped = tracing.complete(tracing.stamp(spore, null));
+        Spore out = signing ? options.signingKeys().sign(stamped) : stamped;
         if (out.type() == SporeType.RESPONSE && replies.answer(channel, out)) {
           refused = CompletableFuture.completedFuture(out);
         } else {
@@ -255,6 +259,7 @@ final class SporePublisher {
       instrumentation.logFailure(observation, "setHeader", e);
       out = spore;
     }
+    out = tracing.complete(spore, out); // a context a tracing observer set fills trace_id
     CompletableFuture<Spore> f = backendPublish(channel, out, askRequest);
     Spore sent = out;
     f.whenComplete(
@@ -265,9 +270,15 @@ final class SporePublisher {
     return f;
   }
 
+  /**
+   * Hands a spore to the backend, signed when the reef has signing keys: signing comes last, after
+   * the trace context and the observers' headers have been set, because the signature covers the
+   * correlation id that tracing may fill (docs/security.md).
+   */
   private CompletableFuture<Spore> backendPublish(String channel, Spore spore, boolean askRequest) {
     try {
-      return askRequest ? backend.publishRequest(channel, spore) : backend.publish(channel, spore);
+      Spore wire = signing ? options.signingKeys().sign(spore) : spore;
+      return askRequest ? backend.publishRequest(channel, wire) : backend.publish(channel, wire);
     } catch (ReefException e) {
       return CompletableFuture.failedFuture(e);
     } catch (RuntimeException e) {

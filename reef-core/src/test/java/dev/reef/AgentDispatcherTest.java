@@ -15,7 +15,15 @@ class AgentDispatcherTest {
   private final IdleTracker idle = new IdleTracker();
   private final AgentDispatcher dispatcher =
       new AgentDispatcher(
-          "main", "bob", 0, replies, stats, idle, dev.reef.security.SenderVerification.NONE, null);
+          "main",
+          "bob",
+          0,
+          replies,
+          stats,
+          idle,
+          dev.reef.security.SenderVerification.NONE,
+          null,
+          null);
   private final Spore spore = Spore.of(SporeType.KNOWLEDGE, "alice", "bob", null, 1024);
 
   @AfterEach

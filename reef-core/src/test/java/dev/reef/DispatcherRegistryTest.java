@@ -47,6 +47,7 @@ class DispatcherRegistryTest {
                   stats,
                   new IdleTracker(),
                   dev.reef.security.SenderVerification.NONE,
+                  null,
                   null));
   private final ExecutorService pool = Executors.newCachedThreadPool();
 

@@ -18,9 +18,9 @@ import java.util.stream.Collectors;
  * REEF_AMQP_URI}, standard error to a log file): the lines it prints, collected as they come, and
  * commands written to its standard input.
  */
-final class ChildJvm {
-  final Process process;
-  final List<String> lines = new CopyOnWriteArrayList<>();
+public final class ChildJvm {
+  public final Process process;
+  public final List<String> lines = new CopyOnWriteArrayList<>();
 
   private ChildJvm(Process process) {
     this.process = process;
@@ -49,13 +49,13 @@ final class ChildJvm {
    * @param jvmOptions such as {@code -Xmx96m}
    * @param log where its standard error goes
    */
-  static ChildJvm launch(List<String> jvmOptions, Class<?> mainClass, List<String> args, File log)
-      throws IOException {
+  public static ChildJvm launch(
+      List<String> jvmOptions, Class<?> mainClass, List<String> args, File log) throws IOException {
     return launch(jvmOptions, mainClass, args, log, RabbitMqBroker.uri());
   }
 
   /** As {@link #launch(List, Class, List, File)}, with {@code REEF_AMQP_URI} set to {@code uri}. */
-  static ChildJvm launch(
+  public static ChildJvm launch(
       List<String> jvmOptions, Class<?> mainClass, List<String> args, File log, String uri)
       throws IOException {
     List<String> command = new ArrayList<>();
@@ -71,17 +71,17 @@ final class ChildJvm {
     return new ChildJvm(pb.start());
   }
 
-  void tell(String line) throws IOException {
+  public void tell(String line) throws IOException {
     OutputStream out = process.getOutputStream();
     out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
     out.flush();
   }
 
-  boolean printed(String prefix) {
+  public boolean printed(String prefix) {
     return lines.stream().anyMatch(l -> l.startsWith(prefix));
   }
 
-  List<String> starting(String prefix) {
+  public List<String> starting(String prefix) {
     return lines.stream().filter(l -> l.startsWith(prefix)).collect(Collectors.toList());
   }
 }

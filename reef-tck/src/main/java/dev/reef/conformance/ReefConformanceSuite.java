@@ -307,7 +307,11 @@ public abstract class ReefConformanceSuite {
     assertThat(got.priority()).isEqualTo(7);
     assertThat(got.createdAt().toEpochMilli()).isEqualTo(spore.createdAt().toEpochMilli());
     assertThat(got.expiresAt().toEpochMilli()).isEqualTo(spore.expiresAt().toEpochMilli());
-    assertThat(got.metadata()).isEqualTo(spore.metadata());
+    // plus the W3C trace context the reef adds (TraceConformanceSuite)
+    assertThat(got.metadata())
+        .containsAllEntriesOf(spore.metadata())
+        .containsKey("traceparent")
+        .hasSize(spore.metadata().size() + 1);
     assertThat(got.knowledgeReferences()).containsExactly("mem-1");
     assertThat(got.dataReferences()).containsExactly("s3://bucket/x");
     assertThat(got.correlationId()).isEqualTo("corr-1");

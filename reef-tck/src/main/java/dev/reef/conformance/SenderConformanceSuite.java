@@ -233,6 +233,49 @@ public abstract class SenderConformanceSuite {
   }
 
   @Test
+  void aSporeSignedInsideAHandlerIsVerifiedWithTheIdsTracingFilledIn() {
+    // The reef fills trace_id, causation_id and correlation_id of a spore sent from a handler; the
+    // signature covers correlation_id, so it must be made after them (else: bad_signature).
+    Reef signer =
+        reef(
+            ReefOptions.custom()
+                .signingKeys(
+                    SigningKeys.builder().key("alice-1", ALICE_KEY.getPrivate(), "alice").build()));
+    Reef plain = reef();
+    Reef receiver =
+        reef(
+            ReefOptions.custom()
+                .senderVerification(
+                    SenderVerification.builder()
+                        .trustedKeys(
+                            TrustedKeys.builder()
+                                .trust("alice-1", ALICE_KEY.getPublic(), "alice")
+                                .build())
+                        .requireSignatures(true)
+                        .build()));
+    Inbox bob = new Inbox();
+    receiver.subscribe("bob", bob);
+    signer.subscribe("alice", s -> join(signer.send("alice", "bob", Map.of("relayed", s.id()))));
+
+    Spore trigger =
+        join(
+            plain.publish(
+                Spore.builder()
+                    .type(dev.reef.SporeType.KNOWLEDGE)
+                    .fromAgent("carol")
+                    .toAgent("alice")
+                    .knowledge(Map.of("n", 1))
+                    .correlationId("conversation-7")
+                    .build()));
+    await().atMost(awaitTimeout()).until(() -> bob.size() == 1);
+    Spore got = bob.spores().get(0);
+    assertThat(got.verifiedKeyId()).contains("alice-1");
+    assertThat(got.causationId()).isEqualTo(trigger.id());
+    assertThat(got.correlationId()).isEqualTo("conversation-7");
+    assertThat(receiver.deadLetters().count()).isZero();
+  }
+
+  @Test
   void aSporeChangedAfterSigningIsDeadLetteredBadSignature() {
     Reef plain = reef();
     Reef receiver =

@@ -106,7 +106,8 @@ final class PravalLayout {
    */
   static byte[] body(Spore s, SporeCodec codec) {
     Map<String, Object> meta = s.metadata();
-    Map<String, Object> plainMeta = new LinkedHashMap<>(meta);
+    // the trace context travels as the traceparent / tracestate headers
+    Map<String, Object> plainMeta = new LinkedHashMap<>(SporeWireMapper.withoutTraceHeaders(meta));
     plainMeta.remove(SporeCodec.PRAVAL_PAYLOAD_KEY);
     plainMeta.remove(SporeCodec.PRAVAL_CONTENT_PARTS_KEY);
     boolean needsEnvelope =

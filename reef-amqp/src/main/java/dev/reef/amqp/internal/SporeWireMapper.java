@@ -11,6 +11,7 @@ import dev.reef.SporeType;
 import dev.reef.SporeValidationException;
 import dev.reef.amqp.HeaderLayout;
 import dev.reef.codec.SporeCodec;
+import dev.reef.trace.TraceContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -47,6 +48,18 @@ public class SporeWireMapper {
   public static final String H_RUN = "run_id";
   public static final String H_IDEMPOTENCY = "idempotency_key";
   public static final String H_METADATA = "x-reef-metadata";
+
+  /**
+   * The W3C trace context headers ({@code traceparent}, {@code tracestate}), written in the Reef
+   * layout from the spore's metadata keys of the same names (which then stay out of {@link
+   * #H_METADATA}), and read back into them in both. The Praval layout writes exactly Praval's
+   * headers, and keeps the trace context out of its envelope too: it does not travel there.
+   */
+  public static final String H_TRACEPARENT = TraceContext.TRACEPARENT;
+
+  /** See {@link #H_TRACEPARENT}. */
+  public static final String H_TRACESTATE = TraceContext.TRACESTATE;
+
   public static final String H_KNOWLEDGE_REFS = "x-reef-knowledge-references";
   public static final String H_DATA_REFS = "x-reef-data-references";
 
@@ -123,6 +136,10 @@ public class SporeWireMapper {
     boolean praval = layout == HeaderLayout.PRAVAL;
     Map<String, Object> headers =
         praval ? PravalLayout.headers(spore, pravalZone) : reefHeaders(spore);
+    if (!praval) {
+      // Praval's layout stays exactly Praval's 14 headers: no trace context on those channels
+      putTraceHeaders(spore.metadata(), headers);
+    }
     AMQP.BasicProperties.Builder b =
         new AMQP.BasicProperties.Builder()
             .contentType(CONTENT_TYPE)
@@ -191,8 +208,9 @@ public class SporeWireMapper {
     putIfPresent(h, H_RUN, s.runId());
     putIfPresent(h, H_IDEMPOTENCY, s.idempotencyKey());
     try {
-      if (!s.metadata().isEmpty()) {
-        h.put(H_METADATA, new String(CODEC.encodeKnowledge(s.metadata()), StandardCharsets.UTF_8));
+      Map<String, Object> metadata = withoutTraceHeaders(s.metadata());
+      if (!metadata.isEmpty()) {
+        h.put(H_METADATA, new String(CODEC.encodeKnowledge(metadata), StandardCharsets.UTF_8));
       }
       if (!s.knowledgeReferences().isEmpty()) {
         h.put(H_KNOWLEDGE_REFS, WireValues.JSON.writeValueAsString(s.knowledgeReferences()));
@@ -280,6 +298,7 @@ public class SporeWireMapper {
 
     Map<String, Object> metadata =
         new LinkedHashMap<>(WireValues.jsonObjectHeader(headers, H_METADATA));
+    readTraceHeaders(headers, metadata);
     List<String> knowledgeRefs = WireValues.jsonListHeader(headers, H_KNOWLEDGE_REFS);
     List<String> dataRefs = WireValues.jsonListHeader(headers, H_DATA_REFS);
 
@@ -305,6 +324,52 @@ public class SporeWireMapper {
       return b.build();
     } catch (SporeValidationException e) {
       throw new MalformedWireException(e.getMessage(), e);
+    }
+  }
+
+  /** The trace context metadata keys with a string value, as headers. */
+  private static void putTraceHeaders(Map<String, Object> metadata, Map<String, Object> headers) {
+    if (metadata.isEmpty()) {
+      return;
+    }
+    Object parent = metadata.get(H_TRACEPARENT);
+    if (parent instanceof String) {
+      headers.put(H_TRACEPARENT, parent);
+      Object state = metadata.get(H_TRACESTATE);
+      if (state instanceof String) {
+        headers.put(H_TRACESTATE, state);
+      }
+    }
+  }
+
+  /**
+   * The metadata without what {@link #putTraceHeaders} sends as headers.
+   *
+   * @return the same map when nothing moves, else a copy
+   */
+  static Map<String, Object> withoutTraceHeaders(Map<String, Object> metadata) {
+    if (!(metadata.get(H_TRACEPARENT) instanceof String)) {
+      return metadata;
+    }
+    Map<String, Object> m = new LinkedHashMap<>(metadata);
+    m.remove(H_TRACEPARENT);
+    if (m.get(H_TRACESTATE) instanceof String) {
+      m.remove(H_TRACESTATE);
+    }
+    return m;
+  }
+
+  /** The trace context headers back into the metadata (a header wins over a metadata key). */
+  private static void readTraceHeaders(Map<String, Object> headers, Map<String, Object> metadata) {
+    String parent = str(headers, H_TRACEPARENT);
+    if (parent != null) {
+      metadata.put(H_TRACEPARENT, parent);
+      String state = str(headers, H_TRACESTATE);
+      if (state != null) {
+        metadata.put(H_TRACESTATE, state);
+      } else {
+        metadata.remove(H_TRACESTATE);
+      }
     }
   }
 

@@ -1,0 +1,198 @@
+package dev.reef.opentelemetry;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import dev.reef.Reef;
+import dev.reef.ReefOptions;
+import dev.reef.Spore;
+import dev.reef.memory.InMemoryBackend;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Tracing overhead, same JVM, alternating rounds (docs/performance.md#tracing-overhead): send →
+ * handler throughput of one sender to one agent (at most {@value #WINDOW} spores in flight) with
+ * trace context propagation off ({@code traceContext(false)}), on (core only, the default), and
+ * with {@link ReefOpenTelemetry} (SDK, every span sampled, batch span processor to an exporter that
+ * counts and drops). {@code memory} is the worst case (no I/O to hide the cost); {@code amqp} uses
+ * the broker in {@code REEF_AMQP_URI} (default {@code amqp://guest:guest@127.0.0.1:5672}) and
+ * deletes what it declared.
+ *
+ * <p>Usage: {@code TracingOverhead memory|amqp [spores per round] [rounds]}.
+ */
+public final class TracingOverhead {
+  private static final int WINDOW = 1_000;
+  private static final Map<String, Object> KNOWLEDGE = Map.of("n", 1, "text", "a small spore");
+
+  private final Reef reef;
+  private volatile Consumer<Spore> onSpore = s -> {};
+
+  private TracingOverhead(Reef reef, String channel) {
+    this.reef = reef;
+    reef.channel(channel).subscribe("rx", s -> onSpore.accept(s));
+  }
+
+  /**
+   * Runs the comparison and prints one line per configuration (median spores/s, ratio to off).
+   *
+   * @param args mode, spores per round, rounds
+   * @throws Exception on failure
+   */
+  public static void main(String[] args) throws Exception {
+    boolean amqp = args.length > 0 && args[0].equals("amqp");
+    int n = args.length > 1 ? Integer.parseInt(args[1]) : (amqp ? 5_000 : 100_000);
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 7;
+    String uri = System.getenv().getOrDefault("REEF_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672");
+    String run = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+    AtomicLong exported = new AtomicLong();
+    String[] names = {"off", "core", "otel"};
+    List<String> channels = new ArrayList<>();
+    List<TracingOverhead> benches = new ArrayList<>();
+    try (OpenTelemetrySdk otel = sdk(exported)) {
+      ReefOpenTelemetry tracing =
+          ReefOpenTelemetry.builder(otel).messagingSystem(amqp ? "rabbitmq" : "reef").build();
+      for (int c = 0; c < names.length; c++) {
+        String channel = "tracing-overhead-" + run + "-" + names[c];
+        channels.add(channel);
+        ReefOptions.Builder o = ReefOptions.custom().defaultChannel(channel);
+        if (c == 0) {
+          o.traceContext(false);
+        } else if (c == 2) {
+          tracing.configure(o);
+        }
+        Reef reef =
+            amqp
+                ? Reef.connect(uri, o.build())
+                : Reef.create(InMemoryBackend.builder().build(), o.build());
+        benches.add(new TracingOverhead(reef, channel));
+      }
+      List<List<Double>> results = new ArrayList<>();
+      for (TracingOverhead b : benches) {
+        b.flood(Math.min(n, 20_000)); // warm-up, not counted
+        results.add(new ArrayList<>());
+      }
+      for (int r = 0; r < rounds; r++) {
+        for (int k = 0; k < names.length; k++) {
+          int c = (k + r) % names.length; // rotate which goes first
+          results.get(c).add(benches.get(c).flood(n));
+        }
+      }
+      double off = median(results.get(0));
+      System.out.printf(
+          Locale.ROOT,
+          "%s, %,d spores per round, %d rounds, %d cores%n",
+          amqp ? "amqp" : "memory",
+          n,
+          rounds,
+          Runtime.getRuntime().availableProcessors());
+      for (int c = 0; c < names.length; c++) {
+        double m = median(results.get(c));
+        System.out.printf(
+            Locale.ROOT,
+            "%-5s median %,10.0f spores/s  ratio to off %.3f  rounds %s%n",
+            names[c],
+            m,
+            m / off,
+            results.get(c).stream().map(x -> String.format(Locale.ROOT, "%.0f", x)).toList());
+      }
+      System.out.println("spans exported: " + exported.get());
+    } finally {
+      for (TracingOverhead b : benches) {
+        b.reef.close(Duration.ofSeconds(5));
+      }
+      if (amqp) {
+        cleanup(uri, channels);
+      }
+    }
+  }
+
+  private static OpenTelemetrySdk sdk(AtomicLong exported) {
+    SpanExporter counting =
+        new SpanExporter() {
+          @Override
+          public CompletableResultCode export(Collection<SpanData> spans) {
+            exported.addAndGet(spans.size());
+            return CompletableResultCode.ofSuccess();
+          }
+
+          @Override
+          public CompletableResultCode flush() {
+            return CompletableResultCode.ofSuccess();
+          }
+
+          @Override
+          public CompletableResultCode shutdown() {
+            return CompletableResultCode.ofSuccess();
+          }
+        };
+    return OpenTelemetrySdk.builder()
+        .setTracerProvider(
+            SdkTracerProvider.builder()
+                .addSpanProcessor(BatchSpanProcessor.builder(counting).build())
+                .build())
+        .build();
+  }
+
+  /** n spores from one sender to the receiving agent, {@value #WINDOW} in flight; spores/s. */
+  private double flood(int n) throws Exception {
+    Semaphore window = new Semaphore(WINDOW);
+    CountDownLatch done = new CountDownLatch(1);
+    AtomicLong received = new AtomicLong();
+    onSpore =
+        s -> {
+          window.release();
+          if (received.incrementAndGet() == n) {
+            done.countDown();
+          }
+        };
+    long t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      if (!window.tryAcquire(60, TimeUnit.SECONDS)) {
+        throw new TimeoutException("nothing handled for 60 s");
+      }
+      reef.send("tx", "rx", KNOWLEDGE);
+    }
+    if (!done.await(120, TimeUnit.SECONDS)) {
+      throw new TimeoutException("handled " + received.get() + " of " + n);
+    }
+    return n / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  private static double median(List<Double> xs) {
+    List<Double> s = new ArrayList<>(xs);
+    s.sort(null);
+    return s.get(s.size() / 2);
+  }
+
+  private static void cleanup(String uri, List<String> channels) throws Exception {
+    ConnectionFactory f = new ConnectionFactory();
+    f.setUri(uri);
+    try (Connection c = f.newConnection("tracing-overhead-cleanup");
+        Channel ch = c.createChannel()) {
+      for (String channel : channels) {
+        ch.queueDelete("reef." + channel + ".rx");
+        ch.queueDelete("reef-dlq." + channel);
+        ch.exchangeDelete("reef." + channel);
+        ch.exchangeDelete("reef-dlx." + channel);
+      }
+    }
+  }
+}
