@@ -105,10 +105,15 @@ class WireShapeIT {
         assertThat(p.getTimestamp()).isNotNull();
         assertThat(p.getReplyTo()).isEqualTo(rawProps.getReplyTo());
         assertThat(p.getCorrelationId()).isEqualTo(rawProps.getCorrelationId());
-        assertThat(p.getUserId()).isNull();
         assertThat(p.getAppId()).isNull();
         assertThat(Payload.parse(m.getBody())).isEqualTo(Payload.parse(rawMsg.getBody()));
       }
+      // Intended difference: Reef stamps the connection's user into user_id on every publish (the
+      // broker verifies it; docs/security.md); raw and Spring set none.
+      assertThat(rawProps.getUserId()).isNull();
+      assertThat(springMsg.getProps().getUserId()).isNull();
+      assertThat(leanMsg.getProps().getUserId()).isEqualTo("guest");
+      assertThat(pravalMsg.getProps().getUserId()).isEqualTo("guest");
       assertThat(springMsg.getProps().getExpiration()).isEqualTo(RawAmqp.EXPIRATION_MS);
       long grace = Duration.ofSeconds(10).toMillis();
       for (GetResponse m : new GetResponse[] {leanMsg, pravalMsg}) {
@@ -123,6 +128,9 @@ class WireShapeIT {
 
       Set<String> leanExpected = new TreeSet<>(RAW_HEADERS);
       leanExpected.removeAll(Set.of("spore_id", "priority", "reply_to"));
+      // Intended difference: the lean layout carries the spore's W3C trace context as the standard
+      // traceparent header, and the trace id it fills as trace_id (docs/observability.md).
+      leanExpected.addAll(Set.of("traceparent", "trace_id"));
       assertThat(new TreeSet<>(leanMsg.getProps().getHeaders().keySet())).isEqualTo(leanExpected);
       assertThat(leanMsg.getProps().getHeaders().get("expires_at"))
           .as("the lean spore carries its expiry")
