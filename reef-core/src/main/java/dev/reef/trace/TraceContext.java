@@ -402,7 +402,19 @@ public final class TraceContext {
   }
 
   private static boolean isLowerHex(char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    return c < 128 && LOWER_HEX[c];
+  }
+
+  /** Which ASCII characters are lower-case hex digits (a table: this runs on every delivery). */
+  private static final boolean[] LOWER_HEX = new boolean[128];
+
+  static {
+    for (char c = '0'; c <= '9'; c++) {
+      LOWER_HEX[c] = true;
+    }
+    for (char c = 'a'; c <= 'f'; c++) {
+      LOWER_HEX[c] = true;
+    }
   }
 
   private static int hexByte(String s, int at) {
