@@ -4,15 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.reef.Reef;
+import dev.reef.ReefChannel;
 import dev.reef.ReefOptions;
 import dev.reef.RetryPolicy;
 import dev.reef.Spore;
+import dev.reef.Subscription;
 import dev.reef.amqp.AmqpBackend;
 import dev.reef.amqp.AmqpDirectoryStore;
 import dev.reef.amqp.test.RabbitMqBroker;
 import dev.reef.amqp.test.TestBroker;
 import dev.reef.directory.AgentCard;
 import dev.reef.directory.Registration;
+import dev.reef.examples.workflow.AgentNames;
+import dev.reef.examples.workflow.Agents;
+import dev.reef.examples.workflow.Conversation;
+import dev.reef.examples.workflow.DemoAgent;
+import dev.reef.examples.workflow.WorkflowSettings;
 import dev.reef.spi.DirectoryStore;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -154,6 +161,38 @@ class ConsoleBrowserIT {
 
   private static List<String> texts(List<WebElement> elements) {
     return elements.stream().map(WebElement::getText).toList();
+  }
+
+  @Test
+  void theDemoWorkflowsAgentsAppearWithTheirCapabilities() throws Exception {
+    // The demo's own agents (reef-examples' workflow), started the way the demo starts them.
+    broker.deleteQueueAfter("reef." + channel + "." + AgentNames.RESEARCHER);
+    broker.deleteQueueAfter("reef-tasks." + channel);
+    ReefChannel ch = reef.channel(channel);
+    WorkflowSettings settings =
+        new WorkflowSettings(channel, "console", "console-it", Duration.ofSeconds(30));
+    DemoAgent researcher =
+        Agents.create(AgentNames.RESEARCHER, Conversation.printingTo(System.out), settings);
+    Subscription subscription = researcher.start(ch);
+    AutoCloseable offer = Agents.offer(reef, ch, researcher);
+    try {
+      ChromeDriver d = open();
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                WebElement card = card(d, AgentNames.RESEARCHER);
+                assertThat(texts(card.findElements(By.className("cap"))))
+                    .containsExactlyElementsOf(researcher.capabilities());
+                assertThat(card.findElement(By.className("kind")).getText())
+                    .startsWith("demo." + AgentNames.RESEARCHER);
+                assertThat(card.getDomAttribute("class")).contains("ACTIVE");
+              });
+      assertThat(researcher.capabilities()).contains("fact-check");
+    } finally {
+      offer.close();
+      subscription.close();
+    }
   }
 
   @Test
