@@ -6,9 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reef.SporeValidationException;
+import dev.reef.codec.JsonTrees;
 import dev.reef.security.SporeSignatures;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -120,7 +119,7 @@ final class CardJson {
       if (!meta.isObject()) {
         throw new SporeValidationException("metadata", "must be an object");
       }
-      b.metadata(toMap(meta));
+      b.metadata(JsonTrees.toMap(meta));
     }
     JsonNode key = n.get("public_key");
     if (key != null && !key.isNull()) {
@@ -149,40 +148,6 @@ final class CardJson {
       throw new SporeValidationException(field, "must be a string");
     }
     return v.asText();
-  }
-
-  private static Map<String, Object> toMap(JsonNode object) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonNode> e : object.properties()) {
-      out.put(e.getKey(), toValue(e.getValue()));
-    }
-    return out;
-  }
-
-  private static Object toValue(JsonNode v) {
-    if (v.isObject()) {
-      return toMap(v);
-    }
-    if (v.isArray()) {
-      List<Object> out = new ArrayList<>();
-      v.forEach(x -> out.add(toValue(x)));
-      return out;
-    }
-    if (v.isTextual()) {
-      return v.asText();
-    }
-    if (v.isBoolean()) {
-      return v.asBoolean();
-    }
-    if (v.isIntegralNumber()) {
-      BigInteger big = v.bigIntegerValue();
-      return big.bitLength() < 64 ? (Object) big.longValue() : big;
-    }
-    if (v.isNumber()) {
-      BigDecimal d = v.decimalValue();
-      return d.doubleValue();
-    }
-    return null;
   }
 
   static byte[] bytes(JsonNode node) {

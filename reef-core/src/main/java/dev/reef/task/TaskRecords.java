@@ -3,14 +3,11 @@ package dev.reef.task;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reef.codec.JsonTrees;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -134,7 +131,7 @@ final class TaskRecords {
       if (!res.isObject()) {
         throw new MalformedRecordException("result must be an object");
       }
-      result = Collections.unmodifiableMap(toMap(res));
+      result = Collections.unmodifiableMap(JsonTrees.toMap(res));
     }
     return new TaskRecord(
         taskId,
@@ -156,41 +153,6 @@ final class TaskRecords {
         n.path("timeout_ms").asLong(0),
         text(n, "idempotency_key"),
         n.path("delay_ms").asLong(0));
-  }
-
-  // The same mapping as spore knowledge and directory cards: integers as Long (BigInteger if
-  // larger), other numbers as Double.
-  private static Map<String, Object> toMap(JsonNode object) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonNode> e : object.properties()) {
-      out.put(e.getKey(), toValue(e.getValue()));
-    }
-    return out;
-  }
-
-  private static Object toValue(JsonNode v) {
-    if (v.isObject()) {
-      return toMap(v);
-    }
-    if (v.isArray()) {
-      List<Object> out = new ArrayList<>();
-      v.forEach(x -> out.add(toValue(x)));
-      return out;
-    }
-    if (v.isTextual()) {
-      return v.asText();
-    }
-    if (v.isBoolean()) {
-      return v.asBoolean();
-    }
-    if (v.isIntegralNumber()) {
-      BigInteger big = v.bigIntegerValue();
-      return big.bitLength() < 64 ? (Object) big.longValue() : big;
-    }
-    if (v.isNumber()) {
-      return v.doubleValue();
-    }
-    return null;
   }
 
   private static String text(JsonNode n, String field) {
