@@ -29,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * DispatcherRegistry}, open asks and gathers live in {@link PendingReplies}, counters in {@link
  * StatsRecorder}, running handlers in {@link IdleTracker}. The {@link ReefChannel} operations of
  * the reef itself are {@link Reef}'s default methods, on its default channel.
+ *
+ * <p>Why this file is long (~480 lines): it is the reef's composition root: it builds and wires the
+ * publisher, dispatchers, pending replies, directory, task engine and instrumentation, and owns
+ * their lifecycle (start, close from any thread, drain); each of those is its own class.
  */
 final class DefaultReef implements Reef {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultReef.class);

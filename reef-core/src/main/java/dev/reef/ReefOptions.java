@@ -29,6 +29,10 @@ import java.util.Objects;
  *   <tr><td>observers</td><td>none</td><td>{@link ReefObserver}s, called in order</td></tr>
  *   <tr><td>listeners</td><td>none</td><td>{@link ReefListener}s, called in order</td></tr>
  * </table>
+ *
+ * <p>Why this file is long (~570 lines): an immutable options value with its nested builder; each
+ * option has a documented default and is validated in one place, as Resilience4j's configs are. The
+ * options of a backend are on that backend's builder, not here.
  */
 public final class ReefOptions {
   /** The default channel: {@value}. */

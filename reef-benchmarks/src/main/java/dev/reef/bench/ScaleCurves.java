@@ -41,6 +41,11 @@ import java.util.regex.Pattern;
  * h:p,h:p] [--spores N] [--rounds R] [--label L] [--types-only] [--out DIR]} ({@code --types-only}:
  * only classic against quorum, e.g. on a cluster). Every queue and exchange it declares ({@code
  * reef.scale-<run>-*}, {@code scale-<run>-raw-*}) is deleted at the end.
+ *
+ * <p>Why this file is long (~490 lines): one benchmark program that drives every shape of the
+ * curves in order (agents, channels, fan-out, footprint, classic vs quorum) with its setup and
+ * clean-up; the raw side, the table and the chart are their own classes ({@code RawShape}, {@code
+ * CurveTable}, {@code CostChart}).
  */
 public final class ScaleCurves {
   private static final long ROUND_TIMEOUT_MS = 120_000;

@@ -56,6 +56,12 @@ import org.slf4j.LoggerFactory;
  * Builder#maxClients(int)} pages listen at once.
  *
  * <p>Thread-safe. Closing it stops the server and the taps; it never closes the reef.
+ *
+ * <p>Why this file is long (~650 lines): its public {@link Builder} (about 200 lines, every option
+ * documented and validated in one place) is nested, as the project's other builders are; the HTTP
+ * routes live in {@code ConsoleHttp}, the views' data in {@code ConsoleModel}, {@code TaskBoard},
+ * {@code FlowTail} and {@code StatusCache}, the live streams in {@code EventHub} and {@code
+ * SseClient}.
  */
 public final class ReefConsole implements AutoCloseable {
   /** The default port: {@value}. */

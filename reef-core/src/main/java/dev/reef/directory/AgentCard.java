@@ -35,6 +35,10 @@ import java.util.Set;
  *       Collection);
  *   <li>the whole card: at most {@value #MAX_CARD_BYTES} bytes as compact UTF-8 JSON.
  * </ul>
+ *
+ * <p>Why this file is long (~500 lines): an immutable value type with its nested builder, whose
+ * every field is documented and validated where it is set (names, kinds, capabilities, version,
+ * metadata, public key).
  */
 public final class AgentCard {
   /** The largest card, as compact UTF-8 JSON. */

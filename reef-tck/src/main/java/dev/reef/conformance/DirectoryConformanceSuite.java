@@ -59,6 +59,9 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>Over 450 lines because, like {@link ReefConformanceSuite}, it is one class a backend extends
  * to run every directory rule.
+ *
+ * <p>Why this file is long: a conformance suite is one abstract class so that a backend runs all of
+ * its rules by subclassing it once; each test is one rule of docs/directory.md.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class DirectoryConformanceSuite {

@@ -48,6 +48,9 @@ import org.slf4j.MDC;
  * <p>A backend module runs it by extending this class and implementing {@link
  * #newBackend(RetryPolicy)}; every backend of one test shares one transport, so that the sender's
  * reef and the receiver's reef act as two processes.
+ *
+ * <p>Why this file is long: a conformance suite is one abstract class so that a backend runs all of
+ * its rules by subclassing it once; each test is one rule of docs/observability.md.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class ObservationConformanceSuite {
