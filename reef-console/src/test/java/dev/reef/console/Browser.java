@@ -7,7 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.function.Supplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -63,6 +69,34 @@ final class Browser implements AutoCloseable {
             .build();
     driver = new ChromeDriver(service, options);
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+  }
+
+  /**
+   * Awaitility for a live page: the console re-renders its views from server-sent events, so an
+   * element found a moment ago can be detached ({@link StaleElementReferenceException}) or not yet
+   * drawn ({@link NoSuchElementException}) while the condition is polled. Those two are the page
+   * moving, not the assertion failing; they are retried until the timeout, after which the last one
+   * is reported. Anything else fails at once.
+   */
+  static ConditionFactory await() {
+    return Awaitility.await()
+        .ignoreExceptionsMatching(
+            e ->
+                e instanceof StaleElementReferenceException || e instanceof NoSuchElementException);
+  }
+
+  /**
+   * Clicks the element {@code find} returns, finding it again if the page redrew it between the
+   * find and the click (a stale element is detached, so the click never reached the page).
+   */
+  static void click(Supplier<WebElement> find) {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              find.get().click();
+              return true;
+            });
   }
 
   ChromeDriver driver() {

@@ -1,7 +1,7 @@
 package dev.reef.console;
 
+import static dev.reef.console.Browser.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.reef.Reef;
 import dev.reef.ReefChannel;
@@ -295,7 +295,7 @@ class ConsoleBrowserIT {
         .ignoreExceptions()
         .untilAsserted(
             () -> {
-              d.findElement(row).findElement(By.className("inspect")).click();
+              Browser.click(() -> d.findElement(row).findElement(By.className("inspect")));
               assertThat(d.findElement(By.id("dl-knowledge")).getText()).contains(SCRIPT);
             });
     assertThat(d.findElements(By.cssSelector("#view-deadletters script"))).isEmpty();
@@ -303,12 +303,12 @@ class ConsoleBrowserIT {
     browser.screenshot("deadletters");
 
     // without the token: refused, the dead letter stays
-    d.findElement(row).findElement(By.className("replay")).click();
+    Browser.click(() -> d.findElement(row).findElement(By.className("replay")));
     await()
         .atMost(WAIT)
         .untilAsserted(() -> assertThat(d.findElement(By.id("message")).getText()).contains("401"));
     d.findElement(By.id("token")).sendKeys("not-the-token");
-    d.findElement(row).findElement(By.className("replay")).click();
+    Browser.click(() -> d.findElement(row).findElement(By.className("replay")));
     await()
         .atMost(WAIT)
         .untilAsserted(() -> assertThat(d.findElement(By.id("message")).getText()).contains("403"));
@@ -319,7 +319,7 @@ class ConsoleBrowserIT {
     failing.set(false);
     d.findElement(By.id("token")).clear();
     d.findElement(By.id("token")).sendKeys(TOKEN);
-    d.findElement(row).findElement(By.className("replay")).click();
+    Browser.click(() -> d.findElement(row).findElement(By.className("replay")));
     await().atMost(WAIT).until(() -> workerGot.size() == 1);
     assertThat(workerGot.get(0)).isEqualTo(poison);
     await().atMost(WAIT).until(() -> d.findElements(row).isEmpty());
@@ -360,18 +360,18 @@ class ConsoleBrowserIT {
         .atMost(WAIT)
         .until(() -> !d.findElements(By.cssSelector(".card[data-agent='doomed']")).isEmpty());
     // in the page without the token: refused
-    card(d, "doomed").findElement(By.className("terminate")).click();
+    Browser.click(() -> card(d, "doomed").findElement(By.className("terminate")));
     d.findElement(By.id("confirm-ok")).click();
     await()
         .atMost(WAIT)
         .untilAsserted(() -> assertThat(d.findElement(By.id("message")).getText()).contains("401"));
     // cancelling the confirmation does nothing
     d.findElement(By.id("token")).sendKeys(TOKEN);
-    card(d, "doomed").findElement(By.className("terminate")).click();
+    Browser.click(() -> card(d, "doomed").findElement(By.className("terminate")));
     d.findElement(By.id("confirm-cancel")).click();
     assertThat(reef.directory().isTerminated(channel, "doomed")).isFalse();
     // confirmed with the token: terminated, and the card says so live
-    card(d, "doomed").findElement(By.className("terminate")).click();
+    Browser.click(() -> card(d, "doomed").findElement(By.className("terminate")));
     d.findElement(By.id("confirm-ok")).click();
     await().atMost(WAIT).until(() -> reef.directory().isTerminated(channel, "doomed"));
     await()

@@ -1,7 +1,7 @@
 package dev.reef.console;
 
+import static dev.reef.console.Browser.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.reef.Reef;
 import dev.reef.ReefOptions;

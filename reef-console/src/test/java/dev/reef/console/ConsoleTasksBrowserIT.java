@@ -1,7 +1,7 @@
 package dev.reef.console;
 
+import static dev.reef.console.Browser.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.reef.Reef;
 import dev.reef.ReefOptions;
@@ -166,7 +166,7 @@ class ConsoleTasksBrowserIT {
             () ->
                 assertThat(d.findElement(row(h.id())).getDomAttribute("data-state"))
                     .isEqualTo("WORKING"));
-    d.findElement(row(h.id())).click(); // the timeline follows the task
+    Browser.click(() -> d.findElement(row(h.id()))); // the timeline follows the task
     double before = value(d.findElement(row(h.id())).findElement(By.cssSelector(".bar progress")));
     assertThat(before).isZero();
     for (int i = 1; i <= STEPS; i++) {
@@ -234,7 +234,7 @@ class ConsoleTasksBrowserIT {
                     .isEqualTo("WORKING"));
 
     // without the token: refused, no cancel request in the log
-    d.findElement(row(h.id())).findElement(By.className("cancel")).click();
+    Browser.click(() -> d.findElement(row(h.id())).findElement(By.className("cancel")));
     d.findElement(By.id("confirm-ok")).click();
     await()
         .atMost(WAIT)
@@ -255,7 +255,7 @@ class ConsoleTasksBrowserIT {
 
     // with the token, after the confirmation: the worker sees it and the task ends CANCELED
     d.findElement(By.id("token")).sendKeys(TOKEN);
-    d.findElement(row(h.id())).findElement(By.className("cancel")).click();
+    Browser.click(() -> d.findElement(row(h.id())).findElement(By.className("cancel")));
     d.findElement(By.id("confirm-ok")).click();
     await()
         .atMost(WAIT)
