@@ -278,6 +278,11 @@ public final class Spore {
       String traceId,
       String causationId,
       String correlationId) {
+    if (metadata.isEmpty() && key1 != null && value1 != null && (key2 == null || value2 == null)) {
+      // the common case (a plain spore gets its traceparent): one entry, no map to copy
+      return new Spore(
+          this, Collections.singletonMap(key1, value1), traceId, causationId, correlationId);
+    }
     Map<String, Object> m = new java.util.LinkedHashMap<>(metadata);
     putOrRemove(m, key1, value1);
     putOrRemove(m, key2, value2);

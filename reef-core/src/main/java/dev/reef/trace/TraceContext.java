@@ -26,9 +26,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * must be at most {@value #MAX_TRACESTATE_CHARS} characters of at most {@value
  * #MAX_TRACESTATE_MEMBERS} distinct, well-formed {@code key=value} members.
  *
- * <p>Why this file is long (~520 lines): the W3C Trace Context level 1 rules for both headers
- * (parse, validate, format, child and root contexts) are one value type's job; most of the length
- * is the validation of hostile input, field by field, with its documentation.
+ * <p>Why this file is long (~570 lines): the W3C Trace Context level 1 rules for both headers
+ * (parse, validate, format once, child and root contexts) are one value type's job; most of the
+ * length is the validation of hostile input, field by field, with its documentation.
  */
 public final class TraceContext {
   /** The metadata key and AMQP header of the trace parent: {@value}. */
@@ -53,6 +53,9 @@ public final class TraceContext {
   private final String spanId;
   private final int flags;
   private final String tracestate;
+
+  /** {@link #traceparent()}, rendered once (a benign race: a String is safely published). */
+  private String traceparent;
 
   private TraceContext(String traceId, String spanId, int flags, String tracestate) {
     this.traceId = traceId;
@@ -203,7 +206,18 @@ public final class TraceContext {
    * @return the root context
    */
   public static TraceContext newRoot() {
-    return new TraceContext(randomId(2), randomId(1), FLAG_SAMPLED, null);
+    char[] c = new char[TRACEPARENT_LENGTH];
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long hi;
+    long lo;
+    do {
+      hi = r.nextLong();
+      lo = r.nextLong();
+    } while (hi == 0 && lo == 0);
+    hex(hi, c, 3);
+    hex(lo, c, 19);
+    String p = rendered(c, randomSpan(r));
+    return new TraceContext(p.substring(3, 35), p.substring(36, 52), FLAG_SAMPLED, null, p);
   }
 
   /**
@@ -216,7 +230,57 @@ public final class TraceContext {
    */
   public static TraceContext newRoot(String traceId) {
     requireId("trace-id", traceId, 32);
-    return new TraceContext(traceId, randomId(1), FLAG_SAMPLED, null);
+    return withNewSpan(traceId, FLAG_SAMPLED, null);
+  }
+
+  /** A context of a valid trace id with a random span id, rendered once. */
+  private static TraceContext withNewSpan(String traceId, int flags, String tracestate) {
+    char[] c = new char[TRACEPARENT_LENGTH];
+    traceId.getChars(0, 32, c, 3);
+    c[53] = HEX[(flags >> 4) & 0xf];
+    c[54] = HEX[flags & 0xf];
+    String parent = rendered(c, randomSpan(ThreadLocalRandom.current()));
+    return new TraceContext(traceId, parent.substring(36, 52), flags, tracestate, parent);
+  }
+
+  private TraceContext(
+      String traceId, String spanId, int flags, String tracestate, String traceparent) {
+    this(traceId, spanId, flags, tracestate);
+    this.traceparent = traceparent;
+  }
+
+  private static long randomSpan(ThreadLocalRandom r) {
+    long v;
+    do {
+      v = r.nextLong();
+    } while (v == 0);
+    return v;
+  }
+
+  /**
+   * {@code c} (the trace id at 3, the flags at 53 or zero) completed with a span id, version 00 and
+   * the separators, as a String; flags left zero become sampled.
+   */
+  private static String rendered(char[] c, long span) {
+    c[0] = '0';
+    c[1] = '0';
+    c[2] = '-';
+    c[35] = '-';
+    hex(span, c, 36);
+    c[52] = '-';
+    if (c[53] == 0) {
+      c[53] = '0';
+      c[54] = '1';
+    }
+    return new String(c);
+  }
+
+  /** 16 lower-case hex digits of v into c at from. */
+  private static void hex(long v, char[] c, int from) {
+    for (int j = from + 15; j >= from; j--) {
+      c[j] = HEX[(int) (v & 0xf)];
+      v >>>= 4;
+    }
   }
 
   /**
@@ -244,7 +308,7 @@ public final class TraceContext {
    * @return the child
    */
   public TraceContext child() {
-    return new TraceContext(traceId, randomId(1), flags, tracestate);
+    return withNewSpan(traceId, flags, tracestate);
   }
 
   /**
@@ -331,6 +395,15 @@ public final class TraceContext {
    * @return {@code 00-<trace-id>-<parent-id>-<flags>}
    */
   public String traceparent() {
+    String p = traceparent;
+    if (p == null) {
+      p = render();
+      traceparent = p;
+    }
+    return p;
+  }
+
+  private String render() {
     char[] c = new char[TRACEPARENT_LENGTH];
     c[0] = '0';
     c[1] = '0';
@@ -504,21 +577,5 @@ public final class TraceContext {
       }
     }
     return true;
-  }
-
-  /** Random lower-case hex of {@code longs} × 16 digits, never all zero. */
-  private static String randomId(int longs) {
-    ThreadLocalRandom r = ThreadLocalRandom.current();
-    char[] c = new char[16 * longs];
-    boolean nonZero = false;
-    for (int i = 0; i < longs; i++) {
-      long v = r.nextLong();
-      nonZero |= v != 0;
-      for (int j = 15; j >= 0; j--) {
-        c[i * 16 + j] = HEX[(int) (v & 0xf)];
-        v >>>= 4;
-      }
-    }
-    return nonZero ? new String(c) : randomId(longs);
   }
 }

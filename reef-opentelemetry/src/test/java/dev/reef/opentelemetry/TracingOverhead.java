@@ -45,6 +45,11 @@ public final class TracingOverhead {
   private final Reef reef;
   private volatile Consumer<Spore> onSpore = s -> {};
 
+  /** CPU microseconds per spore of the last round: this JVM's, and the broker's if known. */
+  private double clientMicros;
+
+  private double brokerMicros = Double.NaN;
+
   private TracingOverhead(Reef reef, String channel) {
     this.reef = reef;
     reef.channel(channel).subscribe("rx", s -> onSpore.accept(s));
@@ -85,14 +90,21 @@ public final class TracingOverhead {
         benches.add(new TracingOverhead(reef, channel));
       }
       List<List<Double>> results = new ArrayList<>();
+      List<List<Double>> client = new ArrayList<>();
+      List<List<Double>> broker = new ArrayList<>();
       for (TracingOverhead b : benches) {
         b.flood(Math.min(n, 20_000)); // warm-up, not counted
         results.add(new ArrayList<>());
+        client.add(new ArrayList<>());
+        broker.add(new ArrayList<>());
       }
       for (int r = 0; r < rounds; r++) {
         for (int k = 0; k < names.length; k++) {
           int c = (k + r) % names.length; // rotate which goes first
-          results.get(c).add(benches.get(c).flood(n));
+          TracingOverhead b = benches.get(c);
+          results.get(c).add(b.flood(n));
+          client.get(c).add(b.clientMicros);
+          broker.get(c).add(b.brokerMicros);
         }
       }
       double off = median(results.get(0));
@@ -112,6 +124,11 @@ public final class TracingOverhead {
             m,
             m / off,
             results.get(c).stream().map(x -> String.format(Locale.ROOT, "%.0f", x)).toList());
+        System.out.printf(
+            Locale.ROOT,
+            "      CPU per spore (median): client %.1f us, broker %.1f us%n",
+            median(client.get(c)),
+            median(broker.get(c)));
       }
       System.out.println("spans exported: " + exported.get());
     } finally {
@@ -163,6 +180,8 @@ public final class TracingOverhead {
             done.countDown();
           }
         };
+    long cpu0 = processCpuNanos();
+    long broker0 = brokerCpuTicks();
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
       if (!window.tryAcquire(60, TimeUnit.SECONDS)) {
@@ -173,7 +192,35 @@ public final class TracingOverhead {
     if (!done.await(120, TimeUnit.SECONDS)) {
       throw new TimeoutException("handled " + received.get() + " of " + n);
     }
-    return n / ((System.nanoTime() - t0) / 1e9);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    clientMicros = (processCpuNanos() - cpu0) / 1e3 / n;
+    long broker1 = brokerCpuTicks();
+    brokerMicros = broker0 < 0 || broker1 < 0 ? Double.NaN : (broker1 - broker0) * 1e4 / n;
+    return n / seconds;
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /**
+   * User + system CPU of the broker process named by the system property {@code broker.pid}, in
+   * clock ticks (1/100 s on Linux), from {@code /proc/<pid>/stat}; -1 if not set or unreadable.
+   */
+  private static long brokerCpuTicks() {
+    String pid = System.getProperty("broker.pid");
+    if (pid == null) {
+      return -1;
+    }
+    try {
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", pid, "stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   private static double median(List<Double> xs) {

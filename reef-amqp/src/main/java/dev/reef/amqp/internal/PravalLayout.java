@@ -107,7 +107,7 @@ final class PravalLayout {
   static byte[] body(Spore s, SporeCodec codec) {
     Map<String, Object> meta = s.metadata();
     // the trace context travels as the traceparent / tracestate headers
-    Map<String, Object> plainMeta = new LinkedHashMap<>(SporeWireMapper.withoutTraceHeaders(meta));
+    Map<String, Object> plainMeta = new LinkedHashMap<>(TraceHeaders.without(meta));
     plainMeta.remove(SporeCodec.PRAVAL_PAYLOAD_KEY);
     plainMeta.remove(SporeCodec.PRAVAL_CONTENT_PARTS_KEY);
     boolean needsEnvelope =

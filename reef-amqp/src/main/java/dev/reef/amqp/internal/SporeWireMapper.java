@@ -53,7 +53,9 @@ public class SporeWireMapper {
    * The W3C trace context headers ({@code traceparent}, {@code tracestate}), written in the Reef
    * layout from the spore's metadata keys of the same names (which then stay out of {@link
    * #H_METADATA}), and read back into them in both. The Praval layout writes exactly Praval's
-   * headers, and keeps the trace context out of its envelope too: it does not travel there.
+   * headers, and keeps the trace context out of its envelope too: it does not travel there. The
+   * Reef layout leaves out {@link #H_TRACE} when the {@code traceparent} carries the same trace id;
+   * the reader derives it ({@link TraceHeaders}).
    */
   public static final String H_TRACEPARENT = TraceContext.TRACEPARENT;
 
@@ -138,7 +140,7 @@ public class SporeWireMapper {
         praval ? PravalLayout.headers(spore, pravalZone) : reefHeaders(spore);
     if (!praval) {
       // Praval's layout stays exactly Praval's 14 headers: no trace context on those channels
-      putTraceHeaders(spore.metadata(), headers);
+      TraceHeaders.put(spore.metadata(), headers);
     }
     AMQP.BasicProperties.Builder b =
         new AMQP.BasicProperties.Builder()
@@ -204,11 +206,13 @@ public class SporeWireMapper {
     h.put(H_VERSION, s.schemaVersion());
     putIfPresent(h, H_CORRELATION, s.correlationId());
     putIfPresent(h, H_CAUSATION, s.causationId());
-    putIfPresent(h, H_TRACE, s.traceId());
+    if (!TraceHeaders.derivable(s.traceId(), s.metadata())) {
+      putIfPresent(h, H_TRACE, s.traceId()); // else the reader derives it from the traceparent
+    }
     putIfPresent(h, H_RUN, s.runId());
     putIfPresent(h, H_IDEMPOTENCY, s.idempotencyKey());
     try {
-      Map<String, Object> metadata = withoutTraceHeaders(s.metadata());
+      Map<String, Object> metadata = TraceHeaders.without(s.metadata());
       if (!metadata.isEmpty()) {
         h.put(H_METADATA, new String(CODEC.encodeKnowledge(metadata), StandardCharsets.UTF_8));
       }
@@ -292,13 +296,13 @@ public class SporeWireMapper {
     }
     b.correlationId(str(headers, H_CORRELATION));
     b.causationId(str(headers, H_CAUSATION));
-    b.traceId(str(headers, H_TRACE));
+    b.traceId(TraceHeaders.traceId(headers, H_TRACE));
     b.runId(str(headers, H_RUN));
     b.idempotencyKey(str(headers, H_IDEMPOTENCY));
 
     Map<String, Object> metadata =
         new LinkedHashMap<>(WireValues.jsonObjectHeader(headers, H_METADATA));
-    readTraceHeaders(headers, metadata);
+    TraceHeaders.read(headers, metadata);
     List<String> knowledgeRefs = WireValues.jsonListHeader(headers, H_KNOWLEDGE_REFS);
     List<String> dataRefs = WireValues.jsonListHeader(headers, H_DATA_REFS);
 
@@ -324,52 +328,6 @@ public class SporeWireMapper {
       return b.build();
     } catch (SporeValidationException e) {
       throw new MalformedWireException(e.getMessage(), e);
-    }
-  }
-
-  /** The trace context metadata keys with a string value, as headers. */
-  private static void putTraceHeaders(Map<String, Object> metadata, Map<String, Object> headers) {
-    if (metadata.isEmpty()) {
-      return;
-    }
-    Object parent = metadata.get(H_TRACEPARENT);
-    if (parent instanceof String) {
-      headers.put(H_TRACEPARENT, parent);
-      Object state = metadata.get(H_TRACESTATE);
-      if (state instanceof String) {
-        headers.put(H_TRACESTATE, state);
-      }
-    }
-  }
-
-  /**
-   * The metadata without what {@link #putTraceHeaders} sends as headers.
-   *
-   * @return the same map when nothing moves, else a copy
-   */
-  static Map<String, Object> withoutTraceHeaders(Map<String, Object> metadata) {
-    if (!(metadata.get(H_TRACEPARENT) instanceof String)) {
-      return metadata;
-    }
-    Map<String, Object> m = new LinkedHashMap<>(metadata);
-    m.remove(H_TRACEPARENT);
-    if (m.get(H_TRACESTATE) instanceof String) {
-      m.remove(H_TRACESTATE);
-    }
-    return m;
-  }
-
-  /** The trace context headers back into the metadata (a header wins over a metadata key). */
-  private static void readTraceHeaders(Map<String, Object> headers, Map<String, Object> metadata) {
-    String parent = str(headers, H_TRACEPARENT);
-    if (parent != null) {
-      metadata.put(H_TRACEPARENT, parent);
-      String state = str(headers, H_TRACESTATE);
-      if (state != null) {
-        metadata.put(H_TRACESTATE, state);
-      } else {
-        metadata.remove(H_TRACESTATE);
-      }
     }
   }
 
