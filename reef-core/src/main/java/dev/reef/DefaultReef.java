@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * StatsRecorder}, running handlers in {@link IdleTracker}. The {@link ReefChannel} operations of
  * the reef itself are {@link Reef}'s default methods, on its default channel.
  *
- * <p>Why this file is long (~480 lines): it is the reef's composition root: it builds and wires the
+ * <p>Why this file is long (~490 lines): it is the reef's composition root: it builds and wires the
  * publisher, dispatchers, pending replies, directory, task engine and instrumentation, and owns
  * their lifecycle (start, close from any thread, drain); each of those is its own class.
  */
@@ -157,6 +158,11 @@ final class DefaultReef implements Reef {
   @Override
   public ReefStats stats() {
     return stats.snapshot(replies.size());
+  }
+
+  @Override
+  public Map<String, Map<String, Long>> mailboxDepths() {
+    return backend.mailboxDepths();
   }
 
   @Override

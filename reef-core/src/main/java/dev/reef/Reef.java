@@ -223,6 +223,18 @@ public interface Reef extends ReefChannel, AutoCloseable {
   ReefStats stats();
 
   /**
+   * The depth of each mailbox this reef consumes (its agents' subscriptions): the spores in it not
+   * yet settled — waiting, on their way to a handler, or in one — keyed by channel, then agent. On
+   * AMQP this asks the broker, one round trip per mailbox: for gauges and operators, not for a hot
+   * path (reef-micrometer's {@code reef.mailbox.depth} gauge reads it at most once a second).
+   *
+   * @return an immutable snapshot; empty if the backend cannot tell
+   */
+  default Map<String, Map<String, Long>> mailboxDepths() {
+    return Map.of();
+  }
+
+  /**
    * Waits until no handler of this reef is running and no spore waits in a mailbox this reef
    * consumes (as far as the backend can tell), or the timeout passes.
    *

@@ -468,6 +468,16 @@ public final class AmqpBackend implements ReefBackend {
   }
 
   /**
+   * Each consumed mailbox's depth: the spores ready in its queue (asked from the broker, one round
+   * trip per mailbox) plus its deliveries received and not yet settled.
+   */
+  @Override
+  public Map<String, Map<String, Long>> mailboxDepths() {
+    Parts p = parts;
+    return p == null ? Map.of() : p.probe().depths();
+  }
+
+  /**
    * The channels' dead-letter queues ({@link #deadLetterQueueFor(String)}). Listing reads with
    * {@code basic.get} without acknowledging and returns the messages to the queue (they are then
    * marked redelivered); with shared dead letters a channel's are picked out of the shared queue.

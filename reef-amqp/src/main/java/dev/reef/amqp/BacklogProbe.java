@@ -1,6 +1,9 @@
 package dev.reef.amqp;
 
 import java.io.IOException;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +67,31 @@ final class BacklogProbe {
 
   private long local() {
     return pool.outstanding() + dispatch.pending() + mailboxes.inflight();
+  }
+
+  /**
+   * Each consumed mailbox's depth: the spores ready in its queue (one passive declare per mailbox,
+   * no lock held) plus its deliveries received and not yet settled. A mailbox whose queue cannot be
+   * read is left out.
+   *
+   * @return channel, then agent, to depth; immutable
+   */
+  Map<String, Map<String, Long>> depths() {
+    Map<String, Map<String, Long>> depths = new TreeMap<>();
+    for (AmqpMailbox m : mailboxes.consumed()) {
+      long ready;
+      try {
+        ready = channels.call(ch -> ch.queueDeclarePassive(m.queue()).getMessageCount());
+      } catch (IOException | RuntimeException e) {
+        log.debug("cannot read the depth of {}: {}", m.queue(), e.toString());
+        continue;
+      }
+      depths
+          .computeIfAbsent(m.channel(), c -> new TreeMap<>())
+          .merge(m.agent(), ready + m.inflight(), Long::sum);
+    }
+    depths.replaceAll((c, agents) -> Collections.unmodifiableMap(agents));
+    return Collections.unmodifiableMap(depths);
   }
 
   private long readyInConsumedMailboxes() {

@@ -127,6 +127,11 @@ final class MailboxRegistry {
     }
   }
 
+  /** The mailboxes consumed now. */
+  List<AmqpMailbox> consumed() {
+    return new ArrayList<>(mailboxes.values());
+  }
+
   /** The queues consumed now. */
   List<String> queues() {
     List<String> queues = new ArrayList<>();

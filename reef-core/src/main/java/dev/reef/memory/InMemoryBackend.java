@@ -336,16 +336,33 @@ public final class InMemoryBackend implements ReefBackend {
   public long backlog() {
     long n = 0;
     for (ConsumerSlot slot : slots.values()) {
-      // Read in the order entries move (mailbox, buffer, current, pending), so that an entry
-      // moving on meanwhile is counted twice at worst, never missed.
-      n += slot.mailbox.backlog();
-      n += slot.buffered;
-      if (slot.current.get() != null) {
-        n++;
-      }
-      n += slot.pending.size();
+      n += depth(slot);
     }
     return n;
+  }
+
+  @Override
+  public Map<String, Map<String, Long>> mailboxDepths() {
+    Map<String, Map<String, Long>> depths = new java.util.TreeMap<>();
+    for (ConsumerSlot slot : slots.values()) {
+      depths
+          .computeIfAbsent(slot.mailbox.channelName, c -> new java.util.TreeMap<>())
+          .merge(slot.mailbox.agent, depth(slot), Long::sum);
+    }
+    depths.replaceAll((c, agents) -> java.util.Collections.unmodifiableMap(agents));
+    return java.util.Collections.unmodifiableMap(depths);
+  }
+
+  /** One consumed mailbox's share of {@link #backlog()}. */
+  private static long depth(ConsumerSlot slot) {
+    // Read in the order entries move (mailbox, buffer, current, pending), so that an entry
+    // moving on meanwhile is counted twice at worst, never missed.
+    long n = slot.mailbox.backlog();
+    n += slot.buffered;
+    if (slot.current.get() != null) {
+      n++;
+    }
+    return n + slot.pending.size();
   }
 
   @Override

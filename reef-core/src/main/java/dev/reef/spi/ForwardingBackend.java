@@ -3,6 +3,7 @@ package dev.reef.spi;
 import dev.reef.Spore;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -89,6 +90,11 @@ public abstract class ForwardingBackend implements ReefBackend {
   @Override
   public long backlog() {
     return delegate.backlog();
+  }
+
+  @Override
+  public Map<String, Map<String, Long>> mailboxDepths() {
+    return delegate.mailboxDepths();
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.reef.Spore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -175,6 +176,18 @@ public interface ReefBackend extends AutoCloseable {
    * @return 0 or more
    */
   long backlog();
+
+  /**
+   * The depth of each mailbox this backend consumes: the spores in it not yet settled (waiting,
+   * handed to this process and not yet dispatched, or in a handler), keyed by channel, then agent.
+   * A broker backend may ask the broker (one round trip per mailbox): not for a hot path. The
+   * default knows none.
+   *
+   * @return an immutable snapshot; a mailbox whose depth cannot be read is left out
+   */
+  default Map<String, Map<String, Long>> mailboxDepths() {
+    return Map.of();
+  }
 
   /**
    * The backend's dead letters, per channel, for {@link dev.reef.Reef#deadLetters(String)}. The

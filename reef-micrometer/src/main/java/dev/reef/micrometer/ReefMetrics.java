@@ -48,6 +48,8 @@ import java.util.function.Consumer;
  *       type</td></tr>
  *   <tr><td>{@value #ASKS_PENDING}</td><td>gauge</td><td>none</td></tr>
  *   <tr><td>{@value #HANDLERS_IN_FLIGHT}</td><td>gauge</td><td>none</td></tr>
+ *   <tr><td>{@value #MAILBOX_DEPTH}</td><td>gauge (per consumed mailbox)</td><td>channel,
+ *       agent</td></tr>
  * </table>
  *
  * <p>The {@code event} tag is the lower-case {@link SporeEvent}: {@code sent} (published and
@@ -66,7 +68,7 @@ import java.util.function.Consumer;
  * carrier ({@link SenderContext} / {@link ReceiverContext}), so Micrometer Tracing propagates its
  * context across processes.
  *
- * <p>Why this file is long (~570 lines): it is one observer whose callbacks each map one Reef event
+ * <p>Why this file is long (~600 lines): it is one observer whose callbacks each map one Reef event
  * to its meters, plus its nested, documented builder (tag caps, timers on or off, an observation
  * registry); splitting the callbacks would scatter one meter naming scheme over several files.
  */
@@ -91,6 +93,13 @@ public final class ReefMetrics implements ReefObserver {
 
   /** Deliveries whose handlers are running: {@value}. */
   public static final String HANDLERS_IN_FLIGHT = "reef.handlers.in_flight";
+
+  /**
+   * Spores in a mailbox this reef consumes not yet settled (waiting, on their way to a handler, or
+   * in one), per channel and agent ({@link Reef#mailboxDepths()}, read at most once a second):
+   * {@value}. Agents and channels past the caps share the {@value #OTHER} gauge.
+   */
+  public static final String MAILBOX_DEPTH = "reef.mailbox.depth";
 
   /** The tag value of agents or channels past the cap: {@value}. */
   public static final String OTHER = "other";
@@ -140,6 +149,9 @@ public final class ReefMetrics implements ReefObserver {
 
   private final CopyOnWriteArrayList<Gauge> gauges = new CopyOnWriteArrayList<>();
 
+  /** The mailbox depth gauges, from {@link #onStart}. */
+  private volatile MailboxDepthGauges depths;
+
   private ReefMetrics(Builder b) {
     this.meters = b.meters;
     this.observations = b.observations;
@@ -170,6 +182,7 @@ public final class ReefMetrics implements ReefObserver {
         Gauge.builder(HANDLERS_IN_FLIGHT, inFlight, AtomicInteger::get)
             .description("deliveries whose handlers are running")
             .register(meters));
+    depths = new MailboxDepthGauges(meters, reef::mailboxDepths, channels::tag, agents::tag);
   }
 
   @Override
@@ -178,6 +191,10 @@ public final class ReefMetrics implements ReefObserver {
       meters.remove(g);
     }
     gauges.clear();
+    MailboxDepthGauges d = depths;
+    if (d != null) {
+      d.close();
+    }
   }
 
   @Override
@@ -214,10 +231,18 @@ public final class ReefMetrics implements ReefObserver {
   public ReefObservation onHandle(HandlerContext context) {
     Spore spore = context.spore();
     inFlight.incrementAndGet();
+    AgentEntry mailbox = channelEntry(context.channel()).agentEntry(context.agent());
+    if (!mailbox.depthGauge) {
+      MailboxDepthGauges d = depths;
+      if (d != null) {
+        d.register(mailbox.channel, mailbox.agent);
+        mailbox.depthGauge = true;
+      }
+    }
     if (!timers) {
       return counting;
     }
-    Series series = series(context.channel(), context.agent(), spore.type().ordinal());
+    Series series = mailbox.series(spore.type().ordinal());
     long createdMillis = spore.createdAt().toEpochMilli();
     Consumer<Outcome> after =
         outcome -> {
@@ -321,6 +346,9 @@ public final class ReefMetrics implements ReefObserver {
     private final String agent;
     private final AtomicReferenceArray<Series> byType =
         new AtomicReferenceArray<>(TYPES.length + 1);
+
+    /** Whether the mailbox depth gauge of this (channel, agent) tag pair is registered. */
+    volatile boolean depthGauge;
 
     AgentEntry(String channel, String agent) {
       this.channel = channel;

@@ -300,6 +300,56 @@ abstract class ReefMetricsScenario {
         .containsOnly("alice", "a1", ReefMetrics.OTHER);
   }
 
+  private double depth(String agent) {
+    Gauge g =
+        meters.find(ReefMetrics.MAILBOX_DEPTH).tags("channel", channel, "agent", agent).gauge();
+    return g == null ? Double.NaN : g.value();
+  }
+
+  @Test
+  void theMailboxDepthGaugeShowsABacklogPerMailboxWithCappedAgentTags() throws Exception {
+    Reef reef = reef(ReefMetrics.builder(meters).timers(false).maxAgentTags(2).build());
+    List<String> got = new CopyOnWriteArrayList<>();
+    CountDownLatch first = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    reef.subscribe("dave", s -> got.add(s.id()));
+    reef.subscribe(
+        "erin",
+        s -> {
+          first.countDown();
+          try {
+            release.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    try {
+      // alice and dave take the two agent tags; erin, seen later, is "other"
+      reef.send("alice", "dave", Map.of("n", 0)).get(10, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 1);
+      int backlog = 4;
+      for (int i = 0; i < backlog; i++) {
+        reef.send("alice", "erin", Map.of("n", i)).get(10, TimeUnit.SECONDS);
+      }
+      assertThat(first.await(10, TimeUnit.SECONDS)).isTrue();
+      // one in erin's handler, three waiting (in the mailbox, or prefetched and not yet handled)
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                assertThat(depth(ReefMetrics.OTHER)).isEqualTo(backlog);
+                assertThat(depth("dave")).isZero();
+              });
+      assertThat(meters.find(ReefMetrics.MAILBOX_DEPTH).tag("agent", "erin").gauges()).isEmpty();
+    } finally {
+      release.countDown();
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> depth(ReefMetrics.OTHER) == 0);
+    assertThat(reef.mailboxDepths().get(channel))
+        .containsEntry("dave", 0L)
+        .containsEntry("erin", 0L);
+  }
+
   @Test
   void aPropagatingHandlerCarriesItsHeaderFromPublishToProcess() throws Exception {
     List<String> received = new CopyOnWriteArrayList<>();
