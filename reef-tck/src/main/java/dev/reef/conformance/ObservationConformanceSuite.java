@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -485,5 +486,48 @@ public abstract class ObservationConformanceSuite {
     assertThat(got.get(0).metadata()).containsEntry("x-observed", "from-observer");
     await().atMost(awaitTimeout()).until(() -> after.log.contains("handle bob 2 success"));
     assertThat(after.log).contains("handle bob 1 failure", "publish knowledge success");
+  }
+
+  @Test
+  void mailboxDepthsCountWhatEachConsumedMailboxHasNotSettled() throws Exception {
+    Reef reef = newReef(null, null);
+    List<String> got = new CopyOnWriteArrayList<>();
+    CountDownLatch first = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    reef.subscribe("bob", s -> got.add(s.id()));
+    reef.subscribe(
+        "carol",
+        s -> {
+          first.countDown();
+          try {
+            release.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    String ch = unique("ch");
+    try {
+      join(reef.send("alice", "bob", Map.of("n", 0)));
+      await().atMost(awaitTimeout()).until(() -> got.size() == 1);
+      for (int i = 0; i < 5; i++) {
+        join(reef.send("alice", "carol", Map.of("n", i)));
+      }
+      assertThat(first.await(awaitTimeout().toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+      // one in carol's handler and four behind it; bob's one is settled
+      await()
+          .atMost(awaitTimeout())
+          .untilAsserted(
+              () ->
+                  assertThat(reef.mailboxDepths())
+                      .containsOnlyKeys(ch)
+                      .containsEntry(ch, Map.of("bob", 0L, "carol", 5L)));
+    } finally {
+      release.countDown();
+    }
+    await()
+        .atMost(awaitTimeout())
+        .untilAsserted(
+            () ->
+                assertThat(reef.mailboxDepths()).containsEntry(ch, Map.of("bob", 0L, "carol", 0L)));
   }
 }
