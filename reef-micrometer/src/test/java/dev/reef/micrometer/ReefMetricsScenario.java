@@ -306,6 +306,16 @@ abstract class ReefMetricsScenario {
     return g == null ? Double.NaN : g.value();
   }
 
+  /** A handler's body that signals it started, then holds its delivery until released. */
+  private static void holdUntil(CountDownLatch started, CountDownLatch release) {
+    started.countDown();
+    try {
+      assertThat(release.await(30, TimeUnit.SECONDS)).as("released").isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   @Test
   void theMailboxDepthGaugeShowsABacklogPerMailboxWithCappedAgentTags() throws Exception {
     Reef reef = reef(ReefMetrics.builder(meters).timers(false).maxAgentTags(2).build());
@@ -313,16 +323,7 @@ abstract class ReefMetricsScenario {
     CountDownLatch first = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     reef.subscribe("dave", s -> got.add(s.id()));
-    reef.subscribe(
-        "erin",
-        s -> {
-          first.countDown();
-          try {
-            release.await(30, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        });
+    reef.subscribe("erin", s -> holdUntil(first, release));
     try {
       // alice and dave take the two agent tags; erin, seen later, is "other"
       reef.send("alice", "dave", Map.of("n", 0)).get(10, TimeUnit.SECONDS);
