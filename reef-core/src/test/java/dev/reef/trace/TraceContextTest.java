@@ -123,6 +123,15 @@ class TraceContextTest {
     assertThat(child.spanId()).isNotEqualTo(SPAN).matches("[0-9a-f]{16}");
     assertThat(child.flags()).isEqualTo(1);
     assertThat(child.tracestate()).isEqualTo("a=b");
+    // the traceparent is rendered once, with the new span id and the parent's flags
+    assertThat(child.traceparent()).isEqualTo("00-" + TRACE + "-" + child.spanId() + "-01");
+    assertThat(TraceContext.parse(child.traceparent(), "a=b")).isEqualTo(child);
+    TraceContext unsampled = TraceContext.of(TRACE, SPAN, 0, null).child();
+    assertThat(unsampled.traceparent()).endsWith("-00");
+    assertThat(unsampled.sampled()).isFalse();
+    TraceContext other = TraceContext.of(TRACE, SPAN, 0xa3, null).child();
+    assertThat(other.traceparent()).endsWith("-a3");
+    assertThat(TraceContext.parse(other.traceparent(), null)).isEqualTo(other);
   }
 
   @Test
@@ -131,11 +140,15 @@ class TraceContextTest {
     for (int i = 0; i < 1000; i++) {
       TraceContext r = TraceContext.newRoot();
       assertThat(TraceContext.parse(r.traceparent(), null)).isEqualTo(r);
+      assertThat(r.traceparent()).isSameAs(r.traceparent()).endsWith("-01");
       assertThat(r.sampled()).isTrue();
       ids.add(r.traceId());
     }
     assertThat(ids).hasSize(1000);
-    assertThat(TraceContext.newRoot(TRACE).traceId()).isEqualTo(TRACE);
+    TraceContext withId = TraceContext.newRoot(TRACE);
+    assertThat(withId.traceId()).isEqualTo(TRACE);
+    assertThat(TraceContext.parse(withId.traceparent(), null)).isEqualTo(withId);
+    assertThat(withId.sampled()).isTrue();
   }
 
   @Test
