@@ -124,9 +124,15 @@ public final class TracingOverhead {
             m,
             m / off,
             results.get(c).stream().map(x -> String.format(Locale.ROOT, "%.0f", x)).toList());
+        List<Double> paired = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+          paired.add(results.get(c).get(r) / results.get(0).get(r));
+        }
         System.out.printf(
             Locale.ROOT,
-            "      CPU per spore (median): client %.1f us, broker %.1f us%n",
+            "      median of the per-round ratios to off (same rotation) %.3f;"
+                + " CPU per spore (median): client %.1f us, broker %.1f us%n",
+            median(paired),
             median(client.get(c)),
             median(broker.get(c)));
       }
