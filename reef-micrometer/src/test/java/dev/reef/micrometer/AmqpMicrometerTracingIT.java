@@ -29,7 +29,9 @@ class AmqpMicrometerTracingIT extends MicrometerTracingScenario {
       return;
     }
     TestBroker broker = new TestBroker(RabbitMqBroker.uri());
-    broker.deleteQueueAfter(names.mailboxQueueFor(channel, "bob"));
+    for (String agent : new String[] {"bob", "alice"}) {
+      broker.deleteQueueAfter(names.mailboxQueueFor(channel, agent));
+    }
     broker.deleteExchangeAfter(names.exchangeFor(channel));
     broker.cleanup();
   }

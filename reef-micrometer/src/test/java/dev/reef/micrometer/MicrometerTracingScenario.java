@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Timeout;
 abstract class MicrometerTracingScenario {
   private final InMemorySpanExporter spans = InMemorySpanExporter.create();
   private OpenTelemetrySdk otel;
-  private Reef reef;
+  private final List<Reef> reefs = new CopyOnWriteArrayList<>();
   String channel;
 
   /** A new, unstarted backend on this test's transport. */
@@ -67,10 +67,8 @@ abstract class MicrometerTracingScenario {
 
   @AfterEach
   void close() {
-    if (reef != null) {
-      reef.close(Duration.ofSeconds(2));
-      reef = null;
-    }
+    reefs.forEach(r -> r.close(Duration.ofSeconds(2)));
+    reefs.clear();
     if (otel != null) {
       otel.close();
       otel = null;
@@ -92,13 +90,12 @@ abstract class MicrometerTracingScenario {
     return registry;
   }
 
-  @Test
-  void theHandlerSpanIsAChildOfThePublishSpanAndTheSporeCarriesItsTrace() throws Exception {
+  private Reef tracedReef() {
     ReefMetrics metrics =
         ReefMetrics.builder(new SimpleMeterRegistry())
             .observationRegistry(tracingRegistry())
             .build();
-    reef =
+    Reef reef =
         Reef.create(
             newBackend(),
             ReefOptions.custom()
@@ -106,6 +103,13 @@ abstract class MicrometerTracingScenario {
                 .closeTimeout(Duration.ofSeconds(2))
                 .observer(metrics)
                 .build());
+    reefs.add(reef);
+    return reef;
+  }
+
+  @Test
+  void theHandlerSpanIsAChildOfThePublishSpanAndTheSporeCarriesItsTrace() throws Exception {
+    Reef reef = tracedReef();
     List<Spore> got = new CopyOnWriteArrayList<>();
     reef.subscribe("bob", got::add);
 
@@ -127,6 +131,36 @@ abstract class MicrometerTracingScenario {
     assertThat((String) s.metadata().get("traceparent"))
         .startsWith("00-" + publish.getTraceId() + "-" + publish.getSpanId() + "-");
     assertThat(s.traceId()).isEqualTo(publish.getTraceId());
+  }
+
+  @Test
+  void aReplySentFromTheHandlerContinuesTheTrace() throws Exception {
+    // two reefs (two processes): a reply to an ask of the same reef is handed over without a
+    // publish, so it has no publish span
+    Reef responder = tracedReef();
+    Reef asker = tracedReef();
+    responder.subscribe("bob", s -> responder.reply(s, "bob", Map.of("a", 42)));
+
+    Spore answer =
+        asker.ask("alice", "bob", Map.of("q", 1), Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> kind(SpanKind.CONSUMER) != null && childOf(kind(SpanKind.CONSUMER)) != null);
+    SpanData process = kind(SpanKind.CONSUMER);
+    SpanData replyPublish = childOf(process);
+    assertThat(replyPublish.getKind()).isEqualTo(SpanKind.PRODUCER);
+    assertThat(answer.traceId()).isEqualTo(process.getTraceId());
+    assertThat((String) answer.metadata().get("traceparent"))
+        .startsWith("00-" + process.getTraceId() + "-" + replyPublish.getSpanId() + "-");
+  }
+
+  /** The first finished span whose parent is the given span, or null. */
+  private SpanData childOf(SpanData parent) {
+    return spans.getFinishedSpanItems().stream()
+        .filter(s -> s.getParentSpanId().equals(parent.getSpanId()))
+        .findFirst()
+        .orElse(null);
   }
 
   private SpanData kind(SpanKind kind) {
