@@ -1,0 +1,289 @@
+package dev.reef.amqp;
+
+import com.rabbitmq.client.BuiltinExchangeType;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.DefaultConsumer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * What creating a mailbox costs the broker, with the raw client (issue 13, item 7; the table in
+ * docs/performance.md "Many agents in one process"). Not a test: run by hand with the test class
+ * path,
+ *
+ * <pre>
+ * java -cp reef-amqp/target/test-classes:reef-amqp/target/classes:$(deps) \
+ *     dev.reef.amqp.MailboxDeclareCost [amqp-uri] [N] [beam.smp pid]
+ * </pre>
+ *
+ * For each queue variant (durable classic with {@code x-max-priority} 10 as Reef declares it, the
+ * same as CQv2, without priority, non-durable) and each way of calling (1, 4, 8, 16 threads each on
+ * its own channel, one channel pipelining no-wait calls with one round trip at the end), it
+ * declares N queues, binds each twice, consumes each, then deletes them, and prints per phase the
+ * wall time, the broker's CPU time (from /proc of the beam.smp pid, if given) and the bytes the
+ * broker wrote. Alternating rounds: every variant runs once per round, three rounds.
+ */
+public final class MailboxDeclareCost {
+  private record Variant(String name, boolean durable, Map<String, Object> args) {}
+
+  private static final int ROUNDS = 3;
+
+  private final Connection connection;
+  private final String exchange;
+  private final long pid;
+
+  private MailboxDeclareCost(Connection connection, String exchange, long pid) {
+    this.connection = connection;
+    this.exchange = exchange;
+    this.pid = pid;
+  }
+
+  /**
+   * Runs the measurement.
+   *
+   * @param args optional: URI, number of queues per run, beam.smp pid
+   * @throws Exception if the broker fails
+   */
+  public static void main(String[] args) throws Exception {
+    String uri = args.length > 0 ? args[0] : "amqp://guest:guest@127.0.0.1:5672";
+    int n = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+    long pid = args.length > 2 ? Long.parseLong(args[2]) : -1;
+    String only = args.length > 3 ? args[3] : "";
+    ConnectionFactory f = new ConnectionFactory();
+    f.setUri(uri);
+    f.setAutomaticRecoveryEnabled(false);
+    String ex = "cost-" + UUID.randomUUID().toString().substring(0, 8);
+    try (Connection c = f.newConnection("mailbox-declare-cost")) {
+      try (Channel ch = c.createChannel()) {
+        ch.exchangeDeclare(ex, BuiltinExchangeType.TOPIC, false, false, null);
+        ch.exchangeDeclare(ex + ".dlx", BuiltinExchangeType.TOPIC, false, false, null);
+      }
+      MailboxDeclareCost m = new MailboxDeclareCost(c, ex, pid);
+      List<Variant> variants = variants(ex + ".dlx");
+      String[] modes = {"t1", "t4", "t8", "t16", "nowait1", "nowait4"};
+      System.out.printf(
+          "N=%d, %d rounds; load %s%n",
+          n, ROUNDS, Files.readString(Path.of("/proc/loadavg")).trim());
+      System.out.println(
+          "round variant mode | declare ms (broker cpu ms, MiB written) | bind x2 ms | consume ms |"
+              + " delete ms | total ms");
+      for (int r = 1; r <= ROUNDS; r++) {
+        long idle0 = m.brokerCpuMs();
+        Thread.sleep(3_000);
+        System.out.printf(
+            "broker CPU while this program is idle (other clients): %d ms/s; load %s%n",
+            (m.brokerCpuMs() - idle0) / 3, Files.readString(Path.of("/proc/loadavg")).trim());
+        for (Variant v : variants) {
+          for (String mode : modes) {
+            if (!only.isEmpty() && !(v.name() + " " + mode).matches(only)) {
+              continue;
+            }
+            m.run(r, v, mode, n);
+          }
+        }
+      }
+      try (Channel ch = c.createChannel()) {
+        ch.exchangeDelete(ex);
+        ch.exchangeDelete(ex + ".dlx");
+      }
+    }
+  }
+
+  private static List<Variant> variants(String dlx) {
+    Map<String, Object> prio = new HashMap<>();
+    prio.put("x-dead-letter-exchange", dlx);
+    prio.put("x-max-priority", 10);
+    Map<String, Object> prioV2 = new HashMap<>(prio);
+    prioV2.put("x-queue-version", 2);
+    Map<String, Object> plain = new HashMap<>();
+    plain.put("x-dead-letter-exchange", dlx);
+    Map<String, Object> plainV2 = new HashMap<>(plain);
+    plainV2.put("x-queue-version", 2);
+    Map<String, Object> quorum = new HashMap<>(plain);
+    quorum.put("x-queue-type", "quorum");
+    return List.of(
+        new Variant("prio10", true, prio),
+        new Variant("prio10-v2", true, prioV2),
+        new Variant("no-prio", true, plain),
+        new Variant("no-prio-v2", true, plainV2),
+        new Variant("prio10-transient", false, prio),
+        new Variant("quorum", true, quorum));
+  }
+
+  private interface Step {
+    void on(Channel ch, String queue) throws IOException;
+  }
+
+  private void run(int round, Variant v, String mode, int n) throws Exception {
+    List<String> queues = new ArrayList<>();
+    String prefix = "cost-" + UUID.randomUUID().toString().substring(0, 6) + "-";
+    for (int i = 0; i < n; i++) {
+      queues.add(prefix + i);
+    }
+    boolean nowait = mode.startsWith("nowait");
+    int threads = Integer.parseInt(mode.replaceAll("[^0-9]", ""));
+    long t0 = System.nanoTime();
+    Phase declare =
+        phase(
+            queues,
+            threads,
+            nowait,
+            (ch, q) -> {
+              if (nowait) {
+                ch.queueDeclareNoWait(q, v.durable(), false, false, v.args());
+              } else {
+                ch.queueDeclare(q, v.durable(), false, false, v.args());
+              }
+            });
+    Phase bind =
+        phase(
+            queues,
+            threads,
+            nowait,
+            (ch, q) -> {
+              if (nowait) {
+                ch.queueBindNoWait(q, exchange, "agent." + q + ".*", null);
+                ch.queueBindNoWait(q, exchange, "broadcast.*", null);
+              } else {
+                ch.queueBind(q, exchange, "agent." + q + ".*");
+                ch.queueBind(q, exchange, "broadcast.*");
+              }
+            });
+    Phase consume = consume(queues, threads);
+    Phase delete =
+        phase(
+            queues,
+            threads,
+            nowait,
+            (ch, q) -> {
+              if (nowait) {
+                ch.queueDeleteNoWait(q, false, false);
+              } else {
+                ch.queueDelete(q);
+              }
+            });
+    System.out.printf(
+        "%d %-16s %-8s | %s | %s | %s | %s | %d%n",
+        round,
+        v.name(),
+        mode,
+        declare,
+        bind,
+        consume,
+        delete,
+        (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  private record Phase(long ms, long cpuMs, double mibWritten) {
+    @Override
+    public String toString() {
+      return String.format("%6d (%5d, %5.1f)", ms, cpuMs, mibWritten);
+    }
+  }
+
+  private Phase phase(List<String> queues, int threads, boolean nowait, Step step)
+      throws Exception {
+    long cpu0 = brokerCpuMs();
+    long w0 = brokerWritten();
+    long t0 = System.nanoTime();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      int per = (queues.size() + threads - 1) / threads;
+      for (int i = 0; i < queues.size(); i += per) {
+        List<String> part = queues.subList(i, Math.min(queues.size(), i + per));
+        done.add(
+            pool.submit(
+                () -> {
+                  try (Channel ch = connection.createChannel()) {
+                    for (String q : part) {
+                      step.on(ch, q);
+                    }
+                    if (nowait) {
+                      ch.basicQos(0); // one round trip: everything before it is done
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    return new Phase(ms, brokerCpuMs() - cpu0, (brokerWritten() - w0) / 1048576.0);
+  }
+
+  /** Consumes every queue, 32 consumers per channel as Reef does, from the given threads. */
+  private Phase consume(List<String> queues, int threads) throws Exception {
+    long cpu0 = brokerCpuMs();
+    long w0 = brokerWritten();
+    long t0 = System.nanoTime();
+    List<Channel> channels = new ArrayList<>();
+    for (int i = 0; i < queues.size(); i += 32) {
+      Channel ch = connection.createChannel();
+      ch.basicQos(10);
+      channels.add(ch);
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int i = 0; i < queues.size(); i++) {
+        String q = queues.get(i);
+        Channel ch = channels.get(i / 32);
+        done.add(pool.submit(() -> ch.basicConsume(q, false, new DefaultConsumer(ch))));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    Phase p = new Phase(ms, brokerCpuMs() - cpu0, (brokerWritten() - w0) / 1048576.0);
+    for (Channel ch : channels) {
+      ch.close();
+    }
+    return p;
+  }
+
+  /** The broker's user + system CPU time in ms, or 0 without a pid. */
+  private long brokerCpuMs() throws IOException {
+    if (pid < 0) {
+      return 0;
+    }
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10; // 100 ticks a second
+  }
+
+  /** The bytes the broker wrote to storage so far, or 0 without a pid (or access to it). */
+  private long brokerWritten() {
+    if (pid < 0) {
+      return 0;
+    }
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/io"))) {
+        if (line.startsWith("write_bytes:")) {
+          return Long.parseLong(line.substring(12).trim());
+        }
+      }
+    } catch (IOException e) {
+      return 0;
+    }
+    return 0;
+  }
+}
