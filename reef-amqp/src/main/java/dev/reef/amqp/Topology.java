@@ -142,10 +142,16 @@ final class Topology {
       args.put("x-max-priority", AmqpBackend.MAX_PRIORITY);
     }
     try {
+      // One round trip instead of three: the declaration and the first binding are sent without
+      // waiting for their replies, the second binding waits. The broker handles one channel's
+      // methods in order, so when that reply comes the queue and both bindings exist. A refused
+      // declaration or binding closes the channel, and the waiting call then fails with the
+      // broker's reason (403, 406 inequivalent arguments, ...); the channel is a pooled one that
+      // no other call uses meanwhile, so the reason is this mailbox's, and the pool drops it.
       channels.call(
           t -> {
-            t.queueDeclare(queue, true, false, false, args);
-            t.queueBind(queue, exchange, "agent." + agent + ".*");
+            t.queueDeclareNoWait(queue, true, false, false, args);
+            t.queueBindNoWait(queue, exchange, "agent." + agent + ".*", null);
             t.queueBind(queue, exchange, "broadcast.*");
             return null;
           });

@@ -71,7 +71,18 @@ public final class MailboxDeclareCost {
       }
       MailboxDeclareCost m = new MailboxDeclareCost(c, ex, pid);
       List<Variant> variants = variants(ex + ".dlx");
-      String[] modes = {"t1", "t4", "t8", "t16", "nowait1", "nowait4"};
+      String[] modes = {
+        "t1",
+        "t4",
+        "t8",
+        "t16",
+        "nowait1",
+        "nowait4",
+        "mbox-sync1",
+        "mbox-pipe1",
+        "mbox-sync16",
+        "mbox-pipe16"
+      };
       System.out.printf(
           "N=%d, %d rounds; load %s%n",
           n, ROUNDS, Files.readString(Path.of("/proc/loadavg")).trim());
@@ -134,32 +145,57 @@ public final class MailboxDeclareCost {
     boolean nowait = mode.startsWith("nowait");
     int threads = Integer.parseInt(mode.replaceAll("[^0-9]", ""));
     long t0 = System.nanoTime();
-    Phase declare =
-        phase(
-            queues,
-            threads,
-            nowait,
-            (ch, q) -> {
-              if (nowait) {
-                ch.queueDeclareNoWait(q, v.durable(), false, false, v.args());
-              } else {
-                ch.queueDeclare(q, v.durable(), false, false, v.args());
-              }
-            });
-    Phase bind =
-        phase(
-            queues,
-            threads,
-            nowait,
-            (ch, q) -> {
-              if (nowait) {
-                ch.queueBindNoWait(q, exchange, "agent." + q + ".*", null);
-                ch.queueBindNoWait(q, exchange, "broadcast.*", null);
-              } else {
-                ch.queueBind(q, exchange, "agent." + q + ".*");
+    Phase declare;
+    Phase bind;
+    if (mode.startsWith("mbox")) {
+      // What Reef does per new mailbox: declare and bind twice on one channel, one mailbox after
+      // the other; "mbox-sync" waits for each reply (3 round trips), "mbox-pipe" sends the
+      // declare and the first bind without waiting and the second bind with (1 round trip).
+      boolean pipe = mode.startsWith("mbox-pipe");
+      declare =
+          phase(
+              queues,
+              threads,
+              false,
+              (ch, q) -> {
+                if (pipe) {
+                  ch.queueDeclareNoWait(q, v.durable(), false, false, v.args());
+                  ch.queueBindNoWait(q, exchange, "agent." + q + ".*", null);
+                } else {
+                  ch.queueDeclare(q, v.durable(), false, false, v.args());
+                  ch.queueBind(q, exchange, "agent." + q + ".*");
+                }
                 ch.queueBind(q, exchange, "broadcast.*");
-              }
-            });
+              });
+      bind = new Phase(0, 0, 0);
+    } else {
+      declare =
+          phase(
+              queues,
+              threads,
+              nowait,
+              (ch, q) -> {
+                if (nowait) {
+                  ch.queueDeclareNoWait(q, v.durable(), false, false, v.args());
+                } else {
+                  ch.queueDeclare(q, v.durable(), false, false, v.args());
+                }
+              });
+      bind =
+          phase(
+              queues,
+              threads,
+              nowait,
+              (ch, q) -> {
+                if (nowait) {
+                  ch.queueBindNoWait(q, exchange, "agent." + q + ".*", null);
+                  ch.queueBindNoWait(q, exchange, "broadcast.*", null);
+                } else {
+                  ch.queueBind(q, exchange, "agent." + q + ".*");
+                  ch.queueBind(q, exchange, "broadcast.*");
+                }
+              });
+    }
     Phase consume = consume(queues, threads);
     Phase delete =
         phase(
