@@ -8,42 +8,53 @@ import com.rabbitmq.client.DefaultConsumer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What creating a mailbox costs the broker, with the raw client (issue 13, item 7; the table in
- * docs/performance.md "Many agents in one process"). Not a test: run by hand with the test class
- * path,
+ * What creating a mailbox costs the broker, with the raw client next to Reef's own subscribe, in
+ * the same run (issue 13, item 7; the tables in docs/performance.md "Many agents in one process").
+ * Not a test: run by hand with the test class path,
  *
  * <pre>
  * java -cp reef-amqp/target/test-classes:reef-amqp/target/classes:$(deps) \
- *     dev.reef.amqp.MailboxDeclareCost [amqp-uri] [N] [beam.smp pid]
+ *     dev.reef.amqp.MailboxDeclareCost [amqp-uri] [N] [beam.smp pid] [regex of "variant mode"]
  * </pre>
  *
- * For each queue variant (durable classic with {@code x-max-priority} 10 as Reef declares it, the
- * same as CQv2, without priority, non-durable) and each way of calling (1, 4, 8, 16 threads each on
- * its own channel, one channel pipelining no-wait calls with one round trip at the end), it
- * declares N queues, binds each twice, consumes each, then deletes them, and prints per phase the
- * wall time, the broker's CPU time (from /proc of the beam.smp pid, if given) and the bytes the
- * broker wrote. Alternating rounds: every variant runs once per round, three rounds.
+ * <p>Queue variants: durable classic with {@code x-max-priority} 10 as Reef declares it ({@code
+ * prio10}), the same as CQv2 ({@code prio10-v2}), non-durable, with 5 or 2 priority levels, without
+ * priority (v1 and v2), and quorum. Modes: {@code tK} declares all N from K threads each on its own
+ * channel, then binds each twice, then consumes each (32 consumers per channel), then deletes;
+ * {@code nowaitK} the same with no-wait calls and one round trip per thread at the end; {@code
+ * mbox-syncK} / {@code mbox-pipeK} declare and bind one mailbox after the other as Reef did before
+ * (three round trips) and does now (one); {@code mbox-full16} adds the consume per mailbox on the
+ * first shared channel with room, as Reef does; {@code reefK} subscribes through {@link
+ * AmqpBackend#consume}. Each line gives per phase the wall time, the broker's CPU time (from /proc
+ * of the beam.smp pid, if given; other clients' work included, their idle rate is printed per
+ * round) and the MiB the broker wrote. Alternating rounds: every selected variant and mode runs
+ * once per round, three rounds.
  */
 public final class MailboxDeclareCost {
   private record Variant(String name, boolean durable, Map<String, Object> args) {}
 
   private static final int ROUNDS = 3;
 
+  private final String uri;
   private final Connection connection;
   private final String exchange;
   private final long pid;
 
-  private MailboxDeclareCost(Connection connection, String exchange, long pid) {
+  private MailboxDeclareCost(String uri, Connection connection, String exchange, long pid) {
+    this.uri = uri;
     this.connection = connection;
     this.exchange = exchange;
     this.pid = pid;
@@ -69,7 +80,7 @@ public final class MailboxDeclareCost {
         ch.exchangeDeclare(ex, BuiltinExchangeType.TOPIC, false, false, null);
         ch.exchangeDeclare(ex + ".dlx", BuiltinExchangeType.TOPIC, false, false, null);
       }
-      MailboxDeclareCost m = new MailboxDeclareCost(c, ex, pid);
+      MailboxDeclareCost m = new MailboxDeclareCost(uri, c, ex, pid);
       List<Variant> variants = variants(ex + ".dlx");
       String[] modes = {
         "t1",
@@ -81,7 +92,10 @@ public final class MailboxDeclareCost {
         "mbox-sync1",
         "mbox-pipe1",
         "mbox-sync16",
-        "mbox-pipe16"
+        "mbox-pipe16",
+        "mbox-full16",
+        "reef1",
+        "reef16"
       };
       System.out.printf(
           "N=%d, %d rounds; load %s%n",
@@ -121,6 +135,10 @@ public final class MailboxDeclareCost {
     plain.put("x-dead-letter-exchange", dlx);
     Map<String, Object> plainV2 = new HashMap<>(plain);
     plainV2.put("x-queue-version", 2);
+    Map<String, Object> prio5 = new HashMap<>(plain);
+    prio5.put("x-max-priority", 5);
+    Map<String, Object> prio2 = new HashMap<>(plain);
+    prio2.put("x-max-priority", 2);
     Map<String, Object> quorum = new HashMap<>(plain);
     quorum.put("x-queue-type", "quorum");
     return List.of(
@@ -129,6 +147,8 @@ public final class MailboxDeclareCost {
         new Variant("no-prio", true, plain),
         new Variant("no-prio-v2", true, plainV2),
         new Variant("prio10-transient", false, prio),
+        new Variant("prio5", true, prio5),
+        new Variant("prio2", true, prio2),
         new Variant("quorum", true, quorum));
   }
 
@@ -137,6 +157,12 @@ public final class MailboxDeclareCost {
   }
 
   private void run(int round, Variant v, String mode, int n) throws Exception {
+    if (mode.startsWith("reef")) {
+      if (v.name().equals("prio10")) {
+        reef(round, mode, n);
+      }
+      return;
+    }
     List<String> queues = new ArrayList<>();
     String prefix = "cost-" + UUID.randomUUID().toString().substring(0, 6) + "-";
     for (int i = 0; i < n; i++) {
@@ -147,6 +173,37 @@ public final class MailboxDeclareCost {
     long t0 = System.nanoTime();
     Phase declare;
     Phase bind;
+    if (mode.startsWith("mbox-full")) {
+      // Reef's whole subscribe per mailbox: the pipelined declaration on the thread's channel, then
+      // the consume on the first shared channel with room (32 consumers each), as Reef fills them.
+      List<Channel> shared = new ArrayList<>();
+      for (int i = 0; i < n; i += 32) {
+        Channel ch = connection.createChannel();
+        ch.basicQos(10);
+        shared.add(ch);
+      }
+      AtomicInteger next = new AtomicInteger();
+      declare =
+          phase(
+              queues,
+              threads,
+              false,
+              (ch, q) -> {
+                ch.queueDeclareNoWait(q, v.durable(), false, false, v.args());
+                ch.queueBindNoWait(q, exchange, "agent." + q + ".*", null);
+                ch.queueBind(q, exchange, "broadcast.*");
+                Channel c = shared.get(next.getAndIncrement() / 32);
+                c.basicConsume(q, false, new DefaultConsumer(c));
+              });
+      Phase delete = phase(queues, threads, false, (ch, q) -> ch.queueDelete(q));
+      for (Channel ch : shared) {
+        ch.close();
+      }
+      System.out.printf(
+          "%d %-16s %-8s | %s | declare, bind and consume per mailbox | %s%n",
+          round, v.name(), mode, declare, delete);
+      return;
+    }
     if (mode.startsWith("mbox")) {
       // What Reef does per new mailbox: declare and bind twice on one channel, one mailbox after
       // the other; "mbox-sync" waits for each reply (3 round trips), "mbox-pipe" sends the
@@ -219,6 +276,53 @@ public final class MailboxDeclareCost {
         consume,
         delete,
         (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /**
+   * Subscribes N new mailboxes through Reef's backend ({@link AmqpBackend#consume}, what one
+   * agent's subscription costs) from the given threads, and deletes them again.
+   */
+  private void reef(int round, String mode, int n) throws Exception {
+    int threads = Integer.parseInt(mode.replaceAll("[^0-9]", ""));
+    String channel = "cost-" + UUID.randomUUID().toString().substring(0, 6);
+    AmqpBackend b = AmqpBackend.builder().uri(uri).build();
+    b.start((e, c, a, s, err) -> {});
+    List<String> queues = new ArrayList<>();
+    long cpu0 = brokerCpuMs();
+    long w0 = brokerWritten();
+    long t0 = System.nanoTime();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        String agent = "agent-" + i;
+        queues.add(b.mailboxQueueFor(channel, agent));
+        done.add(
+            pool.submit(
+                () ->
+                    b.consume(channel, agent, (s, a) -> CompletableFuture.completedFuture(null))));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    Phase subscribe =
+        new Phase(
+            (System.nanoTime() - t0) / 1_000_000,
+            brokerCpuMs() - cpu0,
+            (brokerWritten() - w0) / 1048576.0);
+    b.close(Duration.ofSeconds(10));
+    Phase delete = phase(queues, Math.min(threads, 16), false, (ch, q) -> ch.queueDelete(q));
+    try (Channel ch = connection.createChannel()) {
+      ch.exchangeDelete(b.exchangeFor(channel));
+      ch.exchangeDelete(b.deadLetterExchangeFor(channel));
+      ch.queueDelete(b.deadLetterQueueFor(channel));
+    }
+    System.out.printf(
+        "%d %-16s %-8s | %s | declare, bind and consume through AmqpBackend.consume | %s%n",
+        round, "prio10", mode, subscribe, delete);
   }
 
   private record Phase(long ms, long cpuMs, double mibWritten) {
