@@ -169,103 +169,26 @@ public final class MailboxDeclareCost {
       queues.add(prefix + i);
     }
     boolean nowait = mode.startsWith("nowait");
+    boolean perMailbox = mode.startsWith("mbox");
     int threads = Integer.parseInt(mode.replaceAll("[^0-9]", ""));
-    long t0 = System.nanoTime();
-    Phase declare;
-    Phase bind;
+    List<Channel> shared = new ArrayList<>();
     if (mode.startsWith("mbox-full")) {
-      // Reef's whole subscribe per mailbox: the pipelined declaration on the thread's channel, then
-      // the consume on the first shared channel with room (32 consumers each), as Reef fills them.
-      List<Channel> shared = new ArrayList<>();
+      // the consume on the first shared channel with room (32 consumers each), as Reef fills them
       for (int i = 0; i < n; i += 32) {
         Channel ch = connection.createChannel();
         ch.basicQos(10);
         shared.add(ch);
       }
-      AtomicInteger next = new AtomicInteger();
-      declare =
-          phase(
-              queues,
-              threads,
-              false,
-              (ch, q) -> {
-                ch.queueDeclareNoWait(q, v.durable(), false, false, v.args());
-                ch.queueBindNoWait(q, exchange, "agent." + q + ".*", null);
-                ch.queueBind(q, exchange, "broadcast.*");
-                Channel c = shared.get(next.getAndIncrement() / 32);
-                c.basicConsume(q, false, new DefaultConsumer(c));
-              });
-      Phase delete = phase(queues, threads, false, (ch, q) -> ch.queueDelete(q));
-      for (Channel ch : shared) {
-        ch.close();
-      }
-      System.out.printf(
-          "%d %-16s %-8s | %s | declare, bind and consume per mailbox | %s%n",
-          round, v.name(), mode, declare, delete);
-      return;
     }
-    if (mode.startsWith("mbox")) {
-      // What Reef does per new mailbox: declare and bind twice on one channel, one mailbox after
-      // the other; "mbox-sync" waits for each reply (3 round trips), "mbox-pipe" sends the
-      // declare and the first bind without waiting and the second bind with (1 round trip).
-      boolean pipe = mode.startsWith("mbox-pipe");
-      declare =
-          phase(
-              queues,
-              threads,
-              false,
-              (ch, q) -> {
-                if (pipe) {
-                  ch.queueDeclareNoWait(q, v.durable(), false, false, v.args());
-                  ch.queueBindNoWait(q, exchange, "agent." + q + ".*", null);
-                } else {
-                  ch.queueDeclare(q, v.durable(), false, false, v.args());
-                  ch.queueBind(q, exchange, "agent." + q + ".*");
-                }
-                ch.queueBind(q, exchange, "broadcast.*");
-              });
-      bind = new Phase(0, 0, 0);
-    } else {
-      declare =
-          phase(
-              queues,
-              threads,
-              nowait,
-              (ch, q) -> {
-                if (nowait) {
-                  ch.queueDeclareNoWait(q, v.durable(), false, false, v.args());
-                } else {
-                  ch.queueDeclare(q, v.durable(), false, false, v.args());
-                }
-              });
-      bind =
-          phase(
-              queues,
-              threads,
-              nowait,
-              (ch, q) -> {
-                if (nowait) {
-                  ch.queueBindNoWait(q, exchange, "agent." + q + ".*", null);
-                  ch.queueBindNoWait(q, exchange, "broadcast.*", null);
-                } else {
-                  ch.queueBind(q, exchange, "agent." + q + ".*");
-                  ch.queueBind(q, exchange, "broadcast.*");
-                }
-              });
+    long t0 = System.nanoTime();
+    Phase declare = phase(queues, threads, nowait, declaration(v, mode, shared));
+    Phase bind = perMailbox ? new Phase(0, 0, 0) : phase(queues, threads, nowait, bindings(nowait));
+    Phase consume = shared.isEmpty() ? consume(queues, threads) : new Phase(0, 0, 0);
+    Step delete = nowait ? (ch, q) -> ch.queueDeleteNoWait(q, false, false) : Channel::queueDelete;
+    Phase deleted = phase(queues, threads, nowait, delete);
+    for (Channel ch : shared) {
+      ch.close();
     }
-    Phase consume = consume(queues, threads);
-    Phase delete =
-        phase(
-            queues,
-            threads,
-            nowait,
-            (ch, q) -> {
-              if (nowait) {
-                ch.queueDeleteNoWait(q, false, false);
-              } else {
-                ch.queueDelete(q);
-              }
-            });
     System.out.printf(
         "%d %-16s %-8s | %s | %s | %s | %s | %d%n",
         round,
@@ -274,8 +197,54 @@ public final class MailboxDeclareCost {
         declare,
         bind,
         consume,
-        delete,
+        deleted,
         (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /**
+   * What the first phase does per queue: declare it (waiting for the reply, or not), or for the
+   * {@code mbox} modes what Reef does per new mailbox: declare and bind twice on one channel,
+   * waiting for each reply ({@code mbox-sync}, 3 round trips) or sending the declaration and the
+   * first binding without waiting ({@code mbox-pipe}, {@code mbox-full}: 1 round trip), and for
+   * {@code mbox-full} the consume on the shared channels after.
+   */
+  private Step declaration(Variant v, String mode, List<Channel> shared) {
+    if (mode.startsWith("nowait")) {
+      return (ch, q) -> ch.queueDeclareNoWait(q, v.durable(), false, false, v.args());
+    }
+    if (!mode.startsWith("mbox")) {
+      return (ch, q) -> ch.queueDeclare(q, v.durable(), false, false, v.args());
+    }
+    boolean pipe = !mode.startsWith("mbox-sync");
+    AtomicInteger next = new AtomicInteger();
+    return (ch, q) -> {
+      if (pipe) {
+        ch.queueDeclareNoWait(q, v.durable(), false, false, v.args());
+        ch.queueBindNoWait(q, exchange, "agent." + q + ".*", null);
+      } else {
+        ch.queueDeclare(q, v.durable(), false, false, v.args());
+        ch.queueBind(q, exchange, "agent." + q + ".*");
+      }
+      ch.queueBind(q, exchange, "broadcast.*");
+      if (!shared.isEmpty()) {
+        Channel c = shared.get(next.getAndIncrement() / 32);
+        c.basicConsume(q, false, new DefaultConsumer(c));
+      }
+    };
+  }
+
+  /** The two bindings of a mailbox, waiting for each reply or not. */
+  private Step bindings(boolean nowait) {
+    if (nowait) {
+      return (ch, q) -> {
+        ch.queueBindNoWait(q, exchange, "agent." + q + ".*", null);
+        ch.queueBindNoWait(q, exchange, "broadcast.*", null);
+      };
+    }
+    return (ch, q) -> {
+      ch.queueBind(q, exchange, "agent." + q + ".*");
+      ch.queueBind(q, exchange, "broadcast.*");
+    };
   }
 
   /**
@@ -288,9 +257,7 @@ public final class MailboxDeclareCost {
     AmqpBackend b = AmqpBackend.builder().uri(uri).build();
     b.start((e, c, a, s, err) -> {});
     List<String> queues = new ArrayList<>();
-    long cpu0 = brokerCpuMs();
-    long w0 = brokerWritten();
-    long t0 = System.nanoTime();
+    Meter meter = new Meter();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       List<Future<?>> done = new ArrayList<>();
@@ -308,11 +275,7 @@ public final class MailboxDeclareCost {
     } finally {
       pool.shutdown();
     }
-    Phase subscribe =
-        new Phase(
-            (System.nanoTime() - t0) / 1_000_000,
-            brokerCpuMs() - cpu0,
-            (brokerWritten() - w0) / 1048576.0);
+    Phase subscribe = meter.phase();
     b.close(Duration.ofSeconds(10));
     Phase delete = phase(queues, Math.min(threads, 16), false, (ch, q) -> ch.queueDelete(q));
     try (Channel ch = connection.createChannel()) {
@@ -325,6 +288,22 @@ public final class MailboxDeclareCost {
         round, "prio10", mode, subscribe, delete);
   }
 
+  /** The wall time, broker CPU and bytes written since it was made. */
+  private final class Meter {
+    private final long cpu0 = brokerCpuMs();
+    private final long written0 = brokerWritten();
+    private final long t0 = System.nanoTime();
+
+    Meter() throws IOException {}
+
+    Phase phase() throws IOException {
+      return new Phase(
+          (System.nanoTime() - t0) / 1_000_000,
+          brokerCpuMs() - cpu0,
+          (brokerWritten() - written0) / 1048576.0);
+    }
+  }
+
   private record Phase(long ms, long cpuMs, double mibWritten) {
     @Override
     public String toString() {
@@ -334,9 +313,7 @@ public final class MailboxDeclareCost {
 
   private Phase phase(List<String> queues, int threads, boolean nowait, Step step)
       throws Exception {
-    long cpu0 = brokerCpuMs();
-    long w0 = brokerWritten();
-    long t0 = System.nanoTime();
+    Meter meter = new Meter();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       List<Future<?>> done = new ArrayList<>();
@@ -363,15 +340,12 @@ public final class MailboxDeclareCost {
     } finally {
       pool.shutdown();
     }
-    long ms = (System.nanoTime() - t0) / 1_000_000;
-    return new Phase(ms, brokerCpuMs() - cpu0, (brokerWritten() - w0) / 1048576.0);
+    return meter.phase();
   }
 
   /** Consumes every queue, 32 consumers per channel as Reef does, from the given threads. */
   private Phase consume(List<String> queues, int threads) throws Exception {
-    long cpu0 = brokerCpuMs();
-    long w0 = brokerWritten();
-    long t0 = System.nanoTime();
+    Meter meter = new Meter();
     List<Channel> channels = new ArrayList<>();
     for (int i = 0; i < queues.size(); i += 32) {
       Channel ch = connection.createChannel();
@@ -392,8 +366,7 @@ public final class MailboxDeclareCost {
     } finally {
       pool.shutdown();
     }
-    long ms = (System.nanoTime() - t0) / 1_000_000;
-    Phase p = new Phase(ms, brokerCpuMs() - cpu0, (brokerWritten() - w0) / 1048576.0);
+    Phase p = meter.phase();
     for (Channel ch : channels) {
       ch.close();
     }
