@@ -147,7 +147,8 @@ final class Topology {
       // methods in order, so when that reply comes the queue and both bindings exist. A refused
       // declaration or binding closes the channel, and the waiting call then fails with the
       // broker's reason (403, 406 inequivalent arguments, ...); the channel is a pooled one that
-      // no other call uses meanwhile, so the reason is this mailbox's, and the pool drops it.
+      // no other call uses meanwhile, so the reason is this mailbox's, and the pool drops it. A
+      // refused mailbox is taken out of the connection's topology recovery again.
       channels.call(
           t -> {
             t.queueDeclareNoWait(queue, true, false, false, args);
@@ -156,6 +157,10 @@ final class Topology {
             return null;
           });
     } catch (IOException | RuntimeException e) {
+      if (BrokerErrors.closeReason(e) instanceof AMQP.Channel.Close) {
+        // refused: amqp-client recorded the no-wait calls before the broker answered
+        channels.excludeFromRecovery(queue);
+      }
       throw BrokerErrors.map("cannot declare the mailbox queue '" + queue + "'", e);
     }
     declaredMailboxes.add(queue);

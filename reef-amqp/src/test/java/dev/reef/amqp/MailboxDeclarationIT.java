@@ -122,6 +122,12 @@ class MailboxDeclarationIT {
       b.declareMailbox(channel, "agent-39");
       assertThatThrownBy(() -> b.declareMailbox(channel, "agent-3"))
           .hasMessageContaining("inequivalent arg 'x-max-priority'");
+      // A connection recovery declares the mailboxes again, but not the refused ones (the
+      // declaration sent without waiting was recorded before the broker refused it).
+      assertThat(b.recoversQueue(b.mailboxQueueFor(channel, "agent-39"))).isTrue();
+      for (String agent : foreign) {
+        assertThat(b.recoversQueue(b.mailboxQueueFor(channel, agent))).as(agent).isFalse();
+      }
     } finally {
       pool.shutdown();
       b.close(Duration.ofSeconds(5));
