@@ -17,13 +17,19 @@ import org.slf4j.LoggerFactory;
  * amqp-client's socket frame handler with every incoming content header checked by {@link
  * HeaderNesting#guardContentHeader} before the client parses it, so that no message can close the
  * connection's reader (issue 13, item 1): a header nested too deeply reaches the consumer removed
- * and recorded, and the consumer dead-letters the message {@code malformed}. Everything else is
- * delegated. Used on the connection's reader thread only, like the handler it wraps.
+ * and recorded, and the consumer dead-letters the message {@code malformed}. Its flushes wait while
+ * the flushing thread holds a {@link WriteBatch} (a batch of publishes goes out with one socket
+ * write; flushes with a write listener, and every other thread's, are never deferred). Everything
+ * else is delegated. Reads happen on the connection's reader thread only; writes and flushes on any
+ * thread, like the handler it wraps.
  */
 final class GuardedFrameHandler implements FrameHandler {
   private static final Logger log = LoggerFactory.getLogger(GuardedFrameHandler.class);
 
   private final FrameHandler delegate;
+
+  /** The connection this handler serves (set once, before any publish); a batch flushes it. */
+  private volatile AMQConnection connection;
 
   private GuardedFrameHandler(FrameHandler delegate) {
     this.delegate = delegate;
@@ -76,6 +82,7 @@ final class GuardedFrameHandler implements FrameHandler {
 
   @Override
   public void initialize(AMQConnection connection) {
+    this.connection = connection;
     delegate.initialize(connection);
   }
 
@@ -101,6 +108,9 @@ final class GuardedFrameHandler implements FrameHandler {
 
   @Override
   public void flush(WriteListener listener) throws IOException {
+    if (listener == null && WriteBatch.defer(connection)) {
+      return; // the calling thread's batch flushes once at its end
+    }
     delegate.flush(listener);
   }
 
