@@ -47,25 +47,37 @@ class BatchPublishIT {
         .build();
   }
 
-  @Test
-  void aBatchLargerThanTheConfirmWindowIsPublishedInOrderWithPerSporeOutcomes(TestBroker broker)
-      throws Exception {
-    String channel = TestBroker.unique("batch");
+  /** A backend with its own dead-letter exchange and queue, deleted after the test. */
+  private static AmqpBackend backend(TestBroker broker, int confirmWindow) {
     String dlx = TestBroker.unique("batch-dlx");
     AmqpBackend backend =
         AmqpBackend.builder()
             .uri(RabbitMqBroker.uri())
-            .confirmWindow(WINDOW)
+            .confirmWindow(confirmWindow)
             .deadLetterExchange(dlx)
             .deadLetterQueue(broker.deleteQueueAfter(dlx + ".q"))
             .build();
     broker.deleteExchangeAfter(dlx);
+    return backend;
+  }
+
+  /** Subscribes bob on the channel; the numbers of the spores he handles, in arrival order. */
+  private static List<Integer> bobReceives(TestBroker broker, AmqpBackend backend, ReefChannel ch) {
+    broker.deleteExchangeAfter(backend.exchangeFor(ch.name()));
+    broker.deleteQueueAfter(backend.mailboxQueueFor(ch.name(), "bob"));
+    List<Integer> got = new CopyOnWriteArrayList<>();
+    ch.subscribe("bob", s -> got.add(((Number) s.knowledge().get("n")).intValue()));
+    return got;
+  }
+
+  @Test
+  void aBatchLargerThanTheConfirmWindowIsPublishedInOrderWithPerSporeOutcomes(TestBroker broker)
+      throws Exception {
+    String channel = TestBroker.unique("batch");
+    AmqpBackend backend = backend(broker, WINDOW);
     try (Reef reef = Reef.create(backend)) {
-      broker.deleteExchangeAfter(backend.exchangeFor(channel));
-      broker.deleteQueueAfter(backend.mailboxQueueFor(channel, "bob"));
       ReefChannel ch = reef.channel(channel);
-      List<Integer> got = new CopyOnWriteArrayList<>();
-      ch.subscribe("bob", s -> got.add(((Number) s.knowledge().get("n")).intValue()));
+      List<Integer> got = bobReceives(broker, backend, ch);
 
       int n = 5 * WINDOW + 3;
       int unknownAt = 2 * WINDOW + 1;
@@ -100,31 +112,19 @@ class BatchPublishIT {
   void batchesInterleavedWithSinglePublishesFromOtherThreadsLoseNothing(TestBroker broker)
       throws Exception {
     String channel = TestBroker.unique("batch-mix");
-    String dlx = TestBroker.unique("batch-mix-dlx");
     int batchThreads = 2;
     int batches = 10;
     int batchSize = 60;
     int unknownAt = 7;
     int singleThreads = 3;
     int singles = 300;
-    // Two publishing channels on the one publishing connection: batch and single threads share
-    // both the connection and, for some of them, a channel.
-    AmqpBackend backend =
-        AmqpBackend.builder()
-            .uri(RabbitMqBroker.uri())
-            .confirmWindow(4 * batchSize)
-            .publisherChannels(2)
-            .deadLetterExchange(dlx)
-            .deadLetterQueue(broker.deleteQueueAfter(dlx + ".q"))
-            .build();
-    broker.deleteExchangeAfter(dlx);
+    // The default two publishing channels on the one publishing connection: batch and single
+    // threads share the connection and, some of them, a channel.
+    AmqpBackend backend = backend(broker, 4 * batchSize);
     ExecutorService threads = Executors.newFixedThreadPool(batchThreads + singleThreads);
     try (Reef reef = Reef.create(backend)) {
-      broker.deleteExchangeAfter(backend.exchangeFor(channel));
-      broker.deleteQueueAfter(backend.mailboxQueueFor(channel, "bob"));
       ReefChannel ch = reef.channel(channel);
-      List<Integer> got = new CopyOnWriteArrayList<>();
-      ch.subscribe("bob", s -> got.add(((Number) s.knowledge().get("n")).intValue()));
+      List<Integer> got = bobReceives(broker, backend, ch);
 
       CountDownLatch start = new CountDownLatch(1);
       List<Future<List<BatchResult>>> batchRuns = new ArrayList<>();
