@@ -26,6 +26,15 @@ import org.slf4j.LoggerFactory;
 final class GuardedFrameHandler implements FrameHandler {
   private static final Logger log = LoggerFactory.getLogger(GuardedFrameHandler.class);
 
+  /** AMQP 0-9-1 {@code basic} class id. */
+  private static final int BASIC_CLASS = 60;
+
+  /** {@code basic.publish} method id. */
+  private static final int PUBLISH_METHOD = 40;
+
+  /** A method frame starts with its class id and method id, two bytes each. */
+  private static final int METHOD_IDS_BYTES = 4;
+
   private final FrameHandler delegate;
 
   /** The connection this handler serves (set once, before any publish); a batch flushes it. */
@@ -103,7 +112,20 @@ final class GuardedFrameHandler implements FrameHandler {
 
   @Override
   public void writeFrame(Frame frame) throws IOException {
+    if (frame.getType() == AMQP.FRAME_METHOD && WriteBatch.deferring() && !isPublish(frame)) {
+      // A command other than a publish may wait for the broker's answer: send what the batch
+      // holds back now, and flush the rest of it command by command.
+      WriteBatch.flushNow();
+    }
     delegate.writeFrame(frame);
+  }
+
+  /** Whether an outgoing method frame is {@code basic.publish} (class 60, method 40). */
+  private static boolean isPublish(Frame frame) {
+    byte[] p = frame.getPayload();
+    return p.length >= METHOD_IDS_BYTES
+        && ((p[0] & 0xff) << 8 | (p[1] & 0xff)) == BASIC_CLASS
+        && ((p[2] & 0xff) << 8 | (p[3] & 0xff)) == PUBLISH_METHOD;
   }
 
   @Override

@@ -17,12 +17,13 @@ import org.slf4j.LoggerFactory;
  * flush on the same connection (its own publish, an ack, a heartbeat) also sends them; only this
  * thread's flushes wait, and other threads' flushes are never deferred.
  *
- * <p>Only commands that expect no reply ({@code basic.publish}) may be sent inside a batch: a
- * command that waits for the broker's answer would wait for a request still in the buffer. A path
- * that must send anything else (closing a channel) calls {@link #flushNow()} first, which ends the
- * deferral. A flush that fails at the end goes through amqp-client's own write-error handling (the
- * connection is recovered and the channel's unconfirmed publishes fail as lost), exactly as the
- * per-command flush it replaces would have.
+ * <p>Only {@code basic.publish} is meant to be sent inside a batch: a command that waits for the
+ * broker's answer would wait for a request still in the buffer. A path that must send anything else
+ * (closing a channel) calls {@link #flushNow()} first, which ends the deferral; as a safety net the
+ * frame handler does the same when it sees any other method frame from the batching thread. A flush
+ * that fails at the end goes through amqp-client's own write-error handling (the connection is
+ * recovered and the channel's unconfirmed publishes fail as lost), exactly as the per-command flush
+ * it replaces would have.
  */
 final class WriteBatch implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WriteBatch.class);
@@ -63,6 +64,11 @@ final class WriteBatch implements AutoCloseable {
     }
     b.deferred.add(connection);
     return true;
+  }
+
+  /** Whether the calling thread holds a batch. */
+  static boolean deferring() {
+    return CURRENT.get() != null;
   }
 
   /** Flushes what the calling thread's batch deferred so far and ends its deferral. */

@@ -105,8 +105,16 @@ class WriteBatchTest {
     handler.initialize(new AMQConnection(new ConnectionFactory().params(null), handler));
   }
 
+  private static Frame method(int classId, int methodId) throws IOException {
+    Frame f = new Frame(AMQP.FRAME_METHOD, 1);
+    f.getOutputStream().writeShort(classId);
+    f.getOutputStream().writeShort(methodId);
+    return f;
+  }
+
+  /** The frames of a basic.publish (class 60, method 40) and the command's flush. */
   private void publish() throws IOException {
-    handler.writeFrame(new Frame(AMQP.FRAME_METHOD, 1));
+    handler.writeFrame(method(60, 40));
     handler.writeFrame(new Frame(AMQP.FRAME_HEADER, 1));
     handler.writeFrame(new Frame(AMQP.FRAME_BODY, 1));
     handler.flush(null);
@@ -169,6 +177,22 @@ class WriteBatchTest {
     publish(); // the deferral ended with flushNow
     assertThat(socket.flushes).hasValue(2);
     outer.close();
+    assertThat(socket.flushes).hasValue(2);
+  }
+
+  @Test
+  void aCommandOtherThanAPublishInsideABatchSendsWhatTheBatchHeldBackAndEndsIt() throws Exception {
+    WriteBatch batch = WriteBatch.begin();
+    publish();
+    publish();
+    assertThat(socket.flushes).hasValue(0);
+
+    handler.writeFrame(method(50, 10)); // queue.declare: waits for declare-ok
+    assertThat(socket.flushes).hasValue(1);
+    assertThat(WriteBatch.deferring()).isFalse();
+    handler.flush(null); // the command's own flush is not deferred
+    assertThat(socket.flushes).hasValue(2);
+    batch.close();
     assertThat(socket.flushes).hasValue(2);
   }
 }
