@@ -229,6 +229,7 @@ final class BatchBench {
           cpu[1],
           writes);
     } catch (Exception e) {
+      BenchmarkMain.FAILURES.incrementAndGet();
       System.out.printf(Locale.ROOT, "  %-34s FAILED: %s%n", label, e);
     }
   }
