@@ -17,13 +17,28 @@ import org.slf4j.LoggerFactory;
  * amqp-client's socket frame handler with every incoming content header checked by {@link
  * HeaderNesting#guardContentHeader} before the client parses it, so that no message can close the
  * connection's reader (issue 13, item 1): a header nested too deeply reaches the consumer removed
- * and recorded, and the consumer dead-letters the message {@code malformed}. Everything else is
- * delegated. Used on the connection's reader thread only, like the handler it wraps.
+ * and recorded, and the consumer dead-letters the message {@code malformed}. Its flushes wait while
+ * the flushing thread holds a {@link WriteBatch} (a batch of publishes goes out with one socket
+ * write; flushes with a write listener, and every other thread's, are never deferred). Everything
+ * else is delegated. Reads happen on the connection's reader thread only; writes and flushes on any
+ * thread, like the handler it wraps.
  */
 final class GuardedFrameHandler implements FrameHandler {
   private static final Logger log = LoggerFactory.getLogger(GuardedFrameHandler.class);
 
+  /** AMQP 0-9-1 {@code basic} class id. */
+  private static final int BASIC_CLASS = 60;
+
+  /** {@code basic.publish} method id. */
+  private static final int PUBLISH_METHOD = 40;
+
+  /** A method frame starts with its class id and method id, two bytes each. */
+  private static final int METHOD_IDS_BYTES = 4;
+
   private final FrameHandler delegate;
+
+  /** The connection this handler serves (set once, before any publish); a batch flushes it. */
+  private volatile AMQConnection connection;
 
   private GuardedFrameHandler(FrameHandler delegate) {
     this.delegate = delegate;
@@ -76,6 +91,7 @@ final class GuardedFrameHandler implements FrameHandler {
 
   @Override
   public void initialize(AMQConnection connection) {
+    this.connection = connection;
     delegate.initialize(connection);
   }
 
@@ -96,11 +112,27 @@ final class GuardedFrameHandler implements FrameHandler {
 
   @Override
   public void writeFrame(Frame frame) throws IOException {
+    if (frame.getType() == AMQP.FRAME_METHOD && WriteBatch.deferring() && !isPublish(frame)) {
+      // A command other than a publish may wait for the broker's answer: send what the batch
+      // holds back now, and flush the rest of it command by command.
+      WriteBatch.flushNow();
+    }
     delegate.writeFrame(frame);
+  }
+
+  /** Whether an outgoing method frame is {@code basic.publish} (class 60, method 40). */
+  private static boolean isPublish(Frame frame) {
+    byte[] p = frame.getPayload();
+    return p.length >= METHOD_IDS_BYTES
+        && ((p[0] & 0xff) << 8 | (p[1] & 0xff)) == BASIC_CLASS
+        && ((p[2] & 0xff) << 8 | (p[3] & 0xff)) == PUBLISH_METHOD;
   }
 
   @Override
   public void flush(WriteListener listener) throws IOException {
+    if (listener == null && WriteBatch.defer(connection)) {
+      return; // the calling thread's batch flushes once at its end
+    }
     delegate.flush(listener);
   }
 

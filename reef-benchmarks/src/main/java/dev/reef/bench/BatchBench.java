@@ -20,7 +20,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The {@code batch} section: AMQP throughput of {@link ReefChannel#publishAll} in batches of
  * {@value #BATCH} against single-spore {@link ReefChannel#publish} calls, same spores (1 KB JSON,
- * lean layout, persistent, confirms), same confirm window, same receiver, alternating rounds.
+ * lean layout, persistent, confirms), same confirm window, same receiver; and against Spring AMQP's
+ * batched confirms ({@link SpringAmqp#throughput}: {@code waitForConfirmsOrDie} every {@value
+ * SpringAmqp#CONFIRM_BATCH} messages inside one {@code invoke}, the raw side's message shape). The
+ * three sides take turns, each round starting one side later; each side is warmed up twice first,
+ * so that no side's first counted round runs cold. Besides msg/s and CPU, the write system calls of
+ * this JVM per spore (publishes and the receiver's acks) show the socket flushes a batch saves.
  */
 final class BatchBench {
   /** Spores per batch. */
@@ -66,24 +71,62 @@ final class BatchBench {
     Series batchedCpu = new Series(false);
     Series singleBroker = new Series(false);
     Series batchedBroker = new Series(false);
+    Series singleWrites = new Series(false);
+    Series batchedWrites = new Series(false);
+    Series spring = new Series(true);
+    Series springCpu = new Series(false);
+    Series springBroker = new Series(false);
+    Series springWrites = new Series(false);
     BatchBench b = new BatchBench(s, runId);
+    SpringAmqp springSide = null;
     try {
+      try {
+        springSide = new SpringAmqp(s, runId + "b");
+      } catch (Exception e) {
+        System.out.println("  spring unavailable: " + e);
+      }
+      SpringAmqp sp = springSide;
+      List<Side> sides = new ArrayList<>();
+      sides.add(
+          new Side(
+              "single", new Series[] {single, singleCpu, singleBroker, singleWrites}, b::single));
+      sides.add(
+          new Side(
+              "batched",
+              new Series[] {batched, batchedCpu, batchedBroker, batchedWrites},
+              b::batched));
+      if (sp != null) {
+        sides.add(
+            new Side(
+                "spring (confirms every " + SpringAmqp.CONFIRM_BATCH + ")",
+                new Series[] {spring, springCpu, springBroker, springWrites},
+                sp::throughput));
+      }
       int warm = s.warmupMessages();
-      b.round("warm-up single", new Series[3], warm, false);
-      b.round("warm-up batched", new Series[3], warm, true);
-      Series[] singles = {single, singleCpu, singleBroker};
-      Series[] batches = {batched, batchedCpu, batchedBroker};
+      for (int w = 0; w < 2; w++) {
+        for (Side side : sides) {
+          round("warm-up " + side.label(), null, warm, side.run());
+        }
+      }
       for (int r = 1; r <= s.rounds(); r++) {
         System.out.println(" round " + r);
-        boolean batchFirst = r % 2 == 0;
-        b.round(batchFirst ? "batched" : "single", batchFirst ? batches : singles, n, batchFirst);
-        b.round(batchFirst ? "single" : "batched", batchFirst ? singles : batches, n, !batchFirst);
+        for (int i = 0; i < sides.size(); i++) {
+          Side side = sides.get((i + r - 1) % sides.size());
+          round(side.label(), side.into(), n, side.run());
+        }
       }
     } finally {
       b.close();
+      if (springSide != null) {
+        springSide.close();
+        Amqp.deleteQuietly(s.uri(), springSide.queues(), List.of(springSide.exchange));
+      }
     }
     System.out.printf(
-        Locale.ROOT, "  batched / single (medians): %.2fx%n", batched.median() / single.median());
+        Locale.ROOT,
+        "  batched / single (medians): %.2fx; batched / spring: %.2fx%n",
+        batched.median() / single.median(),
+        batched.median() / spring.median());
     table.add(
         new ResultTable.Row(
             "AMQP batch publish",
@@ -95,6 +138,30 @@ final class BatchBench {
             batched,
             "ratio >= 1.30",
             1.30,
+            Double.NaN));
+    table.add(
+        new ResultTable.Row(
+            "AMQP batch publish",
+            "vs Spring AMQP's batched confirms (raw shape)",
+            "msg/s",
+            "spring (invoke, confirms every " + SpringAmqp.CONFIRM_BATCH + ")",
+            spring,
+            "reef publishAll",
+            batched,
+            "ratio >= 1.0",
+            1.0,
+            Double.NaN));
+    table.add(
+        new ResultTable.Row(
+            "AMQP batch publish",
+            "write system calls per spore, this JVM (publishes + acks)",
+            "count",
+            "reef single publish",
+            singleWrites,
+            "reef publishAll",
+            batchedWrites,
+            "",
+            Double.NaN,
             Double.NaN));
     table.add(
         new ResultTable.Row(
@@ -122,27 +189,47 @@ final class BatchBench {
             Double.NaN));
   }
 
-  /** One round; {@code into} gets msg/s, client CPU and broker CPU per spore (null: not kept). */
-  private void round(String label, Series[] into, int n, boolean batched) {
+  /** A side of a round: n spores through it, msg/s back. */
+  @FunctionalInterface
+  private interface Rate {
+    double run(int n) throws Exception;
+  }
+
+  /**
+   * A side: its label, where its rounds go (msg/s, client CPU, broker CPU, write calls per spore)
+   * and how it runs.
+   */
+  private record Side(String label, Series[] into, Rate run) {}
+
+  /** One round; {@code into} gets msg/s, CPU and write calls per spore (null: not kept). */
+  private static void round(String label, Series[] into, int n, Rate side) {
     try {
       CpuMeter.Reading before = CpuMeter.read();
-      double v = batched ? batched(n) : single(n);
+      long writesBefore = CpuMeter.writeCalls();
+      double v = side.run(n);
       double[] cpu = CpuMeter.read().perOp(before, n);
-      if (into[0] != null) {
+      double writes = (CpuMeter.writeCalls() - writesBefore) / (double) n;
+      if (into != null) {
         into[0].add(v);
         into[1].add(cpu[0]);
         if (!Double.isNaN(cpu[1])) {
           into[2].add(cpu[1]);
         }
+        if (writesBefore >= 0) {
+          into[3].add(writes);
+        }
       }
       System.out.printf(
           Locale.ROOT,
-          "  %-34s %,10.0f msg/s   per spore: client CPU %6.1f us, broker CPU %6.1f us%n",
+          "  %-34s %,10.0f msg/s   per spore: client CPU %6.1f us, broker CPU %6.1f us,"
+              + " %.2f write calls%n",
           label,
           v,
           cpu[0],
-          cpu[1]);
+          cpu[1],
+          writes);
     } catch (Exception e) {
+      BenchmarkMain.FAILURES.incrementAndGet();
       System.out.printf(Locale.ROOT, "  %-34s FAILED: %s%n", label, e);
     }
   }

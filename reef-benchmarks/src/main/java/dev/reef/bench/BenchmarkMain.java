@@ -43,7 +43,7 @@ public final class BenchmarkMain {
       List.of("throughput", "batch", "latency", "ask", "memory", "tasks", "observe");
 
   /** Sections, rounds and sides that failed in this run (each is printed where it happens). */
-  private static final AtomicInteger FAILURES = new AtomicInteger();
+  static final AtomicInteger FAILURES = new AtomicInteger();
 
   private BenchmarkMain() {}
 

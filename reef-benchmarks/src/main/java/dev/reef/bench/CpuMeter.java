@@ -109,6 +109,23 @@ final class CpuMeter {
     }
   }
 
+  /**
+   * Write system calls of this process so far ({@code syscw} of {@code /proc/self/io}: socket
+   * writes, among others), or -1 if unknown; a load-independent count of the flushes a path does.
+   */
+  static long writeCalls() {
+    try {
+      for (String line : Files.readAllLines(Paths.get("/proc/self/io"))) {
+        if (line.startsWith("syscw:")) {
+          return Long.parseLong(line.substring("syscw:".length()).trim());
+        }
+      }
+    } catch (Exception e) {
+      return -1;
+    }
+    return -1;
+  }
+
   /** utime + stime of the broker from /proc/pid/stat, in ns (clock ticks of 10 ms). */
   private static long brokerNanos() {
     if (BROKER_PID <= 0) {
