@@ -65,6 +65,15 @@ final class BrokerErrors {
     return Reply.of(t).text();
   }
 
+  /**
+   * Whether the broker's close reason names this queue ({@code ... queue 'q' ...}): the call that
+   * failed was about it, not a bystander on a channel that another call's error closed.
+   */
+  static boolean concernsQueue(Throwable t, String queue) {
+    String text = replyText(t);
+    return text != null && text.contains("queue '" + queue + "'");
+  }
+
   /** Whether the broker refused access (reply code 403). */
   static boolean isAccessRefused(Throwable t) {
     return replyCode(t) == AMQP.ACCESS_REFUSED;

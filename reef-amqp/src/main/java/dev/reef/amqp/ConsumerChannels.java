@@ -1,12 +1,17 @@
 package dev.reef.amqp;
 
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
+import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,8 +20,14 @@ import org.slf4j.LoggerFactory;
  * #MAILBOXES_PER_CHANNEL} consumers on each (issue 13, item 7: one channel per mailbox capped a
  * process at the broker's channel_max, ~2,044 mailboxes, and cost two more broker calls per
  * subscribe). Each channel's {@code basic.qos} is per consumer ({@code global=false}), so every
- * mailbox keeps its own prefetch. A channel is closed when its last mailbox leaves; one that a
- * channel error closed is no longer handed out. No lock is held during a broker call. Thread-safe.
+ * mailbox keeps its own prefetch. A channel is closed when its last mailbox leaves.
+ *
+ * <p>A channel the broker closes for a reason of its own (a channel error; not the application's
+ * close, not the connection's loss, which amqp-client's recovery handles) is dropped at once, so it
+ * is never handed out again and its users no longer count, and reported to the loss handler on the
+ * background executor (never the connection's thread, where a broker call would wait for itself):
+ * its mailboxes move to other channels. Should a later connection recovery bring such a channel
+ * back, it is closed. No lock is held during a broker call. Thread-safe.
  */
 final class ConsumerChannels {
   private static final Logger log = LoggerFactory.getLogger(ConsumerChannels.class);
@@ -26,13 +37,25 @@ final class ConsumerChannels {
 
   private final AmqpConnection connection;
   private final int prefetch;
+  private final Executor background;
+  private final BiConsumer<Channel, ShutdownSignalException> lost;
 
   /** Mailboxes on each open channel. Guarded by itself. */
   private final Map<Channel, Integer> users = new IdentityHashMap<>();
 
-  ConsumerChannels(AmqpConnection connection, int prefetch) {
+  /**
+   * @param background runs the loss handler and closes channels a recovery brought back
+   * @param lost called with a channel the broker closed and the broker's signal
+   */
+  ConsumerChannels(
+      AmqpConnection connection,
+      int prefetch,
+      Executor background,
+      BiConsumer<Channel, ShutdownSignalException> lost) {
     this.connection = connection;
     this.prefetch = prefetch;
+    this.background = background;
+    this.lost = lost;
   }
 
   /**
@@ -51,6 +74,10 @@ final class ConsumerChannels {
       }
     }
     Channel ch = connection.openConsumerChannel();
+    ch.addShutdownListener(sig -> closed(ch, sig));
+    if (ch instanceof Recoverable) {
+      ((Recoverable) ch).addRecoveryListener(new Resurrected(ch));
+    }
     try {
       ch.basicQos(prefetch);
     } catch (IOException | RuntimeException e) {
@@ -87,6 +114,44 @@ final class ConsumerChannels {
       all = new ArrayList<>(users.keySet());
     }
     return (int) all.stream().filter(Channel::isOpen).count();
+  }
+
+  /** On the connection's thread: a channel shut down. */
+  private void closed(Channel ch, ShutdownSignalException sig) {
+    if (sig.isInitiatedByApplication() || sig.isHardError()) {
+      return; // closed by this backend, or the whole connection went (its recovery handles that)
+    }
+    synchronized (users) {
+      users.remove(ch);
+    }
+    try {
+      background.execute(() -> lost.accept(ch, sig));
+    } catch (RuntimeException e) {
+      log.debug("closing: a lost consumer channel not handled ({})", e.toString());
+    }
+  }
+
+  /** Closes a channel the broker closed once a connection recovery opened it again. */
+  private final class Resurrected implements RecoveryListener {
+    private final Channel ch;
+
+    Resurrected(Channel ch) {
+      this.ch = ch;
+    }
+
+    @Override
+    public void handleRecovery(Recoverable recoverable) {
+      boolean dropped;
+      synchronized (users) {
+        dropped = !users.containsKey(ch);
+      }
+      if (dropped) {
+        background.execute(() -> closeQuietly(ch));
+      }
+    }
+
+    @Override
+    public void handleRecoveryStarted(Recoverable recoverable) {}
   }
 
   private static void closeQuietly(Channel ch) {
