@@ -80,9 +80,9 @@ class ConsumerChannelLossIT {
             .build());
   }
 
-  private static List<String> agents() {
+  private static List<String> agents(int n) {
     List<String> agents = new ArrayList<>();
-    for (int i = 0; i < NEIGHBOURS; i++) {
+    for (int i = 0; i < n; i++) {
       agents.add("n" + i);
     }
     return agents;
@@ -129,10 +129,11 @@ class ConsumerChannelLossIT {
       b.start((e, c, a, s, err) -> {});
       AmqpBackend backend = b;
       backend.declareMailbox(channel, "denied");
-      List<String> agents = agents();
+      List<String> agents = agents(NEIGHBOURS);
       Map<String, List<String>> sent = new ConcurrentHashMap<>();
+      List<MailboxSubscription> subs = new ArrayList<>();
       for (String agent : agents) {
-        subscribe(backend, channel, agent);
+        subs.add(subscribe(backend, channel, agent));
         sent.put(agent, new CopyOnWriteArrayList<>());
       }
       assertThat(backend.consumerChannelsOpen()).as("the neighbours share a channel").isEqualTo(1);
@@ -153,6 +154,11 @@ class ConsumerChannelLossIT {
                 }
               });
       await().atMost(WAIT).until(() -> sent.get("n0").size() >= 3);
+      List<AmqpMailbox> neighbours = new ArrayList<>();
+      for (MailboxSubscription s : subs) {
+        neighbours.add((AmqpMailbox) s);
+      }
+      Channel shared = neighbours.get(0).currentChannel();
       NODE.ctl("set_permissions", "-p", "/", user, ".*", ".*", "^(?!reef\\.loss\\.denied$).*");
 
       assertThatThrownBy(() -> subscribe(backend, channel, "denied"))
@@ -160,6 +166,7 @@ class ConsumerChannelLossIT {
           .hasMessageContaining("ACCESS_REFUSED")
           .hasMessageContaining("queue 'reef.loss.denied'");
       long refused = System.nanoTime();
+      long moved = awaitMoved(neighbours, shared, refused);
       List<String> after = sendToEach(backend, channel, agents);
       for (int i = 0; i < agents.size(); i++) {
         String agent = agents.get(i);
@@ -173,9 +180,9 @@ class ConsumerChannelLossIT {
       during.get(WAIT.toSeconds(), TimeUnit.SECONDS);
       record(sent, agents, after);
       System.out.printf(
-          "ConsumerChannelLossIT: %d neighbours received a spore sent after the refused consume"
-              + " %d ms after it (re-attach, publish and delivery)%n",
-          NEIGHBOURS, ms);
+          "ConsumerChannelLossIT: %d neighbours re-attached %d ms after the refused consume"
+              + " threw; each received a spore sent after it within %d ms%n",
+          NEIGHBOURS, moved, ms);
 
       awaitReceived(agents, sent);
       assertThat(losses.calls)
@@ -194,14 +201,14 @@ class ConsumerChannelLossIT {
         b.close(Duration.ofSeconds(5));
       }
       NODE.ctl("delete_user", user);
-      List<String> all = new ArrayList<>(agents());
+      List<String> all = new ArrayList<>(agents(NEIGHBOURS));
       all.add("denied");
       deleteQueues(channel, all);
     }
   }
 
   @Test
-  void anyChannelErrorOnTheSharedChannelMovesItsMailboxesAndAHandlerInFlightSettlesQuietly()
+  void anyChannelErrorOnAFullSharedChannelMovesItsMailboxesAndAHandlerInFlightSettlesQuietly()
       throws Exception {
     String channel = "bad-ack";
     Losses losses = new Losses();
@@ -210,8 +217,10 @@ class ConsumerChannelLossIT {
     CountDownLatch inHandler = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     List<String> slowSeen = new CopyOnWriteArrayList<>();
+    // 31 and "slow": the channel is full (ConsumerChannels.MAILBOXES_PER_CHANNEL).
+    int n = ConsumerChannels.MAILBOXES_PER_CHANNEL - 1;
     try {
-      List<String> agents = agents();
+      List<String> agents = agents(n);
       List<MailboxSubscription> subs = new ArrayList<>();
       for (String agent : agents) {
         subs.add(subscribe(b, channel, agent));
@@ -235,9 +244,19 @@ class ConsumerChannelLossIT {
 
       // A channel error with no second user: an acknowledgement of a tag the channel never had.
       Channel shared = ((AmqpMailbox) subs.get(0)).currentChannel();
+      long t0 = System.nanoTime();
       shared.basicAck(999_999, false);
 
       await("the channel closed").atMost(WAIT).until(() -> !shared.isOpen());
+      List<AmqpMailbox> moving = new ArrayList<>();
+      for (MailboxSubscription s : subs) {
+        moving.add((AmqpMailbox) s);
+      }
+      long moved = awaitMoved(moving, shared, t0);
+      System.out.printf(
+          "ConsumerChannelLossIT: %d mailboxes of a full channel re-attached %d ms after the bad"
+              + " acknowledgement was sent%n",
+          n + 1, moved);
       Map<String, List<String>> sent = new ConcurrentHashMap<>();
       for (String agent : agents) {
         sent.put(agent, new CopyOnWriteArrayList<>());
@@ -249,9 +268,7 @@ class ConsumerChannelLossIT {
       }
       assertThat(losses.calls)
           .singleElement()
-          .satisfies(
-              c ->
-                  assertThat(c).startsWith((NEIGHBOURS + 1) + " ").contains("PRECONDITION_FAILED"));
+          .satisfies(c -> assertThat(c).startsWith((n + 1) + " ").contains("PRECONDITION_FAILED"));
 
       // The handler that was running when its channel closed finishes: its ack cannot reach the
       // broker (nothing thrown); the broker redelivers the spore on the new channel.
@@ -264,10 +281,23 @@ class ConsumerChannelLossIT {
     } finally {
       release.countDown();
       b.close(Duration.ofSeconds(5));
-      List<String> all = new ArrayList<>(agents());
+      List<String> all = new ArrayList<>(agents(n));
       all.add("slow");
       deleteQueues(channel, all);
     }
+  }
+
+  /** Waits until every mailbox consumes on an open channel other than {@code from}; ms since t0. */
+  private static long awaitMoved(List<AmqpMailbox> mailboxes, Channel from, long t0) {
+    await("re-attached")
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(5))
+        .until(
+            () ->
+                mailboxes.stream()
+                    .map(AmqpMailbox::currentChannel)
+                    .allMatch(c -> c != from && c.isOpen()));
+    return (System.nanoTime() - t0) / 1_000_000;
   }
 
   private static void record(
