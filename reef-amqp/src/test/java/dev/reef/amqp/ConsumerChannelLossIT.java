@@ -8,7 +8,6 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.reef.Spore;
-import dev.reef.SporeType;
 import dev.reef.UnauthorizedException;
 import dev.reef.amqp.test.LocalRabbitNode;
 import dev.reef.spi.MailboxSubscription;
@@ -70,14 +69,7 @@ class ConsumerChannelLossIT {
   }
 
   private static CompletableFuture<Spore> send(AmqpBackend b, String channel, String agent) {
-    return b.publish(
-        channel,
-        Spore.builder()
-            .type(SporeType.KNOWLEDGE)
-            .fromAgent("sender")
-            .toAgent(agent)
-            .knowledge(Map.of("to", agent))
-            .build());
+    return b.publish(channel, ManyAgentsIT.sporeTo(agent));
   }
 
   private static List<String> agents(int n) {
