@@ -270,6 +270,33 @@ class ConsumerChannelLossIT {
           .until(() -> slowSeen.stream().filter(slowId::equals).count() == 2);
       await("nothing left in flight").atMost(WAIT).until(() -> b.backlog() == 0);
       assertThat(b.consumerChannelsOpen()).isEqualTo(1);
+
+      // A later connection recovery brings back exactly one consumer per mailbox queue: the new
+      // ones (the moved mailboxes' channel is in amqp-client's recovery records), not the closed
+      // channel's (removed from them).
+      NODE.ctl("close_all_connections", "test: a connection recovery after a channel loss");
+      await("recovered and consuming")
+          .atMost(WAIT)
+          .ignoreExceptions()
+          .until(
+              () -> {
+                record(sent, agents, sendToEach(b, channel, agents));
+                return true;
+              });
+      awaitReceived(agents, sent);
+      List<String> queues = new ArrayList<>();
+      for (String agent : agents) {
+        queues.add("reef." + channel + "." + agent);
+      }
+      await("one consumer on each mailbox queue, for 2 s")
+          .during(Duration.ofSeconds(2))
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(consumers(queues))
+                      .containsOnlyKeys(queues)
+                      .allSatisfy((q, c) -> assertThat(c).as(q).isEqualTo(1)));
+      assertThat(b.consumerChannelsOpen()).isEqualTo(1);
     } finally {
       release.countDown();
       b.close(Duration.ofSeconds(5));
@@ -290,6 +317,18 @@ class ConsumerChannelLossIT {
                     .map(AmqpMailbox::currentChannel)
                     .allMatch(c -> c != from && c.isOpen()));
     return (System.nanoTime() - t0) / 1_000_000;
+  }
+
+  /** Consumers on each of the queues, as the broker lists them. */
+  private static Map<String, Integer> consumers(List<String> queues) {
+    Map<String, Integer> found = new ConcurrentHashMap<>();
+    for (String line : NODE.ctl("-q", "list_queues", "name", "consumers").split("\n")) {
+      String[] cols = line.trim().split("\\s+");
+      if (cols.length == 2 && queues.contains(cols[0]) && cols[1].matches("\\d+")) {
+        found.put(cols[0], Integer.parseInt(cols[1]));
+      }
+    }
+    return found;
   }
 
   private static void record(
