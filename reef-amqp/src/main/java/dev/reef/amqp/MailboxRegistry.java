@@ -1,6 +1,5 @@
 package dev.reef.amqp;
 
-import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.reef.ReefException;
@@ -162,29 +161,13 @@ final class MailboxRegistry {
         if (ch != null) {
           channels.release(ch);
         }
-        if (attempt >= BYSTANDER_ATTEMPTS || !isBystander(e, queue)) {
+        if (attempt >= BYSTANDER_ATTEMPTS || !BrokerErrors.isBystander(e, queue)) {
           mailboxes.remove(queue);
           throw e;
         }
         log.debug("consume of {} met a channel closed by another call, trying again: {}", queue, e);
       }
     }
-  }
-
-  /** Whether a failed consume of this queue failed for another call's channel error. */
-  private static boolean isBystander(Exception e, String queue) {
-    boolean channelClosed =
-        e instanceof AlreadyClosedException || BrokerErrors.closeReason(e) != null;
-    return channelClosed && !BrokerErrors.concernsQueue(e, queue) && !isConnectionClose(e);
-  }
-
-  private static boolean isConnectionClose(Exception e) {
-    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-      if (t instanceof ShutdownSignalException && ((ShutdownSignalException) t).isHardError()) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** A channel with room for one more mailbox. */
