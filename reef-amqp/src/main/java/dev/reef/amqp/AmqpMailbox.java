@@ -587,7 +587,8 @@ final class AmqpMailbox implements MailboxSubscription {
     } catch (IOException | RuntimeException e) {
       if (BrokerErrors.concernsQueue(e, queue) && BrokerErrors.isAccessRefused(e)) {
         log.warn(
-            "mailbox {} can no longer be consumed ({}); it stays detached until subscribed again",
+            "mailbox {} can no longer be consumed ({}); it receives nothing until unsubscribed and"
+                + " subscribed again",
             queue,
             BrokerErrors.describe(e));
       } else if (BrokerErrors.concernsQueue(e, queue)
