@@ -8,8 +8,11 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.reef.Spore;
+import dev.reef.SporeEvent;
 import dev.reef.UnauthorizedException;
 import dev.reef.amqp.test.LocalRabbitNode;
+import dev.reef.observe.ConnectionState;
+import dev.reef.spi.BackendListener;
 import dev.reef.spi.MailboxSubscription;
 import java.io.IOException;
 import java.time.Duration;
@@ -43,6 +46,9 @@ class ConsumerChannelLossIT {
   private static final String PASSWORD = "loss-pw-1";
   private static final int NEIGHBOURS = 5;
 
+  /** Spores per neighbour queued just before the channel error. */
+  private static final int BACKLOG = 400;
+
   @RegisterExtension static final LocalRabbitNode NODE = LocalRabbitNode.named("reefchanloss");
 
   /** Records the consumer channel losses the backend reported. */
@@ -52,6 +58,19 @@ class ConsumerChannelLossIT {
     @Override
     public void onConsumerChannelLost(String reason, int mailboxes) {
       calls.add(mailboxes + " " + reason);
+    }
+  }
+
+  /** The backend's connection states, as {@code STATE connection}. */
+  private static final class States implements BackendListener {
+    final List<String> seen = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onEvent(SporeEvent event, String channel, String agent, Spore spore, Throwable e) {}
+
+    @Override
+    public void onConnectionState(ConnectionState state, String connection, String detail) {
+      seen.add(state + " " + connection);
     }
   }
 
@@ -78,6 +97,29 @@ class ConsumerChannelLossIT {
       agents.add("n" + i);
     }
     return agents;
+  }
+
+  /**
+   * Sends {@code n} spores to each agent in one batch; their ids once confirmed, agent by agent.
+   */
+  private static List<List<String>> sendBacklogIds(
+      AmqpBackend b, String channel, List<String> agents, int n) throws Exception {
+    List<Spore> spores = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      for (String agent : agents) {
+        spores.add(ManyAgentsIT.sporeTo(agent));
+      }
+    }
+    List<CompletableFuture<Spore>> sent = b.publishAll(channel, spores);
+    List<List<String>> ids = new ArrayList<>();
+    for (int i = 0; i < sent.size(); i += agents.size()) {
+      List<String> round = new ArrayList<>();
+      for (int j = 0; j < agents.size(); j++) {
+        round.add(sent.get(i + j).get(WAIT.toSeconds(), TimeUnit.SECONDS).id());
+      }
+      ids.add(round);
+    }
+    return ids;
   }
 
   /** Sends one spore to each agent; their ids once confirmed. */
@@ -118,7 +160,8 @@ class ConsumerChannelLossIT {
               .uri("amqp://" + user + ":" + PASSWORD + "@127.0.0.1:" + NODE.port() + "/%2F")
               .brokerListener(losses)
               .build();
-      b.start((e, c, a, s, err) -> {});
+      States states = new States();
+      b.start(states);
       AmqpBackend backend = b;
       backend.declareMailbox(channel, "denied");
       List<String> agents = agents(NEIGHBOURS);
@@ -152,6 +195,10 @@ class ConsumerChannelLossIT {
       }
       Channel shared = neighbours.get(0).currentChannel();
       NODE.ctl("set_permissions", "-p", "/", user, ".*", ".*", "^(?!reef\\.loss\\.denied$).*");
+      // A backlog, so that the broker is delivering on the channel when it closes it.
+      for (List<String> round : sendBacklogIds(backend, channel, agents, BACKLOG)) {
+        record(sent, agents, round);
+      }
 
       assertThatThrownBy(() -> subscribe(backend, channel, "denied"))
           .isInstanceOf(UnauthorizedException.class)
@@ -184,6 +231,9 @@ class ConsumerChannelLossIT {
       assertThat(backend.consumerChannelsOpen())
           .as("the closed channel is not counted")
           .isEqualTo(1);
+      assertThat(states.seen)
+          .as("no connection lost: what the broker still sent for the closed channel is ignored")
+          .noneMatch(st -> st.startsWith("LOST"));
       assertThat(queueExists("reef.loss.denied"))
           .as("declared before the subscribe, so the refused subscribe keeps it")
           .isTrue();
@@ -205,7 +255,8 @@ class ConsumerChannelLossIT {
     String channel = "bad-ack";
     Losses losses = new Losses();
     AmqpBackend b = AmqpBackend.builder().uri(NODE.amqpUri()).brokerListener(losses).build();
-    b.start((e, c, a, s, err) -> {});
+    States states = new States();
+    b.start(states);
     CountDownLatch inHandler = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     List<String> slowSeen = new CopyOnWriteArrayList<>();
@@ -257,6 +308,11 @@ class ConsumerChannelLossIT {
       awaitReceived(agents, sent);
       for (MailboxSubscription s : subs) {
         assertThat(((AmqpMailbox) s).currentChannel()).isNotSameAs(shared);
+        // amqp-client would hand out the closed channel's number again at once, and a delivery
+        // the broker still wrote for the closed channel would then close the whole connection.
+        assertThat(((AmqpMailbox) s).currentChannel().getChannelNumber())
+            .as("not the closed channel's number")
+            .isNotEqualTo(shared.getChannelNumber());
       }
       assertThat(losses.calls)
           .singleElement()
@@ -270,6 +326,7 @@ class ConsumerChannelLossIT {
           .until(() -> slowSeen.stream().filter(slowId::equals).count() == 2);
       await("nothing left in flight").atMost(WAIT).until(() -> b.backlog() == 0);
       assertThat(b.consumerChannelsOpen()).isEqualTo(1);
+      assertThat(states.seen).noneMatch(st -> st.startsWith("LOST"));
 
       // A later connection recovery brings back exactly one consumer per mailbox queue: the new
       // ones (the moved mailboxes' channel is in amqp-client's recovery records), not the closed
