@@ -170,7 +170,7 @@ final class AgentDispatcher implements MailboxConsumer {
     }
     Spore checked;
     try {
-      checked = verification.check(received);
+      checked = verification.check(received, channel);
     } catch (SenderRejectedException e) {
       rejected(received, e);
       return CompletableFuture.failedFuture(e);

@@ -4,6 +4,7 @@ import dev.reef.directory.AgentDirectory;
 import dev.reef.observe.ConnectionState;
 import dev.reef.observe.ObservationScope;
 import dev.reef.observe.ReefObservation;
+import dev.reef.security.SenderVerification;
 import dev.reef.spi.BackendListener;
 import dev.reef.spi.ReefBackend;
 import dev.reef.spi.support.DaemonThreads;
@@ -52,6 +53,7 @@ final class DefaultReef implements Reef {
   final TracePropagation tracing;
   private final DispatcherRegistry dispatchers;
   private final ReefDirectory directory;
+  private final SenderVerification verification;
   private final AtomicReference<TaskEngine> tasks = new AtomicReference<>();
   private final LogThrottle refusedReplyLog = new LogThrottle(Duration.ofSeconds(5));
   private final ErrorResponder errorResponder =
@@ -67,6 +69,11 @@ final class DefaultReef implements Reef {
     int dedupWindow = options.deduplicationWindow();
     TracePropagation tracing = new TracePropagation(options);
     this.tracing = tracing;
+    SenderVerification verification = options.senderVerification();
+    this.verification =
+        verification.trustsDirectoryKeys()
+            ? verification.withPublishedKeys(this::directoryKey)
+            : verification;
     this.dispatchers =
         new DispatcherRegistry(
             backend,
@@ -78,7 +85,7 @@ final class DefaultReef implements Reef {
                     replies,
                     stats,
                     idle,
-                    options.senderVerification(),
+                    this.verification,
                     instrumentation,
                     tracing));
     this.directory =
@@ -425,6 +432,11 @@ final class DefaultReef implements Reef {
   }
 
   /** What the backend reports: events go to the counters, direct replies to the open asks. */
+  /** A key an agent published on its directory card ({@code trustDirectoryKeys}), or null. */
+  private java.security.PublicKey directoryKey(String channel, String agent, String keyId) {
+    return directory.publishedKey(channel, agent, keyId);
+  }
+
   private final class Listener implements BackendListener {
     @Override
     public void onEvent(
@@ -438,9 +450,9 @@ final class DefaultReef implements Reef {
     @Override
     public void onDirectReply(String channel, Spore response) {
       Spore checked = response;
-      if (options.senderVerification().active()) {
+      if (verification.active()) {
         try {
-          checked = options.senderVerification().check(response);
+          checked = verification.check(response, channel);
         } catch (dev.reef.security.SenderRejectedException e) {
           // A direct reply has no mailbox to dead-letter from: counted and dropped.
           String agent = response.toAgent() == null ? response.fromAgent() : response.toAgent();

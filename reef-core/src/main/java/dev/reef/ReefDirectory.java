@@ -1,11 +1,14 @@
 package dev.reef;
 
+import dev.reef.directory.AgentCard;
 import dev.reef.directory.AgentDirectory;
 import dev.reef.directory.AgentTerminatedException;
+import dev.reef.directory.DirectoryEntry;
 import dev.reef.directory.DirectoryEvent;
 import dev.reef.directory.DirectoryEventType;
 import dev.reef.spi.DirectoryStore;
 import dev.reef.spi.ReefBackend;
+import java.security.PublicKey;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,6 +63,20 @@ final class ReefDirectory {
       watch(d, channel);
     }
     return d;
+  }
+
+  /**
+   * The key {@code agent} published on its card on {@code channel} under {@code keyId}, or null: a
+   * {@link dev.reef.security.PublishedKeys} for {@code SenderVerification.trustDirectoryKeys}.
+   * Creates the directory if needed; the first call for a channel waits for its first read.
+   */
+  PublicKey publishedKey(String channel, String agent, String keyId) {
+    return get()
+        .lookup(channel, agent)
+        .map(DirectoryEntry::card)
+        .filter(card -> card.publicKeyId().filter(keyId::equals).isPresent())
+        .flatMap(AgentCard::publicKey)
+        .orElse(null);
   }
 
   /** Whether the directory exists and knows the agent as terminated (no I/O). */

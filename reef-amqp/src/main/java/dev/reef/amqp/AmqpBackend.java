@@ -609,6 +609,11 @@ public final class AmqpBackend implements ReefBackend {
     return requireOpen().connection().channelsOpened();
   }
 
+  /** Whether a connection recovery would declare the queue again (for tests). */
+  boolean recoversQueue(String queue) {
+    return requireOpen().connection().recoversQueue(queue);
+  }
+
   /** The mailbox consumers' channels open now (for the channel budget's tests). */
   int consumerChannelsOpen() {
     return requireOpen().registry().openChannels();

@@ -7,6 +7,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
 import com.rabbitmq.client.impl.FrameHandlerFactory;
+import com.rabbitmq.client.impl.recovery.AutorecoveringConnection;
 import com.rabbitmq.client.impl.recovery.RecordedConsumer;
 import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
 import dev.reef.ReefClosedException;
@@ -284,6 +285,24 @@ final class AmqpConnection {
     }
     channelsOpened.incrementAndGet();
     return ch;
+  }
+
+  /**
+   * Forgets a queue and its bindings in the topology recovery of the connection that short calls
+   * use ({@link #openChannel}): amqp-client records a declaration or binding sent without waiting
+   * before the broker answers, so one the broker refused would be declared again, and refused
+   * again, at every connection recovery.
+   */
+  void excludeFromRecovery(String queue) {
+    if (connection instanceof AutorecoveringConnection c) {
+      c.excludeQueueFromRecovery(queue, true);
+    }
+  }
+
+  /** Whether a recovery of the short calls' connection would declare the queue again (tests). */
+  boolean recoversQueue(String queue) {
+    return connection instanceof AutorecoveringConnection c
+        && c.getRecordedQueues().containsKey(queue);
   }
 
   /** Channels opened so far on both connections (the budget tests count them). */

@@ -37,6 +37,14 @@ final class ChannelPool {
     }
   }
 
+  /**
+   * Forgets a queue and its bindings in the connection's topology recovery (a declaration sent
+   * without waiting that the broker refused).
+   */
+  void excludeFromRecovery(String queue) {
+    connection.excludeFromRecovery(queue);
+  }
+
   private Channel borrow() throws IOException {
     for (Channel ch; (ch = idle.poll()) != null; ) {
       if (ch.isOpen()) {

@@ -142,14 +142,25 @@ final class Topology {
       args.put("x-max-priority", AmqpBackend.MAX_PRIORITY);
     }
     try {
+      // One round trip instead of three: the declaration and the first binding are sent without
+      // waiting for their replies, the second binding waits. The broker handles one channel's
+      // methods in order, so when that reply comes the queue and both bindings exist. A refused
+      // declaration or binding closes the channel, and the waiting call then fails with the
+      // broker's reason (403, 406 inequivalent arguments, ...); the channel is a pooled one that
+      // no other call uses meanwhile, so the reason is this mailbox's, and the pool drops it. A
+      // refused mailbox is taken out of the connection's topology recovery again.
       channels.call(
           t -> {
-            t.queueDeclare(queue, true, false, false, args);
-            t.queueBind(queue, exchange, "agent." + agent + ".*");
+            t.queueDeclareNoWait(queue, true, false, false, args);
+            t.queueBindNoWait(queue, exchange, "agent." + agent + ".*", null);
             t.queueBind(queue, exchange, "broadcast.*");
             return null;
           });
     } catch (IOException | RuntimeException e) {
+      if (BrokerErrors.closeReason(e) instanceof AMQP.Channel.Close) {
+        // refused: amqp-client recorded the no-wait calls before the broker answered
+        channels.excludeFromRecovery(queue);
+      }
       throw BrokerErrors.map("cannot declare the mailbox queue '" + queue + "'", e);
     }
     declaredMailboxes.add(queue);

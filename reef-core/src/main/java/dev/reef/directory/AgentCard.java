@@ -344,7 +344,8 @@ public final class AgentCard {
   }
 
   /**
-   * The agent's Ed25519 public key, to trust with {@code
+   * The agent's Ed25519 public key, trusted live by a receiver with {@code
+   * SenderVerification.builder().trustDirectoryKeys(true)}, or as a snapshot with {@code
    * TrustedKeys.builder().trust(card.publicKeyId().get(), card.publicKey().get(), card.name())}. A
    * key read from the directory is as trustworthy as the directory: anyone who may write its
    * records may publish a card (docs/security.md, "Key distribution").

@@ -96,6 +96,50 @@ class SenderVerificationTest {
   }
 
   @Test
+  void publishedKeysAreAskedPerChannelAndAgentAfterTheTrustedOnes() {
+    java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    PublishedKeys cards =
+        (channel, agent, keyId) -> {
+          asked.add(channel + "/" + agent + "/" + keyId);
+          return channel.equals("main") && agent.equals("alpha") && keyId.equals("alpha-1")
+              ? ALPHA.getPublic()
+              : null;
+        };
+    PublishedKeys broken =
+        (channel, agent, keyId) -> {
+          throw new IllegalStateException("key service down");
+        };
+    SenderVerification v =
+        SenderVerification.builder()
+            .publishedKeys(broken)
+            .requireSignatures(true)
+            .build()
+            .withPublishedKeys(cards);
+    assertThat(v.active()).isTrue();
+    Spore signed = SporeSignatures.sign(from("alpha", null), "alpha-1", ALPHA.getPrivate());
+    assertThat(v.check(signed, "main").verifiedKeyId()).contains("alpha-1");
+    assertThat(asked).containsExactly("main/alpha/alpha-1");
+    // Another channel, no channel, another agent claiming the key: no key, refused.
+    assertThatThrownBy(() -> v.check(signed, "other"))
+        .isInstanceOf(SenderRejectedException.class)
+        .hasMessageContaining("unknown key 'alpha-1'");
+    refused(v, signed, DeadLetterReason.UNAUTHORIZED);
+    assertThatThrownBy(
+            () ->
+                v.check(
+                    SporeSignatures.sign(from("beta", null), "alpha-1", ALPHA.getPrivate()),
+                    "main"))
+        .isInstanceOf(SenderRejectedException.class);
+    Spore tampered =
+        signed.toBuilder().knowledge(Map.of("x", 2)).metadata(signed.metadata()).build();
+    assertThatThrownBy(() -> v.check(tampered, "main"))
+        .isInstanceOfSatisfying(
+            SenderRejectedException.class,
+            e -> assertThat(e.reason()).isEqualTo(DeadLetterReason.BAD_SIGNATURE));
+    assertThat(SenderVerification.builder().trustDirectoryKeys(true).build().active()).isTrue();
+  }
+
+  @Test
   void theBrokerUserIsAReceiveSideAttribute() {
     Spore s = from("alice", "svc-alice").withVerifiedKeyId("k");
     assertThat(s.brokerUser()).contains("svc-alice");

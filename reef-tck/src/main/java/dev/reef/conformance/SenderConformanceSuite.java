@@ -9,6 +9,7 @@ import dev.reef.ReefOptions;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
 import dev.reef.SporeType;
+import dev.reef.directory.AgentCard;
 import dev.reef.security.SenderPolicy;
 import dev.reef.security.SenderVerification;
 import dev.reef.security.SigningKeys;
@@ -340,5 +341,99 @@ public abstract class SenderConformanceSuite {
     assertThat(dead.error()).contains("may not sign as 'alice'");
     await().atMost(awaitTimeout()).until(() -> bob.size() == 1);
     assertThat(bob.spores().get(0).verifiedKeyId()).contains("mallory-1");
+  }
+
+  @Test
+  void keysPublishedOnDirectoryCardsAreTrustedLiveEachForItsOwnAgent() {
+    KeyPair rotated = SporeSignatures.generateKeyPair();
+    Reef sender =
+        reef(
+            ReefOptions.custom()
+                .signingKeys(
+                    SigningKeys.builder()
+                        .key("alice-1", ALICE_KEY.getPrivate(), "alice")
+                        .key("mallory-1", MALLORY_KEY.getPrivate(), "*")
+                        .build()));
+    Reef rotatedSender =
+        reef(
+            ReefOptions.custom()
+                .signingKeys(
+                    SigningKeys.builder().key("alice-2", rotated.getPrivate(), "alice").build()));
+    Reef receiver =
+        reef(
+            ReefOptions.custom()
+                .senderVerification(
+                    SenderVerification.builder()
+                        .trustDirectoryKeys(true)
+                        .requireSignatures(true)
+                        .build()));
+    Inbox bob = new Inbox();
+    receiver.subscribe("bob", bob);
+    sender
+        .directory()
+        .register(
+            channel,
+            AgentCard.builder("alice").publicKey("alice-1", ALICE_KEY.getPublic()).build());
+    sender
+        .directory()
+        .register(
+            channel,
+            AgentCard.builder("mallory").publicKey("mallory-1", MALLORY_KEY.getPublic()).build());
+    await()
+        .atMost(awaitTimeout())
+        .until(() -> receiver.directory().lookup(channel, "mallory").isPresent());
+
+    join(sender.send("alice", "bob", Map.of("n", 1)));
+    await().atMost(awaitTimeout()).until(() -> bob.size() == 1);
+    assertThat(bob.spores().get(0).verifiedKeyId()).contains("alice-1");
+
+    // Mallory's published key is hers alone: signing as alice with it finds no key of alice's.
+    join(sender.send("mallory", "bob", Map.of("n", 2)));
+    Reef plain = reef();
+    Spore forged = join(plain.channel(channel).publish(signedAs("alice", "mallory-1")));
+    DeadLetterRecord dead = awaitOneDeadLetter(receiver);
+    assertThat(dead.spore().id()).isEqualTo(forged.id());
+    assertThat(dead.reason()).isEqualTo("unauthorized");
+    assertThat(dead.error()).contains("unknown key 'mallory-1'");
+    await().atMost(awaitTimeout()).until(() -> bob.size() == 2);
+    assertThat(bob.spores().get(1).verifiedKeyId()).contains("mallory-1");
+
+    // Alice rotates her key: the receiver follows the card, with the same options.
+    sender
+        .directory()
+        .register(
+            channel, AgentCard.builder("alice").publicKey("alice-2", rotated.getPublic()).build());
+    await()
+        .atMost(awaitTimeout())
+        .until(
+            () ->
+                receiver
+                    .directory()
+                    .lookup(channel, "alice")
+                    .flatMap(e -> e.card().publicKeyId())
+                    .filter("alice-2"::equals)
+                    .isPresent());
+    join(rotatedSender.send("alice", "bob", Map.of("n", 3)));
+    await().atMost(awaitTimeout()).until(() -> bob.size() == 3);
+    assertThat(bob.spores().get(2).verifiedKeyId()).contains("alice-2");
+    Spore stale = join(sender.send("alice", "bob", Map.of("n", 4)));
+    await().atMost(awaitTimeout()).until(() -> receiver.deadLetters().count() == 2);
+    assertThat(receiver.deadLetters().list(10))
+        .filteredOn(d -> d.spore().id().equals(stale.id()))
+        .singleElement()
+        .satisfies(d -> assertThat(d.error()).contains("unknown key 'alice-1'"));
+    assertThat(bob.values("n")).containsExactly(1, 2, 3);
+  }
+
+  private static Spore signedAs(String agent, String keyId) {
+    return SporeSignatures.sign(
+        Spore.builder()
+            .type(SporeType.KNOWLEDGE)
+            .fromAgent(agent)
+            .toAgent("bob")
+            .knowledge(Map.of("n", 99))
+            .build(),
+        keyId,
+        MALLORY_KEY.getPrivate());
   }
 }

@@ -2,6 +2,9 @@ package dev.reef.spring.autoconfigure;
 
 import dev.reef.KnowledgeMapper;
 import dev.reef.Reef;
+import dev.reef.ReefOptions;
+import dev.reef.observe.ReefListener;
+import dev.reef.observe.ReefObserver;
 import dev.reef.spi.ReefBackend;
 import dev.reef.spring.actuate.ReefHealthIndicator;
 import dev.reef.spring.handler.ReefHandlerLifecycle;
@@ -23,8 +26,10 @@ import org.springframework.core.env.Environment;
  * one): on RabbitMQ when {@code reef.amqp.*} or {@code spring.rabbitmq.*} names a broker and
  * reef-amqp is on the class path ({@link OnAmqpBackendCondition}), in memory otherwise; its options
  * from {@link ReefProperties}; typed knowledge through a {@link KnowledgeMapper} bean if there is
- * one. {@link dev.reef.spring.ReefHandler} methods are subscribed with the context's start and
- * drained at its stop; with actuator's health support on the class path a {@code reef} health
+ * one; every {@link ReefObserver} and {@link ReefListener} bean handed to the reef in their bean
+ * order (with reef-micrometer and a {@code MeterRegistry}, {@code ReefMetricsAutoConfiguration}
+ * adds one). {@link dev.reef.spring.ReefHandler} methods are subscribed with the context's start
+ * and drained at its stop; with actuator's health support on the class path a {@code reef} health
  * indicator reports the broker connection and the consumed mailboxes.
  */
 @AutoConfiguration
@@ -66,15 +71,24 @@ public class ReefAutoConfiguration {
    * @param backend the backend
    * @param properties the options
    * @param mapper a {@link KnowledgeMapper} bean, if the application defines one
+   * @param observers the {@link ReefObserver} beans (metrics, tracing), in bean order
+   * @param listeners the {@link ReefListener} beans, in bean order
    * @return the reef
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   Reef reef(
-      ReefBackend backend, ReefProperties properties, ObjectProvider<KnowledgeMapper> mapper) {
-    return Reef.create(
-        backend,
-        ReefBackends.options(properties, mapper.getIfAvailable(KnowledgeMapper::defaults)));
+      ReefBackend backend,
+      ReefProperties properties,
+      ObjectProvider<KnowledgeMapper> mapper,
+      ObjectProvider<ReefObserver> observers,
+      ObjectProvider<ReefListener> listeners) {
+    ReefOptions.Builder options =
+        ReefBackends.options(properties, mapper.getIfAvailable(KnowledgeMapper::defaults))
+            .toBuilder();
+    observers.orderedStream().forEach(options::observer);
+    listeners.orderedStream().forEach(options::listener);
+    return Reef.create(backend, options.build());
   }
 
   /**

@@ -1,4 +1,4 @@
-package dev.reef.examples.build;
+package dev.reef.bench.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,8 +13,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Every published jar names its module in its manifest ({@code Automatic-Module-Name}), so that
  * modular applications can require it under a stable name. Runs after {@code package} (Failsafe),
- * in the module the reactor builds after the other published ones, and reads the jars the build
- * just made next to it ({@code ../<module>/target}): a missing jar or entry fails.
+ * in the module the reactor builds last (reef-benchmarks, last in the root POM's module list), and
+ * reads the jars the build just made next to it ({@code ../<module>/target}): a missing jar or
+ * entry fails.
  */
 class AutomaticModuleNameIT {
   private static final Path ROOT = Path.of(property("reef.root"));
@@ -27,6 +28,9 @@ class AutomaticModuleNameIT {
     "reef-amqp, dev.reef.amqp",
     "reef-micrometer, dev.reef.micrometer",
     "reef-examples, dev.reef.examples",
+    "reef-console, dev.reef.console",
+    "reef-spring-boot-starter, dev.reef.spring",
+    "reef-opentelemetry, dev.reef.opentelemetry",
   })
   void theJarNamesItsModule(String module, String name) throws IOException {
     Path jar = ROOT.resolve(module).resolve("target").resolve(module + "-" + VERSION + ".jar");
@@ -42,6 +46,6 @@ class AutomaticModuleNameIT {
 
   private static String property(String name) {
     return Objects.requireNonNull(
-        System.getProperty(name), name + " (set by reef-examples' Failsafe configuration)");
+        System.getProperty(name), name + " (set by reef-benchmarks' Failsafe configuration)");
   }
 }
