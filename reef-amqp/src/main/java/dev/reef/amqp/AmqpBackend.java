@@ -296,7 +296,8 @@ public final class AmqpBackend implements ReefBackend {
     }
     DirectReplies replies = new DirectReplies(settings, mapper, connection, pool, events);
     replies.openAskChannel(); // the first ask opens nothing (issue 12 item 8)
-    MailboxRegistry registry = new MailboxRegistry(settings, connection, topology);
+    MailboxRegistry registry =
+        new MailboxRegistry(settings, connection, topology, threads, notices);
     MailboxServices services =
         new MailboxServices(
             settings, mapper, events, threads, pool, topology, replies, registry, notices);

@@ -17,6 +17,7 @@ import java.net.URISyntaxException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,6 +47,9 @@ final class AmqpConnection {
 
   /** Appended to the connection name for the consumers' connection: {@value}. */
   static final String CONSUMERS_SUFFIX = "-consumers";
+
+  /** The largest channel number AMQP 0-9-1 allows, when the broker sets no channel_max. */
+  private static final int MAX_CHANNEL_NUMBER = 65_535;
 
   private final AmqpSettings settings;
   private volatile Connection connection;
@@ -244,6 +248,34 @@ final class AmqpConnection {
       throw new ReefClosedException("the AMQP backend is closed");
     }
     return newChannel(c);
+  }
+
+  /**
+   * A new channel on the consumers' connection whose number is none of {@code avoid}: the lowest
+   * free one else. amqp-client would hand out the number of a channel the broker just closed again
+   * at once (it allocates from the last number it gave), and a delivery the broker still wrote for
+   * the closed channel would then reach the new one, whose consumers do not know its tag: an
+   * "unsolicited delivery" that closes the whole connection.
+   *
+   * @throws ReefClosedException if the connection was closed
+   * @throws IOException if no number is free or the call fails
+   */
+  Channel openConsumerChannel(Set<Integer> avoid) throws IOException {
+    Connection c = consumers;
+    if (c == null) {
+      throw new ReefClosedException("the AMQP backend is closed");
+    }
+    int max = c.getChannelMax() == 0 ? MAX_CHANNEL_NUMBER : c.getChannelMax();
+    for (int n = 1; n <= max; n++) {
+      if (!avoid.contains(n)) {
+        Channel ch = c.createChannel(n); // null if the number is in use
+        if (ch != null) {
+          channelsOpened.incrementAndGet();
+          return ch;
+        }
+      }
+    }
+    throw new IOException("the broker allows no more channels");
   }
 
   private Channel newChannel(Connection c) throws IOException {

@@ -2,9 +2,7 @@ package dev.reef.amqp;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
-import com.rabbitmq.client.ShutdownSignalException;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
 import dev.reef.amqp.internal.HeaderNesting;
@@ -29,7 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The consumer of one mailbox queue on its own channel (manual acknowledgement, bounded prefetch).
+ * The consumer of one mailbox queue (manual acknowledgement, bounded prefetch), on a consumer
+ * channel it shares with other mailboxes through its {@link MailboxAttachment}.
  *
  * <p>Per delivery: a message that cannot be read is dead-lettered ({@code malformed}); the sender's
  * own undirected spore (the mailbox's {@code broadcast.*} binding delivers it back) is acknowledged
@@ -52,11 +51,20 @@ import org.slf4j.LoggerFactory;
  * until the consumer is cancelled and then returned to the queue (nack with requeue), never retried
  * or dead-lettered; the next consumer handles it.
  *
+ * <p>A mailbox moves: when the broker closes its shared channel for a reason of its own (a
+ * neighbour's refused consume, any channel error), the registry calls {@link #moveFrom}, and the
+ * mailbox consumes again on another channel. Every delivery is settled on the channel it came from
+ * ({@link DeliveryTag}): one from the closed channel can no longer be acknowledged, the broker
+ * requeued it and delivers it again on the new channel (at-least-once), and its settling only
+ * counts it out. A consumer the broker cancelled (its queue deleted) consumes again after declaring
+ * the queue. Every (re)attachment after the first runs on the backend's scheduler thread, so two
+ * never race.
+ *
  * <p>Over 450 lines because every way a delivery is settled (ack, retry copy, dead letter, requeue,
- * parked) shares one delivery tag, one in-flight count and one channel lock, which splitting would
- * spread over classes that then must agree on all three.
+ * parked) shares one delivery tag, one in-flight count and one channel lock, and moving to another
+ * channel must agree with all three; splitting would spread them over classes that then must agree.
  */
-final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
+final class AmqpMailbox implements MailboxSubscription {
   private static final Logger log = LoggerFactory.getLogger(AmqpMailbox.class);
   private static final Duration RESUBSCRIBE_DELAY = Duration.ofSeconds(1);
 
@@ -79,7 +87,15 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean channelReleased = new AtomicBoolean();
   private final SerialDeliveries deliveries;
-  private volatile String consumerTag;
+
+  /** The consumer on the channel this mailbox consumes on now; null until the first attach. */
+  private volatile MailboxAttachment current;
+
+  /** Guards {@link #current} against a concurrent {@link #close()} (no broker call under it). */
+  private final Object attachLock = new Object();
+
+  /** A delivery: its tag means something only on the channel it came from. */
+  record DeliveryTag(Channel channel, long tag) {}
 
   /** Set once {@link #close()} has cancelled the consumer (or tried to): parked tags go back. */
   private volatile boolean cancelled;
@@ -90,7 +106,7 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
    * with requeue) once the consumer is cancelled, or runs its fallback if no close comes within
    * {@link #NO_HANDLER_GRACE}. Whoever removes a tag settles it.
    */
-  private final Map<Long, Runnable> parked = new ConcurrentHashMap<>();
+  private final Map<DeliveryTag, Runnable> parked = new ConcurrentHashMap<>();
 
   /** Notified, while {@link #idleWaiter} is set, when the last in-flight delivery settles. */
   private final Object idleLock = new Object();
@@ -99,12 +115,10 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
 
   AmqpMailbox(
       MailboxContext backend,
-      Channel channel,
       String channelName,
       String agent,
       String queue,
       MailboxConsumer consumer) {
-    super(channel);
     this.backend = backend;
     this.channelName = channelName;
     this.agent = agent;
@@ -113,8 +127,28 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
     this.deliveries = new SerialDeliveries(backend.deliveryPool());
   }
 
-  void start() throws IOException {
-    consumerTag = getChannel().basicConsume(queue, false, this);
+  /**
+   * Consumes the queue on the channel given (counted as used by this mailbox). If the broker closed
+   * that channel meanwhile, the mailbox moves on at once.
+   *
+   * @throws IOException if the broker refuses the consume (the channel is not released here)
+   */
+  void start(Channel channel) throws IOException {
+    MailboxAttachment a = new MailboxAttachment(channel, this);
+    a.start(queue);
+    synchronized (attachLock) {
+      current = a;
+    }
+    if (!channel.isOpen()) {
+      // Closed between the consume and now: the registry may have looked before `current` was set.
+      backend.schedule(() -> moveFrom(channel), Duration.ZERO);
+    }
+  }
+
+  /** The channel this mailbox consumes on now, or null before the first attach. */
+  Channel currentChannel() {
+    MailboxAttachment a = current;
+    return a == null ? null : a.getChannel();
   }
 
   @Override
@@ -143,16 +177,16 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
    * Counts the delivery in flight and queues it for this mailbox ({@link SerialDeliveries}): the
    * channel's thread, shared with other mailboxes, never runs a handler.
    */
-  @Override
-  public void handleDelivery(
-      String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
+  void delivered(
+      MailboxAttachment from, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
     inflight.incrementAndGet();
     backend.inflightChanged(1);
-    deliveries.execute(() -> deliver(envelope, props, body));
+    DeliveryTag deliveryTag = new DeliveryTag(from.getChannel(), envelope.getDeliveryTag());
+    deliveries.execute(() -> deliver(deliveryTag, envelope, props, body));
   }
 
-  private void deliver(Envelope envelope, AMQP.BasicProperties props, byte[] body) {
-    long deliveryTag = envelope.getDeliveryTag();
+  private void deliver(
+      DeliveryTag deliveryTag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
     if (closed.get()) {
       // Intake stopped: never handled here, it goes back to the queue once the cancel is done.
       park(deliveryTag, () -> requeue(deliveryTag));
@@ -215,7 +249,11 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
    * HeaderNesting#REFUSED}.
    */
   private void refuseHeaders(
-      long deliveryTag, Envelope envelope, AMQP.BasicProperties props, byte[] body, String why) {
+      DeliveryTag deliveryTag,
+      Envelope envelope,
+      AMQP.BasicProperties props,
+      byte[] body,
+      String why) {
     log.warn(
         "malformed message {} in mailbox {} dead-lettered: {}", props.getMessageId(), queue, why);
     backend.event(
@@ -233,7 +271,7 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
   }
 
   private void failed(
-      long deliveryTag,
+      DeliveryTag deliveryTag,
       Envelope envelope,
       AMQP.BasicProperties props,
       byte[] body,
@@ -263,13 +301,13 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
 
   /** Republishes the next attempt to this queue, then acknowledges the original. */
   private void redeliver(
-      long deliveryTag,
+      DeliveryTag deliveryTag,
       Envelope envelope,
       AMQP.BasicProperties props,
       byte[] body,
       Spore spore,
       int nextAttempt) {
-    if (!getChannel().isOpen()) {
+    if (!deliveryTag.channel().isOpen()) {
       // The broker requeued the original when the channel closed: it comes back by itself.
       settle(deliveryTag, false);
       return;
@@ -303,7 +341,7 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
 
   /** Counts an expired spore and dead-letters it with reason {@code expired}. */
   private void deadLetterExpired(
-      long deliveryTag,
+      DeliveryTag deliveryTag,
       Envelope envelope,
       AMQP.BasicProperties props,
       byte[] body,
@@ -325,7 +363,7 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
    * and the attempts; no expiration, so it stays), then acknowledges the original.
    */
   private void deadLetter(
-      long deliveryTag,
+      DeliveryTag deliveryTag,
       Envelope envelope,
       AMQP.BasicProperties props,
       byte[] body,
@@ -373,7 +411,7 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
   }
 
   /** Holds an unhandled delivery until the cancel; returns it at once if that is done. */
-  private void park(long deliveryTag, Runnable fallback) {
+  private void park(DeliveryTag deliveryTag, Runnable fallback) {
     parked.put(deliveryTag, fallback);
     if (cancelled) {
       requeueParked();
@@ -381,7 +419,7 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
   }
 
   /** Runs a parked delivery's fallback, unless the close took it back already. */
-  private void unpark(long deliveryTag) {
+  private void unpark(DeliveryTag deliveryTag) {
     Runnable fallback = parked.remove(deliveryTag);
     if (fallback != null) {
       fallback.run();
@@ -390,38 +428,40 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
 
   /** Returns every parked delivery to the queue (the consumer is cancelled: it goes elsewhere). */
   private void requeueParked() {
-    for (Long tag : parked.keySet()) {
+    for (DeliveryTag tag : parked.keySet()) {
       if (parked.remove(tag) != null) {
         requeue(tag);
       }
     }
   }
 
-  private void requeue(long deliveryTag) {
-    Channel ch = getChannel();
+  private void requeue(DeliveryTag deliveryTag) {
+    Channel ch = deliveryTag.channel();
     synchronized (this) {
       try {
         if (ch.isOpen()) {
-          ch.basicNack(deliveryTag, false, true);
+          ch.basicNack(deliveryTag.tag(), false, true);
         }
       } catch (IOException | RuntimeException e) {
-        log.debug("nack of {} on {} failed (the broker requeues it): {}", deliveryTag, queue, e);
+        log.debug(
+            "nack of {} on {} failed (the broker requeues it): {}", deliveryTag.tag(), queue, e);
       }
     }
     done();
   }
 
   /** Acknowledges (or, with {@code ack} false, only forgets) a delivery and updates counters. */
-  private void settle(long deliveryTag, boolean ack) {
+  private void settle(DeliveryTag deliveryTag, boolean ack) {
     if (ack) {
-      Channel ch = getChannel();
+      Channel ch = deliveryTag.channel();
       synchronized (this) {
         try {
           if (ch.isOpen()) {
-            ch.basicAck(deliveryTag, false);
+            ch.basicAck(deliveryTag.tag(), false);
           }
         } catch (IOException | RuntimeException e) {
-          log.debug("ack of {} on {} failed (the broker redelivers it): {}", deliveryTag, queue, e);
+          log.debug(
+              "ack of {} on {} failed (the broker redelivers it): {}", deliveryTag.tag(), queue, e);
         }
       }
     }
@@ -444,17 +484,16 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
 
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
+    MailboxAttachment a;
+    synchronized (attachLock) {
+      if (!closed.compareAndSet(false, true)) {
+        return;
+      }
+      a = current;
     }
     backend.unregister(this);
-    try {
-      String tag = consumerTag;
-      if (tag != null && getChannel().isOpen()) {
-        getChannel().basicCancel(tag);
-      }
-    } catch (IOException | RuntimeException e) {
-      log.debug("cancel of the consumer on {} failed: {}", queue, e.toString());
+    if (a != null) {
+      a.cancel();
     }
     // Cancelled first, so the broker does not hand them straight back to this consumer.
     cancelled = true;
@@ -469,8 +508,9 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
    * requeues what is unacknowledged then). Once.
    */
   void closeChannel() {
-    if (channelReleased.compareAndSet(false, true)) {
-      backend.releaseChannel(getChannel());
+    Channel ch = currentChannel();
+    if (ch != null && channelReleased.compareAndSet(false, true)) {
+      backend.releaseChannel(ch);
     }
   }
 
@@ -480,8 +520,8 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
    * been read when it returns.
    */
   void flush(int prefetch) {
-    Channel ch = getChannel();
-    if (closed.get() || !ch.isOpen()) {
+    Channel ch = currentChannel();
+    if (closed.get() || ch == null || !ch.isOpen()) {
       return;
     }
     try {
@@ -491,37 +531,99 @@ final class AmqpMailbox extends DefaultConsumer implements MailboxSubscription {
     }
   }
 
-  @Override
-  public void handleCancel(String tag) {
-    if (closed.get()) {
+  /** The broker cancelled this consumer (its queue was deleted): declare it and consume again. */
+  void cancelledByBroker(MailboxAttachment a) {
+    if (closed.get() || a != current) {
       return;
     }
     backend.mailboxDeleted(channelName, agent, queue);
-    backend.schedule(this::resubscribe, RESUBSCRIBE_DELAY);
+    backend.schedule(() -> attachAgain(true), RESUBSCRIBE_DELAY);
   }
 
   /**
-   * After the broker cancelled this consumer (its queue was deleted), declares the mailbox again
-   * and consumes it, retrying until it works or the subscription is closed.
+   * The broker closed the channel this mailbox consumed on, for a reason of its own (the registry
+   * calls this on the scheduler thread): consumes again on another channel. Does nothing if the
+   * mailbox is closed or consumes elsewhere already.
    */
-  private void resubscribe() {
-    if (closed.get() || !getChannel().isOpen()) {
-      return;
-    }
-    try {
-      backend.declareMailbox(channelName, agent);
-      consumerTag = getChannel().basicConsume(queue, false, this);
-      log.info("consuming mailbox {} again", queue);
-    } catch (IOException | RuntimeException e) {
-      log.warn("cannot consume mailbox {} again yet: {}", queue, e.toString());
-      backend.schedule(this::resubscribe, RESUBSCRIBE_DELAY);
+  void moveFrom(Channel dead) {
+    if (currentChannel() == dead) {
+      attachAgain(false);
     }
   }
 
-  @Override
-  public void handleShutdownSignal(String tag, ShutdownSignalException sig) {
-    if (!sig.isInitiatedByApplication()) {
-      log.debug("channel of mailbox {} shut down: {}", queue, sig.getMessage());
+  /**
+   * Consumes the queue again (declaring it first if asked): on the same channel if it is still open
+   * (the broker cancelled the consumer), else on another one from the pool, forgetting the old
+   * consumer. Runs on the scheduler thread only. On failure: a queue found deleted is declared
+   * again; a refused read permission for this queue is given up (a WARN; consuming it again would
+   * close a shared channel each time); anything else is tried again after {@link
+   * #RESUBSCRIBE_DELAY}.
+   */
+  private void attachAgain(boolean declare) {
+    MailboxAttachment old = current;
+    if (closed.get() || old == null || old.isLive()) {
+      return;
+    }
+    Channel ch = old.getChannel();
+    boolean reuse = ch.isOpen();
+    try {
+      if (declare) {
+        backend.declareMailbox(channelName, agent);
+      }
+      if (!reuse) {
+        old.retire();
+        ch = backend.acquireChannel();
+      }
+      MailboxAttachment next = new MailboxAttachment(ch, this);
+      try {
+        next.start(queue);
+      } catch (IOException | RuntimeException e) {
+        if (!reuse) {
+          backend.releaseChannel(ch);
+        }
+        throw e;
+      }
+      install(next, !reuse);
+    } catch (IOException | RuntimeException e) {
+      if (BrokerErrors.concernsQueue(e, queue) && BrokerErrors.isAccessRefused(e)) {
+        log.warn(
+            "mailbox {} can no longer be consumed ({}); it receives nothing until unsubscribed and"
+                + " subscribed again",
+            queue,
+            BrokerErrors.describe(e));
+      } else if (BrokerErrors.concernsQueue(e, queue)
+          && BrokerErrors.replyCode(e) == AMQP.NOT_FOUND) {
+        backend.mailboxDeleted(channelName, agent, queue);
+        backend.schedule(() -> attachAgain(true), RESUBSCRIBE_DELAY);
+      } else {
+        log.warn("cannot consume mailbox {} again yet: {}", queue, BrokerErrors.describe(e));
+        backend.schedule(() -> attachAgain(declare), RESUBSCRIBE_DELAY);
+      }
+    }
+  }
+
+  /** Makes a new consumer current, unless this mailbox closed meanwhile (then it is undone). */
+  private void install(MailboxAttachment next, boolean acquired) {
+    boolean installed;
+    synchronized (attachLock) {
+      installed = !closed.get();
+      if (installed) {
+        current = next;
+      }
+    }
+    Channel ch = next.getChannel();
+    if (!installed) {
+      next.cancel();
+      requeueParked();
+      if (acquired) {
+        backend.releaseChannel(ch);
+      }
+      return;
+    }
+    log.debug("consuming mailbox {} again{}", queue, acquired ? " on another channel" : "");
+    if (!ch.isOpen()) {
+      // Closed before `current` was set: the registry may not have seen this mailbox on it.
+      backend.schedule(() -> moveFrom(ch), Duration.ZERO);
     }
   }
 

@@ -65,6 +65,34 @@ final class BrokerErrors {
     return Reply.of(t).text();
   }
 
+  /**
+   * Whether the broker's close reason names this queue ({@code ... queue 'q' ...}): the call that
+   * failed was about it, not a bystander on a channel that another call's error closed.
+   */
+  static boolean concernsQueue(Throwable t, String queue) {
+    String text = replyText(t);
+    return text != null && text.contains("queue '" + queue + "'");
+  }
+
+  /**
+   * Whether a call about this queue failed only because another call's channel error closed the
+   * channel it used (a channel close whose reason does not name the queue; not a connection's
+   * loss): it may be tried again on another channel.
+   */
+  static boolean isBystander(Throwable t, String queue) {
+    boolean channelClosed = t instanceof AlreadyClosedException || closeReason(t) != null;
+    return channelClosed && !concernsQueue(t, queue) && !isConnectionClose(t);
+  }
+
+  private static boolean isConnectionClose(Throwable t) {
+    for (Throwable e = t; e != null && e.getCause() != e; e = e.getCause()) {
+      if (e instanceof ShutdownSignalException && ((ShutdownSignalException) e).isHardError()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether the broker refused access (reply code 403). */
   static boolean isAccessRefused(Throwable t) {
     return replyCode(t) == AMQP.ACCESS_REFUSED;

@@ -32,4 +32,15 @@ public interface BrokerListener {
    * @param agent the agent
    */
   default void onMailboxDeleted(String channel, String agent) {}
+
+  /**
+   * The broker closed one of the channels this backend's mailboxes share for consuming (a channel
+   * error: for example a consume refused for want of read permission on one mailbox queue); the
+   * other mailboxes on it are consumed again on another channel at once. What they had received and
+   * not yet acknowledged is delivered again.
+   *
+   * @param reason the broker's reason, for example {@code ACCESS_REFUSED - access to queue ...}
+   * @param mailboxes how many mailboxes were on that channel and are re-attached
+   */
+  default void onConsumerChannelLost(String reason, int mailboxes) {}
 }

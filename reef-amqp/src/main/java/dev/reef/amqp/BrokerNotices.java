@@ -10,9 +10,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the broker tells about itself rather than about a spore: the publishing connection blocked
- * and unblocked (flow control), a consumed mailbox deleted. Each is logged once, counted through
- * the backend's events and passed to the application's {@link BrokerListener} on the callbacks
- * executor. Also answers whether publishes are blocked now. Thread-safe.
+ * and unblocked (flow control), a consumed mailbox deleted, a shared consumer channel closed. Each
+ * is logged once and passed to the application's {@link BrokerListener} on the callbacks executor;
+ * the first two are also counted through the backend's events. Also answers whether publishes are
+ * blocked now. Thread-safe.
  */
 final class BrokerNotices implements BlockedListener {
   private static final Logger log = LoggerFactory.getLogger(BrokerNotices.class);
@@ -75,6 +76,16 @@ final class BrokerNotices implements BlockedListener {
         channel);
     events.event(SporeEvent.MAILBOX_DELETED, channel, agent, null, null);
     notify(() -> listener.onMailboxDeleted(channel, agent));
+  }
+
+  /**
+   * The broker closed a shared consumer channel (a channel error, not the connection's loss); the
+   * mailboxes on it are being re-attached.
+   */
+  void consumerChannelLost(String reason, int mailboxes) {
+    log.warn(
+        "consumer channel closed by the broker: {}; re-attaching {} mailboxes", reason, mailboxes);
+    notify(() -> listener.onConsumerChannelLost(reason, mailboxes));
   }
 
   private void notify(Runnable call) {

@@ -5,6 +5,7 @@ import com.rabbitmq.client.Channel;
 import dev.reef.RetryPolicy;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -59,6 +60,14 @@ interface MailboxContext {
 
   /** The pool the mailboxes' deliveries run on. */
   Executor deliveryPool();
+
+  /**
+   * A shared consumer channel with room for one more mailbox, counted as used by it until {@link
+   * #releaseChannel}.
+   *
+   * @throws IOException if no channel can be opened
+   */
+  Channel acquireChannel() throws IOException;
 
   /** The mailbox no longer uses its channel (other mailboxes may still: never close it). */
   void releaseChannel(Channel channel);

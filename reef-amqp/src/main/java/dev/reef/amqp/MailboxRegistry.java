@@ -1,10 +1,12 @@
 package dev.reef.amqp;
 
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ShutdownSignalException;
 import dev.reef.ReefException;
 import dev.reef.spi.MailboxConsumer;
 import dev.reef.spi.MailboxSubscription;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +20,14 @@ import org.slf4j.LoggerFactory;
  * The mailboxes this backend consumes, on channels they share ({@link ConsumerChannels}), and the
  * deliveries they hold (received, not yet settled). A mailbox is claimed before it is declared and
  * consumed, so that two consumers of one mailbox are refused without holding a lock during the
- * broker calls. Thread-safe.
+ * broker calls.
+ *
+ * <p>When the broker closes a shared consumer channel (a channel error; issue 13), the mailboxes on
+ * it move to other channels at once, on the scheduler thread, and the loss is logged and reported
+ * once ({@link BrokerNotices#consumerChannelLost}). The subscribe whose consume caused the error
+ * (the broker's reason names its queue) fails with its typed error and is not re-attached; one
+ * whose consume only waited on that channel when it closed is tried once more on another channel.
+ * Thread-safe.
  */
 final class MailboxRegistry {
   private static final Logger log = LoggerFactory.getLogger(MailboxRegistry.class);
@@ -31,10 +40,48 @@ final class MailboxRegistry {
   private final AtomicLong inflight = new AtomicLong();
   private final AtomicLong deliveries = new AtomicLong();
 
-  MailboxRegistry(AmqpSettings settings, AmqpConnection connection, Topology topology) {
+  /** How often a subscribe whose channel a neighbour's error closed is tried on another one. */
+  private static final int BYSTANDER_ATTEMPTS = 3;
+
+  private final BrokerNotices notices;
+
+  MailboxRegistry(
+      AmqpSettings settings,
+      AmqpConnection connection,
+      Topology topology,
+      BackendThreads threads,
+      BrokerNotices notices) {
     this.settings = settings;
-    this.channels = new ConsumerChannels(connection, settings.prefetch());
+    this.notices = notices;
+    this.channels =
+        new ConsumerChannels(
+            connection,
+            settings.prefetch(),
+            task -> threads.schedule(task, Duration.ZERO),
+            this::channelLost);
     this.topology = topology;
+  }
+
+  /**
+   * On the scheduler thread: the broker closed a consumer channel. Every mailbox still consuming on
+   * it moves to another channel; reported once.
+   */
+  private void channelLost(Channel dead, ShutdownSignalException sig) {
+    long start = System.nanoTime();
+    List<AmqpMailbox> on = new ArrayList<>();
+    for (AmqpMailbox m : mailboxes.values()) {
+      if (m.currentChannel() == dead && !m.isClosed()) {
+        on.add(m);
+      }
+    }
+    notices.consumerChannelLost(BrokerErrors.describe(sig), on.size());
+    for (AmqpMailbox m : on) {
+      m.moveFrom(dead);
+    }
+    if (!on.isEmpty()) {
+      log.info(
+          "{} mailboxes re-attached in {} ms", on.size(), (System.nanoTime() - start) / 1_000_000);
+    }
   }
 
   /**
@@ -94,20 +141,38 @@ final class MailboxRegistry {
     }
   }
 
+  /**
+   * Consumes the queue on a shared channel. A consume that failed only because another call's error
+   * closed the channel it waited on (the broker's reason does not name this queue) is tried again
+   * on another channel; the one the broker refused fails.
+   */
   private AmqpMailbox attach(
       String channel, String agent, String queue, MailboxConsumer consumer, MailboxContext context)
       throws IOException {
-    Channel ch = channels.acquire();
-    AmqpMailbox mailbox = new AmqpMailbox(context, ch, channel, agent, queue, consumer);
+    AmqpMailbox mailbox = new AmqpMailbox(context, channel, agent, queue, consumer);
     mailboxes.put(queue, mailbox);
-    try {
-      mailbox.start();
-    } catch (IOException | RuntimeException e) {
-      mailboxes.remove(queue);
-      mailbox.closeChannel();
-      throw e;
+    for (int attempt = 1; ; attempt++) {
+      Channel ch = null;
+      try {
+        ch = channels.acquire();
+        mailbox.start(ch);
+        return mailbox;
+      } catch (IOException | RuntimeException e) {
+        if (ch != null) {
+          channels.release(ch);
+        }
+        if (attempt >= BYSTANDER_ATTEMPTS || !BrokerErrors.isBystander(e, queue)) {
+          mailboxes.remove(queue);
+          throw e;
+        }
+        log.debug("consume of {} met a channel closed by another call, trying again: {}", queue, e);
+      }
     }
-    return mailbox;
+  }
+
+  /** A channel with room for one more mailbox. */
+  Channel acquireChannel() throws IOException {
+    return channels.acquire();
   }
 
   /** A mailbox no longer uses its channel (shared with up to 31 others). */

@@ -5,6 +5,7 @@ import com.rabbitmq.client.Channel;
 import dev.reef.RetryPolicy;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -108,6 +109,11 @@ final class MailboxServices implements MailboxContext {
   @Override
   public Executor deliveryPool() {
     return threads.dispatch();
+  }
+
+  @Override
+  public Channel acquireChannel() throws IOException {
+    return registry.acquireChannel();
   }
 
   @Override

@@ -234,15 +234,7 @@ class ManyAgentsIT {
       throws Exception {
     List<CompletableFuture<Spore>> sent = new ArrayList<>();
     for (String agent : agents) {
-      sent.add(
-          b.publish(
-              channel,
-              Spore.builder()
-                  .type(SporeType.KNOWLEDGE)
-                  .fromAgent("sender")
-                  .toAgent(agent)
-                  .knowledge(Map.of("to", agent))
-                  .build()));
+      sent.add(b.publish(channel, sporeTo(agent)));
     }
     for (int i = 0; i < sent.size(); i++) {
       String id = sent.get(i).get().id();
@@ -253,6 +245,16 @@ class ManyAgentsIT {
             .until(() -> got.getOrDefault(agent, Set.of()).contains(id));
       }
     }
+  }
+
+  /** A knowledge spore from {@code sender} to the agent. */
+  static Spore sporeTo(String agent) {
+    return Spore.builder()
+        .type(SporeType.KNOWLEDGE)
+        .fromAgent("sender")
+        .toAgent(agent)
+        .knowledge(Map.of("to", agent))
+        .build();
   }
 
   /** Deletes the mailbox queues from {@link #SUBSCRIBERS} channels in parallel. */
