@@ -1064,6 +1064,18 @@ public final class BenchmarkMain {
             "<= 256 MB, no OOM",
             Double.NaN,
             256));
+    Series rejected = results.get("latency_rejected");
+    Series rejectedX10 = results.get("latency_x10_rejected");
+    if (rejected != null && rejectedX10 != null) {
+      table.note(
+          "in-memory latency",
+          String.format(
+              Locale.ROOT,
+              "sends rejected by a full mailbox (a stalled consumer; not in the latencies), median"
+                  + " per round: %.0f at the base rate, %.0f at ten times it",
+              rejected.median(),
+              rejectedX10.median()));
+    }
     Series gc = results.get("gc_count");
     if (gc != null) {
       table.note(
