@@ -228,14 +228,15 @@ final class AgentDispatcher implements MailboxConsumer {
       }
       idle.leaveHandler();
     }
-    if (run.pending == null) {
+    if (run == null || run.pending == null) {
+      Exception failure = run == null ? null : run.failure;
       idle.end();
       if (observation != null) {
-        instrumentation.stop(observation, run.failure);
+        instrumentation.stop(observation, failure);
       }
-      if (run.failure != null) {
-        logFailure(spore, attempt, run.failure);
-        return CompletableFuture.failedFuture(run.failure);
+      if (failure != null) {
+        logFailure(spore, attempt, failure);
+        return CompletableFuture.failedFuture(failure);
       }
       remember(key);
       return DONE;
@@ -276,9 +277,14 @@ final class AgentDispatcher implements MailboxConsumer {
     int count;
   }
 
-  /** Runs every handler; a handler's exception is collected, an {@link Error} propagates. */
+  /**
+   * Runs every handler; a handler's exception is collected, an {@link Error} propagates.
+   *
+   * @return what is left, or null when every handler succeeded synchronously (the common case,
+   *     which allocates nothing)
+   */
   private Run runHandlers(Handler[] hs, Spore spore) {
-    Run run = new Run();
+    Run run = null;
     for (Handler h : hs) {
       try {
         if (h.sync != null) {
@@ -292,12 +298,18 @@ final class AgentDispatcher implements MailboxConsumer {
           if (cf.isDone() && !cf.isCompletedExceptionally()) {
             continue;
           }
+          if (run == null) {
+            run = new Run();
+          }
           if (run.pending == null) {
             run.pending = new CompletableFuture<?>[hs.length];
           }
           run.pending[run.count++] = cf;
         }
       } catch (Exception e) {
+        if (run == null) {
+          run = new Run();
+        }
         if (run.failure == null) {
           run.failure = e;
         } else {

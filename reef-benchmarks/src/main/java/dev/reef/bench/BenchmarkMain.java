@@ -947,6 +947,9 @@ public final class BenchmarkMain {
         List.of(
             java,
             "-Xmx256m",
+            // A working MDC, as an application with a logging backend has (the reef's MDC keys are
+            // on by default); slf4j-simple's own does nothing.
+            "-Dslf4j.provider=" + BenchMdcProvider.class.getName(),
             "-cp",
             System.getProperty("java.class.path"),
             InMemoryBench.class.getName(),
@@ -964,7 +967,8 @@ public final class BenchmarkMain {
           String[] parts = line.split(" ");
           String key = parts[1];
           double v = Double.parseDouble(parts[2]);
-          boolean higher = key.equals("directed") || key.equals("broadcast");
+          boolean higher =
+              key.equals("directed") || key.equals("directed_untraced") || key.equals("broadcast");
           results.computeIfAbsent(key, k -> new Series(higher)).add(v);
           System.out.printf(Locale.ROOT, "  %-34s %,14.3f%n", key, v);
         } else {
@@ -992,6 +996,18 @@ public final class BenchmarkMain {
             ">= 2,000,000/s",
             Double.NaN,
             2_000_000));
+    table.add(
+        new ResultTable.Row(
+            "in-memory",
+            "directed, traceContext(false)",
+            "spores/s",
+            "-",
+            null,
+            "reef in-memory",
+            results.getOrDefault("directed_untraced", none),
+            "",
+            Double.NaN,
+            Double.NaN));
     table.add(
         new ResultTable.Row(
             "in-memory",
@@ -1048,6 +1064,18 @@ public final class BenchmarkMain {
             "<= 256 MB, no OOM",
             Double.NaN,
             256));
+    Series rejected = results.get("latency_rejected");
+    Series rejectedX10 = results.get("latency_x10_rejected");
+    if (rejected != null && rejectedX10 != null) {
+      table.note(
+          "in-memory latency",
+          String.format(
+              Locale.ROOT,
+              "sends rejected by a full mailbox (a stalled consumer; not in the latencies), median"
+                  + " per round: %.0f at the base rate, %.0f at ten times it",
+              rejected.median(),
+              rejectedX10.median()));
+    }
     Series gc = results.get("gc_count");
     if (gc != null) {
       table.note(

@@ -116,6 +116,7 @@ final class Mailbox {
       }
       if (size == 0) {
         slot.idle = true;
+        slot.parkedAt = System.nanoTime();
         idle.add(slot);
         return false;
       }
@@ -173,6 +174,7 @@ final class Mailbox {
       run = size > 0;
       if (!run) {
         slot.idle = true;
+        slot.parkedAt = System.nanoTime();
         idle.add(slot);
       }
     }
@@ -225,6 +227,7 @@ final class Mailbox {
     }
     ConsumerSlot s = idle.remove(0);
     s.idle = false;
+    s.lastGap = System.nanoTime() - s.parkedAt;
     return s;
   }
 

@@ -501,4 +501,44 @@ class InMemoryBackendTest {
     assertThat(backend.hub().mailboxDepth("c", "carol")).isEqualTo(1);
     assertThat(events).containsExactly("REJECTED:bob");
   }
+
+  @Test
+  void aSlotRecordsHowLongItsMailboxStayedEmptySoThatASparseStreamDoesNotSpin() {
+    InMemoryBackend backend = start(InMemoryBackend.builder().build());
+    List<Object> handled = new CopyOnWriteArrayList<>();
+    ConsumerSlot slot =
+        (ConsumerSlot)
+            backend.consume(
+                "c",
+                "bob",
+                (s, n) -> {
+                  handled.add(s.knowledge().get("n"));
+                  return CompletableFuture.completedFuture(null);
+                });
+    backend.publish("c", spore("bob", 5, 1)).join();
+    await().atMost(WAIT).until(() -> handled.size() == 1);
+    await().atMost(WAIT).until(() -> parked(slot));
+    long parkedAt = parkedAt(slot);
+    // A gap far longer than the spin (what 10,000 spores/s gives is 100 µs).
+    await().pollDelay(Duration.ofMillis(5)).until(() -> System.nanoTime() - parkedAt > 2_000_000);
+
+    backend.publish("c", spore("bob", 5, 2)).join();
+
+    await().atMost(WAIT).until(() -> handled.size() == 2);
+    synchronized (slot.mailbox) {
+      assertThat(slot.lastGap).isGreaterThan(ConsumerSlot.SPIN_NANOS);
+    }
+  }
+
+  private static boolean parked(ConsumerSlot slot) {
+    synchronized (slot.mailbox) {
+      return slot.idle;
+    }
+  }
+
+  private static long parkedAt(ConsumerSlot slot) {
+    synchronized (slot.mailbox) {
+      return slot.parkedAt;
+    }
+  }
 }

@@ -24,6 +24,7 @@ import dev.reef.spi.DeadLetteredException;
 import dev.reef.spi.ReefBackend;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -327,6 +328,40 @@ public abstract class ObservationConformanceSuite {
     // previous handler's trace id did not stay behind.
     assertThat(second.traceId()).isNotNull().isNotEqualTo("trace-" + testId);
     assertThat(afterwards).containsExactly(second.id() + " " + second.traceId());
+  }
+
+  @Test
+  void consecutiveDeliveriesEachSeeTheirOwnMdcKeysWhateverTheHandlerBeforeDidToThem() {
+    Reef reef = newReef(null, null);
+    List<String> seen = new CopyOnWriteArrayList<>();
+    reef.subscribe(
+        "bob",
+        s -> {
+          seen.add(
+              MDC.get(MdcKeys.SPORE_ID)
+                  + " "
+                  + MDC.get(MdcKeys.TRACE_ID)
+                  + " "
+                  + MDC.get(MdcKeys.AGENT)
+                  + " "
+                  + MDC.get(MdcKeys.CHANNEL));
+          // A handler that overwrites or removes the reef's keys must not change what the next
+          // delivery sees (a backend may keep the keys set between the deliveries of a run).
+          MDC.put(MdcKeys.AGENT, "mallory");
+          MDC.remove(MdcKeys.SPORE_ID);
+          MDC.remove(MdcKeys.CHANNEL);
+        });
+    List<Spore> sent = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      sent.add(join(reef.send("alice", "bob", Map.of("n", i))));
+    }
+
+    await().atMost(awaitTimeout()).until(() -> seen.size() == 5);
+    List<String> expected = new ArrayList<>();
+    for (Spore s : sent) {
+      expected.add(s.id() + " " + s.traceId() + " bob " + unique("ch"));
+    }
+    assertThat(seen).containsExactlyInAnyOrderElementsOf(expected);
   }
 
   @Test
