@@ -3,4 +3,7 @@
  * {@link dev.reef.codec.Timestamps} (the timestamp format shared with the AMQP headers). Compatible
  * with the Python Praval reef's {@code Spore.to_json} / {@code from_json}.
  */
+@NullMarked
 package dev.reef.codec;
+
+import org.jspecify.annotations.NullMarked;

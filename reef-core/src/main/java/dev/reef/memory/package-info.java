@@ -3,4 +3,7 @@
  * dev.reef.memory.InMemoryHub} (mailboxes, overflow policy, dead letters). Several backends on one
  * hub behave like several processes on one broker.
  */
+@NullMarked
 package dev.reef.memory;
+
+import org.jspecify.annotations.NullMarked;

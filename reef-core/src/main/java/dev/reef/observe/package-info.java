@@ -6,4 +6,7 @@
  * {@link dev.reef.ReefOptions.Builder}; a reef with neither pays nothing for them. The Micrometer
  * module ({@code reef-micrometer}) implements the hook. See docs/observability.md.
  */
+@NullMarked
 package dev.reef.observe;
+
+import org.jspecify.annotations.NullMarked;

@@ -5,4 +5,7 @@
  * and the {@link dev.reef.security.SenderVerification} a receiving reef applies before handlers.
  * Threat model and wire format: docs/security.md.
  */
+@NullMarked
 package dev.reef.security;
+
+import org.jspecify.annotations.NullMarked;

@@ -4,4 +4,7 @@
  * mailboxes, priority, expiry, acknowledgement, redelivery and dead-lettering
  * (docs/design.md#delivery-semantics).
  */
+@NullMarked
 package dev.reef.spi;
+
+import org.jspecify.annotations.NullMarked;

@@ -4,4 +4,7 @@
  * timeout, retries with failover, worker-side deduplication and statistics. Reached from {@link
  * dev.reef.ReefChannel#tasks()}; wire format and rules in docs/tasks.md.
  */
+@NullMarked
 package dev.reef.task;
+
+import org.jspecify.annotations.NullMarked;

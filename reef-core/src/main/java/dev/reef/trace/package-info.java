@@ -4,4 +4,7 @@
  * {@link dev.reef.trace.TraceContextSource} a tracing bridge registers so that a spore sent outside
  * any handler continues the caller's current trace. Dependency-free: no tracing library is needed.
  */
+@NullMarked
 package dev.reef.trace;
+
+import org.jspecify.annotations.NullMarked;

@@ -12,4 +12,7 @@
  * <p>For backend implementers only, not user API: applications use {@link dev.reef.Reef}. The
  * classes are public because backends live in other packages and modules.
  */
+@NullMarked
 package dev.reef.spi.support;
+
+import org.jspecify.annotations.NullMarked;
