@@ -1,6 +1,7 @@
 package dev.reef;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One dead letter, as {@link DeadLetters#list(int)} shows it: the spore a backend gave up on, the
@@ -32,10 +33,10 @@ public final class DeadLetterRecord {
   public DeadLetterRecord(
       String id,
       String channel,
-      String agent,
-      Spore spore,
+      @Nullable String agent,
+      @Nullable Spore spore,
       String reason,
-      String error,
+      @Nullable String error,
       int attempts) {
     this.id = Objects.requireNonNull(id, "id");
     this.channel = Objects.requireNonNull(channel, "channel");
@@ -69,7 +70,7 @@ public final class DeadLetterRecord {
    *
    * @return the agent, or null when the spore reached no mailbox (expired at publish)
    */
-  public String agent() {
+  public @Nullable String agent() {
     return agent;
   }
 
@@ -78,7 +79,7 @@ public final class DeadLetterRecord {
    *
    * @return the spore, or null when the message could not be read as one
    */
-  public Spore spore() {
+  public @Nullable Spore spore() {
     return spore;
   }
 
@@ -96,7 +97,7 @@ public final class DeadLetterRecord {
    *
    * @return the error, or null if none
    */
-  public String error() {
+  public @Nullable String error() {
     return error;
   }
 
@@ -110,7 +111,7 @@ public final class DeadLetterRecord {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     if (this == o) {
       return true;
     }

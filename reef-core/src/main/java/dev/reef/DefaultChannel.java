@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /** One channel of a {@link DefaultReef}: builds spores and hands them to the reef. */
 final class DefaultChannel implements ReefChannel {
@@ -30,7 +31,8 @@ final class DefaultChannel implements ReefChannel {
     return reef.options.knowledgeMapper();
   }
 
-  private Spore.Builder spore(SporeType type, String from, String to, Map<String, ?> knowledge) {
+  private Spore.Builder spore(
+      SporeType type, String from, String to, @Nullable Map<String, ?> knowledge) {
     return Spore.builder()
         .type(type)
         .fromAgent(from)
@@ -58,7 +60,7 @@ final class DefaultChannel implements ReefChannel {
   }
 
   @Override
-  public CompletableFuture<Spore> send(String from, String to, Map<String, ?> knowledge) {
+  public CompletableFuture<Spore> send(String from, String to, @Nullable Map<String, ?> knowledge) {
     return reef.publish(
         name,
         Spore.of(
@@ -67,7 +69,7 @@ final class DefaultChannel implements ReefChannel {
   }
 
   @Override
-  public CompletableFuture<Spore> broadcast(String from, Map<String, ?> knowledge) {
+  public CompletableFuture<Spore> broadcast(String from, @Nullable Map<String, ?> knowledge) {
     return reef.publish(
         name,
         Spore.of(SporeType.BROADCAST, from, null, knowledge, reef.options.maxKnowledgeBytes()),
@@ -75,7 +77,7 @@ final class DefaultChannel implements ReefChannel {
   }
 
   @Override
-  public CompletableFuture<Spore> systemBroadcast(Map<String, ?> knowledge) {
+  public CompletableFuture<Spore> systemBroadcast(@Nullable Map<String, ?> knowledge) {
     return reef.publish(
         name,
         spore(SporeType.BROADCAST, reef.options.systemAgent(), null, knowledge).build(),
@@ -83,7 +85,8 @@ final class DefaultChannel implements ReefChannel {
   }
 
   @Override
-  public CompletableFuture<Spore> request(String from, String to, Map<String, ?> knowledge) {
+  public CompletableFuture<Spore> request(
+      String from, String to, @Nullable Map<String, ?> knowledge) {
     Spore s =
         spore(SporeType.REQUEST, from, requireTo(to), knowledge)
             .expiresIn(reef.options.defaultRequestExpiry())
@@ -92,7 +95,8 @@ final class DefaultChannel implements ReefChannel {
   }
 
   @Override
-  public CompletableFuture<Spore> reply(Spore request, String from, Map<String, ?> knowledge) {
+  public CompletableFuture<Spore> reply(
+      Spore request, String from, @Nullable Map<String, ?> knowledge) {
     Objects.requireNonNull(request, "request");
     Spore s =
         spore(SporeType.RESPONSE, from, request.fromAgent(), knowledge)
@@ -107,7 +111,7 @@ final class DefaultChannel implements ReefChannel {
 
   @Override
   public CompletableFuture<Spore> ask(
-      String from, String to, Map<String, ?> knowledge, Duration timeout) {
+      String from, String to, @Nullable Map<String, ?> knowledge, Duration timeout) {
     DefaultReef.requirePositive(timeout);
     Spore s = spore(SporeType.REQUEST, from, requireTo(to), knowledge).expiresIn(timeout).build();
     return reef.ask(name, s, timeout);
@@ -120,7 +124,10 @@ final class DefaultChannel implements ReefChannel {
 
   @Override
   public CompletableFuture<GatherResult> gather(
-      String from, Collection<String> to, Map<String, ?> knowledge, GatherOptions options) {
+      String from,
+      Collection<String> to,
+      @Nullable Map<String, ?> knowledge,
+      GatherOptions options) {
     Objects.requireNonNull(options, "options");
     ReefNames.requireAgent("from_agent", from);
     // One trace context for the whole gather (each copy would otherwise start its own).

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.lang.reflect.Type;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Typed knowledge: converts Java records and POJOs to a spore's knowledge (a JSON object) and back,
@@ -112,7 +113,7 @@ public final class KnowledgeMapper {
    * @return the value, null for a null knowledge
    * @throws KnowledgeMappingException if the knowledge does not map, naming the JSON path
    */
-  public <T> T fromKnowledge(Map<String, ?> knowledge, Class<T> type) {
+  public <T> @Nullable T fromKnowledge(@Nullable Map<String, ?> knowledge, Class<T> type) {
     return read(knowledge, mapper.constructType(Objects.requireNonNull(type, "type")));
   }
 
@@ -125,7 +126,7 @@ public final class KnowledgeMapper {
    * @return the value
    * @throws KnowledgeMappingException if the knowledge does not map, naming the JSON path
    */
-  public <T> T fromKnowledge(Map<String, ?> knowledge, TypeReference<T> type) {
+  public <T> @Nullable T fromKnowledge(@Nullable Map<String, ?> knowledge, TypeReference<T> type) {
     return read(knowledge, mapper.constructType(Objects.requireNonNull(type, "type")));
   }
 
@@ -137,11 +138,11 @@ public final class KnowledgeMapper {
    * @return the value
    * @throws KnowledgeMappingException if the knowledge does not map, naming the JSON path
    */
-  public Object fromKnowledge(Map<String, ?> knowledge, Type type) {
+  public @Nullable Object fromKnowledge(@Nullable Map<String, ?> knowledge, Type type) {
     return read(knowledge, mapper.constructType(Objects.requireNonNull(type, "type")));
   }
 
-  private <T> T read(Map<String, ?> knowledge, JavaType type) {
+  private <T> @Nullable T read(@Nullable Map<String, ?> knowledge, JavaType type) {
     if (knowledge == null) {
       return null;
     }

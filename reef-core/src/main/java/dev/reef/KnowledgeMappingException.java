@@ -1,5 +1,7 @@
 package dev.reef;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A spore's knowledge does not map to the requested Java type, or a Java value does not map to a
  * knowledge object. The message and {@link #field()} name the JSON path of the offending value, for
@@ -20,7 +22,7 @@ public class KnowledgeMappingException extends SporeValidationException {
    * @param cause the underlying failure, or {@code null}
    */
   public KnowledgeMappingException(
-      String path, String targetType, String problem, Throwable cause) {
+      String path, String targetType, String problem, @Nullable Throwable cause) {
     super(path, problem, cause);
     this.targetType = targetType;
   }

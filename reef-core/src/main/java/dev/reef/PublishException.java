@@ -1,5 +1,7 @@
 package dev.reef;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The transport did not accept a spore: for example the broker negatively confirmed it, the
  * connection was lost before the confirm arrived and the spore could not be republished, or the
@@ -23,7 +25,7 @@ public class PublishException extends ReefException {
    * @param message what failed
    * @param cause the underlying failure
    */
-  public PublishException(String message, Throwable cause) {
+  public PublishException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

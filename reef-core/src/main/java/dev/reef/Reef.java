@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The facade agents use to exchange spores: channels, send, broadcast, request, reply, ask, gather,
@@ -282,33 +283,36 @@ public interface Reef extends ReefChannel, AutoCloseable {
   }
 
   @Override
-  default CompletableFuture<Spore> send(String from, String to, Map<String, ?> knowledge) {
+  default CompletableFuture<Spore> send(
+      String from, String to, @Nullable Map<String, ?> knowledge) {
     return defaultChannel().send(from, to, knowledge);
   }
 
   @Override
-  default CompletableFuture<Spore> broadcast(String from, Map<String, ?> knowledge) {
+  default CompletableFuture<Spore> broadcast(String from, @Nullable Map<String, ?> knowledge) {
     return defaultChannel().broadcast(from, knowledge);
   }
 
   @Override
-  default CompletableFuture<Spore> systemBroadcast(Map<String, ?> knowledge) {
+  default CompletableFuture<Spore> systemBroadcast(@Nullable Map<String, ?> knowledge) {
     return defaultChannel().systemBroadcast(knowledge);
   }
 
   @Override
-  default CompletableFuture<Spore> request(String from, String to, Map<String, ?> knowledge) {
+  default CompletableFuture<Spore> request(
+      String from, String to, @Nullable Map<String, ?> knowledge) {
     return defaultChannel().request(from, to, knowledge);
   }
 
   @Override
-  default CompletableFuture<Spore> reply(Spore request, String from, Map<String, ?> knowledge) {
+  default CompletableFuture<Spore> reply(
+      Spore request, String from, @Nullable Map<String, ?> knowledge) {
     return defaultChannel().reply(request, from, knowledge);
   }
 
   @Override
   default CompletableFuture<Spore> ask(
-      String from, String to, Map<String, ?> knowledge, Duration timeout) {
+      String from, String to, @Nullable Map<String, ?> knowledge, Duration timeout) {
     return defaultChannel().ask(from, to, knowledge, timeout);
   }
 
@@ -319,7 +323,10 @@ public interface Reef extends ReefChannel, AutoCloseable {
 
   @Override
   default CompletableFuture<GatherResult> gather(
-      String from, Collection<String> to, Map<String, ?> knowledge, GatherOptions options) {
+      String from,
+      Collection<String> to,
+      @Nullable Map<String, ?> knowledge,
+      GatherOptions options) {
     return defaultChannel().gather(from, to, knowledge, options);
   }
 

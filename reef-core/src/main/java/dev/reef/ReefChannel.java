@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The operations of one channel of a {@link Reef}. Obtain one with {@link Reef#channel(String)};
@@ -62,7 +63,7 @@ public interface ReefChannel {
    * @param knowledge a JSON object, or null
    * @return the acceptance future
    */
-  CompletableFuture<Spore> send(String from, String to, Map<String, ?> knowledge);
+  CompletableFuture<Spore> send(String from, String to, @Nullable Map<String, ?> knowledge);
 
   /**
    * Broadcasts knowledge to every agent on the channel but the sender ({@link
@@ -72,7 +73,7 @@ public interface ReefChannel {
    * @param knowledge a JSON object, or null
    * @return the acceptance future
    */
-  CompletableFuture<Spore> broadcast(String from, Map<String, ?> knowledge);
+  CompletableFuture<Spore> broadcast(String from, @Nullable Map<String, ?> knowledge);
 
   /**
    * Broadcasts from the system agent ({@link ReefOptions#systemAgent()}), not rate-limited.
@@ -80,7 +81,7 @@ public interface ReefChannel {
    * @param knowledge a JSON object, or null
    * @return the acceptance future
    */
-  CompletableFuture<Spore> systemBroadcast(Map<String, ?> knowledge);
+  CompletableFuture<Spore> systemBroadcast(@Nullable Map<String, ?> knowledge);
 
   /**
    * Sends a {@link SporeType#REQUEST} that expires after {@link
@@ -92,7 +93,7 @@ public interface ReefChannel {
    * @param knowledge a JSON object, or null
    * @return the acceptance future
    */
-  CompletableFuture<Spore> request(String from, String to, Map<String, ?> knowledge);
+  CompletableFuture<Spore> request(String from, String to, @Nullable Map<String, ?> knowledge);
 
   /**
    * Answers a request: a {@link SporeType#RESPONSE} to the request's sender whose {@code reply_to}
@@ -103,7 +104,7 @@ public interface ReefChannel {
    * @param knowledge a JSON object, or null
    * @return the acceptance future
    */
-  CompletableFuture<Spore> reply(Spore request, String from, Map<String, ?> knowledge);
+  CompletableFuture<Spore> reply(Spore request, String from, @Nullable Map<String, ?> knowledge);
 
   /**
    * Sends a request and awaits the first response to it. Where the backend has a direct reply path
@@ -121,7 +122,8 @@ public interface ReefChannel {
    *     ReefException} when the backend reports that the direct reply path was lost (for example
    *     the connection that would receive the response dropped)
    */
-  CompletableFuture<Spore> ask(String from, String to, Map<String, ?> knowledge, Duration timeout);
+  CompletableFuture<Spore> ask(
+      String from, String to, @Nullable Map<String, ?> knowledge, Duration timeout);
 
   /**
    * Sends a request built by the caller and awaits the first response whose {@code reply_to} is its
@@ -146,7 +148,10 @@ public interface ReefChannel {
    * @return a future of the result; it fails only if the request could not be published
    */
   CompletableFuture<GatherResult> gather(
-      String from, Collection<String> to, Map<String, ?> knowledge, GatherOptions options);
+      String from,
+      Collection<String> to,
+      @Nullable Map<String, ?> knowledge,
+      GatherOptions options);
 
   /**
    * Adds a synchronous handler to an agent, starting to consume its mailbox if this is the first.

@@ -1,5 +1,7 @@
 package dev.reef;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The root of every exception Reef throws or completes a future with. Unchecked.
  *
@@ -28,7 +30,7 @@ public class ReefException extends RuntimeException {
    * @param message what went wrong
    * @param cause the underlying failure
    */
-  public ReefException(String message, Throwable cause) {
+  public ReefException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Options of a {@link Reef}, independent of the backend. Build with {@link #custom()}; values are
@@ -265,7 +266,7 @@ public final class ReefOptions {
    *
    * @return the limit, or null for none
    */
-  public RateLimit broadcastRateLimit() {
+  public @Nullable RateLimit broadcastRateLimit() {
     return broadcastRateLimit;
   }
 
@@ -342,7 +343,7 @@ public final class ReefOptions {
      * @param source the source, or null for none
      * @return this builder
      */
-    public Builder traceContextSource(TraceContextSource source) {
+    public Builder traceContextSource(@Nullable TraceContextSource source) {
       this.traceContextSource = source == null ? TraceContextSource.NONE : source;
       return this;
     }
@@ -391,7 +392,7 @@ public final class ReefOptions {
      * @param mapper the mapper, or null for the default
      * @return this builder
      */
-    public Builder knowledgeMapper(KnowledgeMapper mapper) {
+    public Builder knowledgeMapper(@Nullable KnowledgeMapper mapper) {
       this.knowledgeMapper = mapper == null ? KnowledgeMapper.defaults() : mapper;
       return this;
     }
@@ -468,7 +469,7 @@ public final class ReefOptions {
      * @param authorizer the hook, or null for allow all
      * @return this builder
      */
-    public Builder authorizer(ReefAuthorizer authorizer) {
+    public Builder authorizer(@Nullable ReefAuthorizer authorizer) {
       this.authorizer = authorizer == null ? ReefAuthorizer.ALLOW_ALL : authorizer;
       return this;
     }
@@ -479,7 +480,7 @@ public final class ReefOptions {
      * @param limit the limit, or null for none
      * @return this builder
      */
-    public Builder broadcastRateLimit(RateLimit limit) {
+    public Builder broadcastRateLimit(@Nullable RateLimit limit) {
       this.broadcastRateLimit = limit;
       return this;
     }

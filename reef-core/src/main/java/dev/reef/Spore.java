@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable knowledge message exchanged between agents.
@@ -463,7 +464,7 @@ public final class Spore {
    *
    * @return the receiving agent, or null for an undirected spore
    */
-  public String toAgent() {
+  public @Nullable String toAgent() {
     return toAgent;
   }
 
@@ -481,7 +482,7 @@ public final class Spore {
    *
    * @return the knowledge, or null
    */
-  public Map<String, Object> knowledge() {
+  public @Nullable Map<String, Object> knowledge() {
     return knowledge;
   }
 
@@ -495,7 +496,7 @@ public final class Spore {
    * @return the value, or null when the knowledge is null
    * @throws KnowledgeMappingException if the knowledge does not map, naming the JSON path
    */
-  public <T> T knowledgeAs(Class<T> type) {
+  public <T> @Nullable T knowledgeAs(Class<T> type) {
     return KnowledgeMapper.defaults().fromKnowledge(knowledge, type);
   }
 
@@ -507,7 +508,7 @@ public final class Spore {
    * @return the value, or null when the knowledge is null
    * @throws KnowledgeMappingException if the knowledge does not map, naming the JSON path
    */
-  public <T> T knowledgeAs(com.fasterxml.jackson.core.type.TypeReference<T> type) {
+  public <T> @Nullable T knowledgeAs(com.fasterxml.jackson.core.type.TypeReference<T> type) {
     return KnowledgeMapper.defaults().fromKnowledge(knowledge, type);
   }
 
@@ -520,7 +521,7 @@ public final class Spore {
    * @return the value, or null when the knowledge is null
    * @throws KnowledgeMappingException if the knowledge does not map, naming the JSON path
    */
-  public <T> T knowledgeAs(Class<T> type, KnowledgeMapper mapper) {
+  public <T> @Nullable T knowledgeAs(Class<T> type, KnowledgeMapper mapper) {
     return mapper.fromKnowledge(knowledge, type);
   }
 
@@ -549,7 +550,7 @@ public final class Spore {
    *
    * @return the expiry instant, or null
    */
-  public Instant expiresAt() {
+  public @Nullable Instant expiresAt() {
     return expiresAt;
   }
 
@@ -586,7 +587,7 @@ public final class Spore {
    *
    * @return the answered spore's id, or null
    */
-  public String replyTo() {
+  public @Nullable String replyTo() {
     return replyTo;
   }
 
@@ -622,7 +623,7 @@ public final class Spore {
    *
    * @return the correlation id, or null
    */
-  public String correlationId() {
+  public @Nullable String correlationId() {
     return correlationId;
   }
 
@@ -631,7 +632,7 @@ public final class Spore {
    *
    * @return the causation id, or null
    */
-  public String causationId() {
+  public @Nullable String causationId() {
     return causationId;
   }
 
@@ -640,7 +641,7 @@ public final class Spore {
    *
    * @return the trace id, or null
    */
-  public String traceId() {
+  public @Nullable String traceId() {
     return traceId;
   }
 
@@ -649,7 +650,7 @@ public final class Spore {
    *
    * @return the run id, or null
    */
-  public String runId() {
+  public @Nullable String runId() {
     return runId;
   }
 
@@ -658,7 +659,7 @@ public final class Spore {
    *
    * @return the idempotency key, or null
    */
-  public String idempotencyKey() {
+  public @Nullable String idempotencyKey() {
     return idempotencyKey;
   }
 
@@ -704,7 +705,7 @@ public final class Spore {
    * @param user the verified broker user, or null for none
    * @return this spore if it already says so, else a copy
    */
-  public Spore withBrokerUser(String user) {
+  public Spore withBrokerUser(@Nullable String user) {
     if (Objects.equals(user, brokerUser) && verifiedKeyId == null) {
       return this;
     }
@@ -723,7 +724,7 @@ public final class Spore {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     if (this == o) {
       return true;
     }
@@ -889,7 +890,7 @@ public final class Spore {
      * @param toAgent an agent name, or null
      * @return this builder
      */
-    public Builder toAgent(String toAgent) {
+    public Builder toAgent(@Nullable String toAgent) {
       this.toAgent = toAgent;
       return this;
     }
@@ -901,7 +902,7 @@ public final class Spore {
      * @return this builder
      */
     @SuppressWarnings("unchecked")
-    public Builder knowledge(Map<String, ?> knowledge) {
+    public Builder knowledge(@Nullable Map<String, ?> knowledge) {
       this.knowledge = (Map<String, Object>) knowledge;
       this.frozenKnowledge = false;
       return this;
@@ -924,7 +925,7 @@ public final class Spore {
      * @param expiresAt the instant, or null
      * @return this builder
      */
-    public Builder expiresAt(Instant expiresAt) {
+    public Builder expiresAt(@Nullable Instant expiresAt) {
       this.expiresAt = expiresAt;
       this.expiresIn = null;
       return this;
@@ -936,7 +937,7 @@ public final class Spore {
      * @param expiresIn the time to live, or null for never
      * @return this builder
      */
-    public Builder expiresIn(Duration expiresIn) {
+    public Builder expiresIn(@Nullable Duration expiresIn) {
       this.expiresIn = expiresIn;
       this.expiresAt = null;
       return this;
@@ -959,7 +960,7 @@ public final class Spore {
      * @param replyTo a spore id, or null
      * @return this builder
      */
-    public Builder replyTo(String replyTo) {
+    public Builder replyTo(@Nullable String replyTo) {
       this.replyTo = replyTo;
       return this;
     }
@@ -970,7 +971,7 @@ public final class Spore {
      * @param metadata a map with string keys and JSON-shaped values, or null for none
      * @return this builder
      */
-    public Builder metadata(Map<String, ?> metadata) {
+    public Builder metadata(@Nullable Map<String, ?> metadata) {
       this.metadata = metadata;
       return this;
     }
@@ -981,7 +982,7 @@ public final class Spore {
      * @param references non-blank strings, or null for none
      * @return this builder
      */
-    public Builder knowledgeReferences(List<String> references) {
+    public Builder knowledgeReferences(@Nullable List<String> references) {
       this.knowledgeReferences = references;
       return this;
     }
@@ -992,7 +993,7 @@ public final class Spore {
      * @param references non-blank strings, or null for none
      * @return this builder
      */
-    public Builder dataReferences(List<String> references) {
+    public Builder dataReferences(@Nullable List<String> references) {
       this.dataReferences = references;
       return this;
     }
@@ -1003,7 +1004,7 @@ public final class Spore {
      * @param correlationId a non-blank id, or null
      * @return this builder
      */
-    public Builder correlationId(String correlationId) {
+    public Builder correlationId(@Nullable String correlationId) {
       this.correlationId = correlationId;
       return this;
     }
@@ -1014,7 +1015,7 @@ public final class Spore {
      * @param causationId a non-blank id, or null
      * @return this builder
      */
-    public Builder causationId(String causationId) {
+    public Builder causationId(@Nullable String causationId) {
       this.causationId = causationId;
       return this;
     }
@@ -1025,7 +1026,7 @@ public final class Spore {
      * @param traceId a non-blank id, or null
      * @return this builder
      */
-    public Builder traceId(String traceId) {
+    public Builder traceId(@Nullable String traceId) {
       this.traceId = traceId;
       return this;
     }
@@ -1036,7 +1037,7 @@ public final class Spore {
      * @param runId a non-blank id, or null
      * @return this builder
      */
-    public Builder runId(String runId) {
+    public Builder runId(@Nullable String runId) {
       this.runId = runId;
       return this;
     }
@@ -1048,7 +1049,7 @@ public final class Spore {
      * @param idempotencyKey a non-blank key, or null
      * @return this builder
      */
-    public Builder idempotencyKey(String idempotencyKey) {
+    public Builder idempotencyKey(@Nullable String idempotencyKey) {
       this.idempotencyKey = idempotencyKey;
       return this;
     }
@@ -1060,7 +1061,7 @@ public final class Spore {
      * @param schemaVersion a non-blank version, or null for the default
      * @return this builder
      */
-    public Builder schemaVersion(String schemaVersion) {
+    public Builder schemaVersion(@Nullable String schemaVersion) {
       this.schemaVersion = schemaVersion;
       return this;
     }

@@ -1,5 +1,7 @@
 package dev.reef;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A spore, a name or an option is invalid. The message names the field and the rule it broke, for
  * example {@code priority: must be between 1 and 10, was 11}.
@@ -30,7 +32,7 @@ public class SporeValidationException extends ReefException {
    * @param problem the rule it broke
    * @param cause the underlying failure
    */
-  public SporeValidationException(String field, String problem, Throwable cause) {
+  public SporeValidationException(String field, String problem, @Nullable Throwable cause) {
     super(field + ": " + problem, cause);
     this.field = field;
   }

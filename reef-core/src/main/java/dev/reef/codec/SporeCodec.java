@@ -21,6 +21,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads and writes spores as JSON, in the format of docs/design.md#wire-format that the Python
@@ -299,7 +300,7 @@ public final class SporeCodec {
    * @throws SporeValidationException naming {@code knowledge} if a key is not a string, a value is
    *     not JSON-shaped, or a non-finite number is refused
    */
-  public byte[] encodeKnowledge(Map<String, ?> knowledge) {
+  public byte[] encodeKnowledge(@Nullable Map<String, ?> knowledge) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try (JsonGenerator g = factory.createGenerator(out)) {
       if (knowledge == null) {
@@ -324,7 +325,7 @@ public final class SporeCodec {
    * @throws SporeValidationException {@code "json"} for malformed or over-long input, {@code
    *     "knowledge"} for a JSON value that is not an object or null
    */
-  public Map<String, Object> decodeKnowledge(byte[] json) {
+  public @Nullable Map<String, Object> decodeKnowledge(byte[] json) {
     Objects.requireNonNull(json, "json");
     checkDocumentSize(json.length);
     try (JsonParser p = factory.createParser(json)) {

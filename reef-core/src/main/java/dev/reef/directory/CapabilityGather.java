@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code gather} addressed by the directory instead of by names: every agent with a live instance
@@ -39,7 +40,7 @@ public final class CapabilityGather {
       ReefChannel channel,
       String from,
       DirectoryQuery query,
-      Map<String, ?> knowledge,
+      @Nullable Map<String, ?> knowledge,
       GatherOptions options) {
     List<String> targets = targets(directory, channel.name(), from, query);
     if (targets.isEmpty()) {

@@ -1,6 +1,7 @@
 package dev.reef.directory;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link AgentDirectory#discover(String, DirectoryQuery)} looks for: a kind (with or without
@@ -101,7 +102,7 @@ public final class DirectoryQuery {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     if (!(o instanceof DirectoryQuery)) {
       return false;
     }

@@ -4,6 +4,7 @@ import dev.reef.Spore;
 import dev.reef.spi.DeadLetterReason;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A spore the in-memory backend gave up on, as listed by {@link InMemoryBackend#deadLetters()}.
@@ -134,7 +135,7 @@ public final class DeadLetter {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     if (this == o) {
       return true;
     }

@@ -2,6 +2,7 @@ package dev.reef.spi;
 
 import dev.reef.ReefException;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The error a backend reports with {@link dev.reef.SporeEvent#DEAD_LETTERED} (see {@link
@@ -26,7 +27,7 @@ public class DeadLetteredException extends ReefException {
    * @param cause the last failure, or null
    */
   public DeadLetteredException(
-      DeadLetterReason reason, int attempts, String message, Throwable cause) {
+      DeadLetterReason reason, int attempts, @Nullable String message, @Nullable Throwable cause) {
     super(
         Objects.requireNonNull(reason, "reason").wireName()
             + " after "
