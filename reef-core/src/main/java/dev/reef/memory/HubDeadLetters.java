@@ -11,6 +11,7 @@ import dev.reef.spi.support.Failures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link DeadLetterStore} of an {@link InMemoryBackend}: the hub's bounded dead-letter list,
@@ -53,7 +54,7 @@ final class HubDeadLetters implements DeadLetterStore {
   }
 
   @Override
-  public int replay(String channel, String id) {
+  public int replay(String channel, @Nullable String id) {
     ReefNames.requireChannel(channel);
     List<DeadLetter> found =
         hub.deadLetters(

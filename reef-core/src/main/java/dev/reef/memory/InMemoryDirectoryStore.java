@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link DirectoryStore} of the in-memory backend. The logs belong to an {@link InMemoryHub}:
@@ -140,7 +141,7 @@ public final class InMemoryDirectoryStore implements DirectoryStore {
   }
 
   @Override
-  public MailboxInfo mailbox(String channel, String agent) {
+  public @Nullable MailboxInfo mailbox(String channel, String agent) {
     if (!hub.agents(channel).contains(agent)) {
       return null;
     }

@@ -1,6 +1,7 @@
 package dev.reef.observe;
 
 import dev.reef.Spore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A delivery of a spore to an agent's handlers, given to {@link ReefObserver#onHandle}: one
@@ -42,7 +43,7 @@ public interface HandlerContext {
    * @param name the header name
    * @return the value, or null if there is none (or the entry is not a string)
    */
-  default String header(String name) {
+  default @Nullable String header(String name) {
     Object v = spore().metadata().get(name);
     return v instanceof String ? (String) v : null;
   }

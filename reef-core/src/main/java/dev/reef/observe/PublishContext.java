@@ -1,6 +1,7 @@
 package dev.reef.observe;
 
 import dev.reef.Spore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A publish about to reach the backend, given to {@link ReefObserver#onPublish}: the spore as the
@@ -49,7 +50,7 @@ public interface PublishContext {
    * @param name the header name
    * @return the value, or null if there is none (or the metadata entry is not a string)
    */
-  String header(String name);
+  @Nullable String header(String name);
 
   /**
    * Adds a header to the published spore, replacing one of the same name.

@@ -2,6 +2,7 @@ package dev.reef.observe;
 
 import dev.reef.Spore;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an operator wants to react to, reported by a reef: connection state changes, spores that did
@@ -29,7 +30,8 @@ public interface ReefListener {
    * @param detail why, for example the broker's reason for blocking or the loss's cause; or null
    *     (never a credential)
    */
-  default void onConnectionStateChanged(ConnectionState state, String connection, String detail) {}
+  default void onConnectionStateChanged(
+      ConnectionState state, @Nullable String connection, @Nullable String detail) {}
 
   /**
    * A handler failed and the spore will be delivered again after a backoff.
@@ -52,7 +54,8 @@ public interface ReefListener {
    * @param error why: a {@code dev.reef.spi.DeadLetteredException} naming the reason and attempts,
    *     with the last failure as its cause; or null
    */
-  default void onSporeDeadLettered(String channel, String agent, Spore spore, Throwable error) {}
+  default void onSporeDeadLettered(
+      String channel, String agent, @Nullable Spore spore, @Nullable Throwable error) {}
 
   /**
    * A spore expired before it reached a handler and was not handed to one (a late response to an
@@ -62,7 +65,7 @@ public interface ReefListener {
    * @param agent the agent whose mailbox held it
    * @param spore the spore, or null where the backend does not have it
    */
-  default void onSporeExpired(String channel, String agent, Spore spore) {}
+  default void onSporeExpired(String channel, String agent, @Nullable Spore spore) {}
 
   /**
    * A full mailbox rejected a spore ({@link dev.reef.MailboxFullException}), or a full mailbox with
@@ -73,7 +76,8 @@ public interface ReefListener {
    * @param spore the spore rejected or dropped, or null
    * @param error the rejection, or null
    */
-  default void onSporeRejected(String channel, String agent, Spore spore, Throwable error) {}
+  default void onSporeRejected(
+      String channel, String agent, @Nullable Spore spore, @Nullable Throwable error) {}
 
   /**
    * A message from the wire could not be read as a spore; it was dead-lettered.
@@ -82,7 +86,7 @@ public interface ReefListener {
    * @param agent the agent whose mailbox held it, or null
    * @param error what was wrong (never the payload)
    */
-  default void onSporeMalformed(String channel, String agent, Throwable error) {}
+  default void onSporeMalformed(String channel, @Nullable String agent, Throwable error) {}
 
   /**
    * An {@code ask} timed out without an answer (its future failed with {@link

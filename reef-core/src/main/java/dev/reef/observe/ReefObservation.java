@@ -1,5 +1,7 @@
 package dev.reef.observe;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One observed operation (a publish, a handler execution, an ask), started by a {@link
  * ReefObserver} callback and stopped exactly once by the reef with its {@link Outcome}. For a
@@ -33,5 +35,5 @@ public interface ReefObservation {
    * @param outcome how it ended
    * @param error the failure for {@link Outcome#FAILURE} and {@link Outcome#TIMEOUT}, else null
    */
-  default void stop(Outcome outcome, Throwable error) {}
+  default void stop(Outcome outcome, @Nullable Throwable error) {}
 }

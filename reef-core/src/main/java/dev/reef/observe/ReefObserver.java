@@ -3,6 +3,7 @@ package dev.reef.observe;
 import dev.reef.Reef;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The instrumentation hook of a reef: metrics and tracing bridges implement it (see {@code
@@ -43,7 +44,11 @@ public interface ReefObserver {
    * @param error the failure for failure events, else null
    */
   default void onSporeEvent(
-      SporeEvent event, String channel, String agent, Spore spore, Throwable error) {}
+      SporeEvent event,
+      @Nullable String channel,
+      @Nullable String agent,
+      @Nullable Spore spore,
+      @Nullable Throwable error) {}
 
   /**
    * A spore passed the reef's checks and is about to be published; the observer may add headers

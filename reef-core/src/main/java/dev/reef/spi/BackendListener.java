@@ -3,6 +3,7 @@ package dev.reef.spi;
 import dev.reef.Spore;
 import dev.reef.SporeEvent;
 import dev.reef.observe.ConnectionState;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Receives what a backend observes, so the reef can count it. Called from backend threads; must be
@@ -24,7 +25,12 @@ public interface BackendListener {
    *     DeadLetteredException} naming the {@link DeadLetterReason} and the attempts, with the last
    *     failure as its cause
    */
-  void onEvent(SporeEvent event, String channel, String agent, Spore spore, Throwable error);
+  void onEvent(
+      SporeEvent event,
+      String channel,
+      String agent,
+      @Nullable Spore spore,
+      @Nullable Throwable error);
 
   /**
    * A response came back on the backend's direct reply path (see {@link
@@ -57,5 +63,6 @@ public interface BackendListener {
    * @param connection the connection's name, or null for the backend as a whole
    * @param detail why (a reason or cause, never a credential), or null
    */
-  default void onConnectionState(ConnectionState state, String connection, String detail) {}
+  default void onConnectionState(
+      ConnectionState state, @Nullable String connection, @Nullable String detail) {}
 }

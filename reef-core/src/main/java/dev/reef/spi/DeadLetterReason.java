@@ -2,6 +2,7 @@ package dev.reef.spi;
 
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Why a backend gave up on a spore and moved it to its dead letters. One set of reasons for every
@@ -84,7 +85,7 @@ public enum DeadLetterReason {
    * @param wireName a wire name, may be null
    * @return the reason, or empty if the name is not one of Reef's
    */
-  public static Optional<DeadLetterReason> fromWireName(String wireName) {
+  public static Optional<DeadLetterReason> fromWireName(@Nullable String wireName) {
     if (wireName == null) {
       return Optional.empty();
     }

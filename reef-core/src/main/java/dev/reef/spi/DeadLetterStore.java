@@ -2,6 +2,7 @@ package dev.reef.spi;
 
 import dev.reef.DeadLetterRecord;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A backend's dead letters, per channel: what {@link dev.reef.DeadLetters} reads and changes. See
@@ -39,7 +40,7 @@ public interface DeadLetterStore {
    *     null for every dead letter the channel has now
    * @return how many were replayed
    */
-  int replay(String channel, String id);
+  int replay(String channel, @Nullable String id);
 
   /**
    * Removes every dead letter of a channel.

@@ -2,6 +2,7 @@ package dev.reef.spi;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the agent directory ({@code dev.reef.directory.AgentDirectory}) keeps its records: two
@@ -60,7 +61,7 @@ public interface DirectoryStore extends AutoCloseable {
    * @return the state, or null if the agent has no mailbox on the channel
    * @throws dev.reef.ReefException if the transport cannot be asked
    */
-  MailboxInfo mailbox(String channel, String agent);
+  @Nullable MailboxInfo mailbox(String channel, String agent);
 
   /** Stops following and releases resources. Idempotent. */
   @Override

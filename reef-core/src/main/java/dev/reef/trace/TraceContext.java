@@ -75,7 +75,8 @@ public final class TraceContext {
    * @return the context
    * @throws MalformedTraceContextException if an id or the flags are invalid
    */
-  public static TraceContext of(String traceId, String spanId, int flags, String tracestate) {
+  public static TraceContext of(
+      String traceId, String spanId, int flags, @Nullable String tracestate) {
     requireId("trace-id", traceId, 32);
     requireId("parent-id", spanId, 16);
     if (flags < 0 || flags > 0xff) {
@@ -93,7 +94,7 @@ public final class TraceContext {
    * @return the context
    * @throws MalformedTraceContextException if the {@code traceparent} is absent or malformed
    */
-  public static TraceContext parse(String traceparent, String tracestate) {
+  public static TraceContext parse(String traceparent, @Nullable String tracestate) {
     if (traceparent == null) {
       throw new MalformedTraceContextException("traceparent: absent");
     }
@@ -136,7 +137,7 @@ public final class TraceContext {
    * @param traceparent the header value, or null
    * @return true if {@link #parse} would accept it
    */
-  public static boolean isValid(String traceparent) {
+  public static boolean isValid(@Nullable String traceparent) {
     if (traceparent == null) {
       return false;
     }
@@ -166,7 +167,8 @@ public final class TraceContext {
    * @param tracestate the {@code tracestate}, or null
    * @return the context, or null if the {@code traceparent} is absent or malformed
    */
-  public static TraceContext tryParse(String traceparent, String tracestate) {
+  public static @Nullable TraceContext tryParse(
+      @Nullable String traceparent, @Nullable String tracestate) {
     if (traceparent == null) {
       return null;
     }
@@ -185,7 +187,7 @@ public final class TraceContext {
    * @throws MalformedTraceContextException if its {@code traceparent} is malformed (also when it is
    *     not a string)
    */
-  public static TraceContext read(Spore spore) {
+  public static @Nullable TraceContext read(Spore spore) {
     Map<String, Object> metadata = spore.metadata();
     if (metadata.isEmpty()) {
       return null;
@@ -291,7 +293,7 @@ public final class TraceContext {
    * @param traceId a spore's trace id, or null
    * @return the W3C trace id, or null if the value cannot be one
    */
-  public static String asW3cTraceId(String traceId) {
+  public static @Nullable String asW3cTraceId(@Nullable String traceId) {
     if (traceId == null) {
       return null;
     }
@@ -386,7 +388,7 @@ public final class TraceContext {
    *
    * @return the {@code tracestate}, or null if none
    */
-  public String tracestate() {
+  public @Nullable String tracestate() {
     return tracestate;
   }
 

@@ -1,5 +1,7 @@
 package dev.reef.trace;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The caller's current trace context, as a tracing bridge knows it (for example the current
  * OpenTelemetry span). Registered with {@code ReefOptions.Builder#traceContextSource}; the reef
@@ -17,5 +19,5 @@ public interface TraceContextSource {
    * @return the current context, or null if there is none (the reef then continues the handled
    *     spore's trace, or starts a new one)
    */
-  TraceContext current();
+  @Nullable TraceContext current();
 }

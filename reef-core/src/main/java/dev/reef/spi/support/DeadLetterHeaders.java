@@ -4,6 +4,7 @@ import dev.reef.spi.DeadLetterReason;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The headers of a dead-letter copy on a header-carrying transport (AMQP): the original headers
@@ -81,12 +82,12 @@ public final class DeadLetterHeaders {
    * @return a new mutable map
    */
   public static Map<String, Object> of(
-      Map<String, Object> original,
+      @Nullable Map<String, Object> original,
       DeadLetterReason reason,
-      String error,
+      @Nullable String error,
       int attempts,
       String channel,
-      String queue,
+      @Nullable String queue,
       String exchange,
       String routingKey) {
     Objects.requireNonNull(reason, "reason");
@@ -116,7 +117,7 @@ public final class DeadLetterHeaders {
    * @return a new mutable map
    */
   public static Map<String, Object> retry(
-      Map<String, Object> original, int nextAttempt, String exchange, String routingKey) {
+      @Nullable Map<String, Object> original, int nextAttempt, String exchange, String routingKey) {
     Map<String, Object> headers = original == null ? new HashMap<>() : new HashMap<>(original);
     headers.put(ATTEMPTS, nextAttempt);
     headers.putIfAbsent(ORIGINAL_EXCHANGE, exchange);
@@ -131,7 +132,7 @@ public final class DeadLetterHeaders {
    * @param deadLetter the dead letter's headers, or null
    * @return a new mutable map
    */
-  public static Map<String, Object> replayed(Map<String, Object> deadLetter) {
+  public static Map<String, Object> replayed(@Nullable Map<String, Object> deadLetter) {
     Map<String, Object> headers = deadLetter == null ? new HashMap<>() : new HashMap<>(deadLetter);
     for (String h :
         new String[] {

@@ -1,5 +1,7 @@
 package dev.reef.spi.support;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A run of deliveries that a backend hands to its consumers one after the other on one thread (for
  * example a worker draining a mailbox), so that per-thread context the reef sets around each
@@ -69,7 +71,7 @@ public final class DeliveryRun {
    *
    * @return the open run, or null
    */
-  public static DeliveryRun forHandler() {
+  public static @Nullable DeliveryRun forHandler() {
     DeliveryRun run = CURRENT.get();
     return run.open && !run.inHandler ? run : null;
   }
@@ -89,7 +91,7 @@ public final class DeliveryRun {
    *
    * @return the action, or null if none is
    */
-  public Runnable deferred() {
+  public @Nullable Runnable deferred() {
     return atEnd;
   }
 

@@ -6,6 +6,7 @@ import dev.reef.spi.DeadLetterReason;
 import dev.reef.spi.DeadLetteredException;
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a backend does after a failed delivery attempt: deliver again after a backoff, or
@@ -57,7 +58,7 @@ public final class RedeliveryDecision {
    * @return the decision
    */
   public static RedeliveryDecision afterFailure(
-      RetryPolicy policy, int failedAttempt, Throwable failure) {
+      RetryPolicy policy, int failedAttempt, @Nullable Throwable failure) {
     RedeliveryDecision byPolicy = afterFailure(policy, failedAttempt);
     Throwable cause = failure == null ? null : Failures.unwrap(failure);
     if (cause instanceof DeadLetterException) {

@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the responses to the requests of asks and gathers go back directly, for a backend's direct
@@ -95,7 +96,8 @@ public final class ReplyRoutes<T> {
    * @param responder the response's {@code from_agent}
    * @return the route, or null if the response takes the mailbox path
    */
-  public Route<T> take(String requestId, String channel, String recipient, String responder) {
+  public @Nullable Route<T> take(
+      String requestId, String channel, String recipient, String responder) {
     synchronized (routes) {
       Entry<T> e = routes.get(requestId);
       if (e == null
