@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +71,7 @@ final class ReefDirectory {
    * {@link dev.reef.security.PublishedKeys} for {@code SenderVerification.trustDirectoryKeys}.
    * Creates the directory if needed; the first call for a channel waits for its first read.
    */
-  PublicKey publishedKey(String channel, String agent, String keyId) {
+  @Nullable PublicKey publishedKey(String channel, String agent, String keyId) {
     return get()
         .lookup(channel, agent)
         .map(DirectoryEntry::card)

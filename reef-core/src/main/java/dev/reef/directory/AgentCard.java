@@ -150,7 +150,7 @@ public final class AgentCard {
    * @param kind the kind, may be null
    * @return true if {@link Builder#kind(String)} accepts it
    */
-  public static boolean isValidKind(String kind) {
+  public static boolean isValidKind(@Nullable String kind) {
     try {
       requireKind(kind);
       return true;
@@ -482,7 +482,7 @@ public final class AgentCard {
      *     SporeSignatures#encodePublicKey}), or null for none
      * @return this builder
      */
-    public Builder publicKey(String keyId, String publicKey) {
+    public Builder publicKey(@Nullable String keyId, @Nullable String publicKey) {
       this.publicKeyId = keyId;
       this.publicKeyText = publicKey;
       return this;

@@ -1,5 +1,7 @@
 package dev.reef.directory;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A change in the directory.
  *
@@ -13,5 +15,5 @@ public record DirectoryEvent(
     DirectoryEventType type,
     String channel,
     String agent,
-    AgentInstance instance,
-    DirectoryEntry entry) {}
+    @Nullable AgentInstance instance,
+    @Nullable DirectoryEntry entry) {}

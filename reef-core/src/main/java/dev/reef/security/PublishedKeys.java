@@ -1,6 +1,7 @@
 package dev.reef.security;
 
 import java.security.PublicKey;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Public keys that agents published about themselves, looked up when a signed spore arrives: a live
@@ -26,5 +27,5 @@ public interface PublishedKeys {
    * @param keyId the key id of its signature
    * @return the key, or null if that agent published no key of that id there
    */
-  PublicKey find(String channel, String agent, String keyId);
+  @Nullable PublicKey find(String channel, String agent, String keyId);
 }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which agents each broker user may send as: a spore whose verified {@link
@@ -56,7 +57,7 @@ public final class SenderPolicy {
    * @param agent the spore's {@code from_agent}
    * @return the verdict
    */
-  public boolean permits(String brokerUser, String agent) {
+  public boolean permits(@Nullable String brokerUser, String agent) {
     if (!enforced) {
       return true;
     }

@@ -6,6 +6,7 @@ import java.security.PublicKey;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -160,7 +161,7 @@ public final class SenderVerification {
    * @return the spore, marked {@link Spore#verifiedKeyId()} if its signature verified
    * @throws SenderRejectedException if it is refused, with the dead-letter reason
    */
-  public Spore check(Spore spore, String channel) {
+  public Spore check(Spore spore, @Nullable String channel) {
     String user = spore.brokerUser().orElse(null);
     if (!senders.permits(user, spore.fromAgent())) {
       throw new SenderRejectedException(

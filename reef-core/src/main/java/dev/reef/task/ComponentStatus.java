@@ -1,5 +1,7 @@
 package dev.reef.task;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The progress of one component of a multi-step task.
  *
@@ -7,4 +9,4 @@ package dev.reef.task;
  * @param progress its progress in [0, 1]
  * @param message its latest message, or null
  */
-public record ComponentStatus(String name, double progress, String message) {}
+public record ComponentStatus(String name, double progress, @Nullable String message) {}

@@ -1,6 +1,7 @@
 package dev.reef.task;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link TaskWorker} gets: the task and the means to report on it. Reports are appended to
@@ -52,7 +53,7 @@ public interface TaskContext {
    * @param message a message, or null
    * @throws InvalidProgressException if the fraction is outside [0, 1] or NaN
    */
-  void progress(String stage, double fraction, String message);
+  void progress(@Nullable String stage, double fraction, @Nullable String message);
 
   /**
    * Reports the progress of one component; the overall progress is the mean of the components'
@@ -64,7 +65,7 @@ public interface TaskContext {
    * @throws InvalidProgressException if the fraction is outside [0, 1] or NaN, or the component is
    *     blank
    */
-  void componentProgress(String component, double fraction, String message);
+  void componentProgress(String component, double fraction, @Nullable String message);
 
   /**
    * Reports a warning; the task goes on.

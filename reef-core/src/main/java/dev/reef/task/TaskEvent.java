@@ -2,6 +2,7 @@ package dev.reef.task;
 
 import java.time.Instant;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One record of a task's log, as delivered to watchers, with the task's status once it was applied.
@@ -26,13 +27,13 @@ public record TaskEvent(
     String taskId,
     TaskEventType type,
     int attempt,
-    String agent,
+    @Nullable String agent,
     Instant at,
-    String stage,
-    Double progress,
-    String component,
-    String message,
-    Map<String, Object> result,
-    String reason,
+    @Nullable String stage,
+    @Nullable Double progress,
+    @Nullable String component,
+    @Nullable String message,
+    @Nullable Map<String, Object> result,
+    @Nullable String reason,
     boolean isFinal,
     TaskStatus status) {}

@@ -1,6 +1,7 @@
 package dev.reef.task;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** What a task log record says happened; the wire name is the lower-case name (docs/tasks.md). */
 public enum TaskEventType {
@@ -42,7 +43,7 @@ public enum TaskEventType {
    * @param wireName a wire name
    * @return the type, or null if the name is none of them
    */
-  public static TaskEventType fromWireName(String wireName) {
+  public static @Nullable TaskEventType fromWireName(@Nullable String wireName) {
     if (wireName == null) {
       return null;
     }

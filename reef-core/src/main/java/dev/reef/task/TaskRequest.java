@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What to submit (immutable): who asks, to which agent or to any live agent with a capability, the
@@ -88,7 +89,7 @@ public final class TaskRequest {
    *
    * @return the agent name
    */
-  public String to() {
+  public @Nullable String to() {
     return to;
   }
 
@@ -97,7 +98,7 @@ public final class TaskRequest {
    *
    * @return the capability
    */
-  public String capability() {
+  public @Nullable String capability() {
     return capability;
   }
 
@@ -124,7 +125,7 @@ public final class TaskRequest {
    *
    * @return the timeout
    */
-  public Duration timeout() {
+  public @Nullable Duration timeout() {
     return timeout;
   }
 
@@ -226,7 +227,7 @@ public final class TaskRequest {
      * @param timeout positive, or null for none
      * @return this
      */
-    public Builder timeout(Duration timeout) {
+    public Builder timeout(@Nullable Duration timeout) {
       if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
         throw new IllegalArgumentException("timeout must be positive, was " + timeout);
       }

@@ -1,6 +1,7 @@
 package dev.reef.task;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A snapshot of the task statistics of one channel of a reef, by agent and by capability.
@@ -17,7 +18,7 @@ public record TaskStatistics(
    * @param agent the agent
    * @return its counters, or null if no task went to it
    */
-  public TaskCounters agent(String agent) {
+  public @Nullable TaskCounters agent(String agent) {
     return byAgent.get(agent);
   }
 
@@ -27,7 +28,7 @@ public record TaskStatistics(
    * @param capability the capability
    * @return its counters, or null if no task was routed by it
    */
-  public TaskCounters capability(String capability) {
+  public @Nullable TaskCounters capability(String capability) {
     return byCapability.get(capability);
   }
 }

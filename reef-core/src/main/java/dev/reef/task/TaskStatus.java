@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the task log says of a task: the aggregate of its records up to some point.
@@ -32,19 +33,19 @@ public record TaskStatus(
     String taskId,
     TaskState state,
     int attempt,
-    String agent,
-    String capability,
-    String stage,
+    @Nullable String agent,
+    @Nullable String capability,
+    @Nullable String stage,
     double progress,
     Map<String, ComponentStatus> components,
-    String message,
+    @Nullable String message,
     int warnings,
-    Map<String, Object> result,
-    String error,
+    @Nullable Map<String, Object> result,
+    @Nullable String error,
     boolean cancelRequested,
-    Instant submittedAt,
-    Instant startedAt,
-    Instant finishedAt) {
+    @Nullable Instant submittedAt,
+    @Nullable Instant startedAt,
+    @Nullable Instant finishedAt) {
 
   /**
    * How long the task has taken: from submission (or its first known record) to its end, or to now

@@ -1,6 +1,7 @@
 package dev.reef.task;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the tasks an agent serves ({@link Tasks#serve(String, TaskWorker)}). Return the result (it
@@ -18,5 +19,5 @@ public interface TaskWorker {
    * @return the result, a JSON-compatible map (null for none)
    * @throws Exception to fail the attempt
    */
-  Map<String, ?> run(TaskContext context) throws Exception;
+  @Nullable Map<String, ?> run(TaskContext context) throws Exception;
 }

@@ -2,6 +2,7 @@ package dev.reef.task;
 
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +47,7 @@ final class WorkerContext implements TaskContext, TaskLogTracker.Observer {
   }
 
   @Override
-  public void progress(String stage, double fraction, String message) {
+  public void progress(@Nullable String stage, double fraction, @Nullable String message) {
     checkFraction(fraction);
     report(
         TaskRecord.of(taskId(), TaskEventType.PROGRESS, attempt(), agent)
@@ -54,7 +55,7 @@ final class WorkerContext implements TaskContext, TaskLogTracker.Observer {
   }
 
   @Override
-  public void componentProgress(String component, double fraction, String message) {
+  public void componentProgress(String component, double fraction, @Nullable String message) {
     Objects.requireNonNull(component, "component");
     if (component.isBlank()) {
       throw new InvalidProgressException("the component name must not be blank");
