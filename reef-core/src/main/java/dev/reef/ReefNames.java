@@ -1,6 +1,7 @@
 package dev.reef;
 
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The rules for ids, agent names and channel names (docs/design.md#limits), one rule for every
@@ -115,7 +116,7 @@ public final class ReefNames {
    * @param name the name, may be null
    * @return true if {@link #requireChannel} and {@link #requireAgent} would accept it
    */
-  public static boolean isValidWord(String name) {
+  public static boolean isValidWord(@Nullable String name) {
     return isValidChannel(name) && isValidAgent(name);
   }
 
@@ -125,7 +126,7 @@ public final class ReefNames {
    * @param name the name, may be null
    * @return true if {@link #requireAgent} would accept it
    */
-  public static boolean isValidAgent(String name) {
+  public static boolean isValidAgent(@Nullable String name) {
     return problem(name, true) == null;
   }
 
@@ -135,7 +136,7 @@ public final class ReefNames {
    * @param name the name, may be null
    * @return true if {@link #requireChannel} would accept it
    */
-  public static boolean isValidChannel(String name) {
+  public static boolean isValidChannel(@Nullable String name) {
     return problem(name, false) == null;
   }
 

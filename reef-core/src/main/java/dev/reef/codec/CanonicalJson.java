@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A canonical JSON form of a JSON-shaped value, the same bytes for equal values whatever the map
@@ -34,7 +35,7 @@ public final class CanonicalJson {
    * @throws dev.reef.SporeValidationException if the value is not JSON-shaped or holds NaN or an
    *     infinity
    */
-  public static byte[] write(Object value) {
+  public static byte[] write(@Nullable Object value) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
       writeValue(g, value);

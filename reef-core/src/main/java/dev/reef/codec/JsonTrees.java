@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Jackson trees to the plain Java values spore knowledge holds: objects as insertion-ordered maps,
@@ -22,7 +23,7 @@ public final class JsonTrees {
    * @param object an object node
    * @return a new mutable map, in the object's member order
    */
-  public static Map<String, Object> toMap(JsonNode object) {
+  public static Map<String, @Nullable Object> toMap(JsonNode object) {
     Map<String, Object> out = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : object.properties()) {
       out.put(e.getKey(), toValue(e.getValue()));
@@ -36,7 +37,7 @@ public final class JsonTrees {
    * @param v any node
    * @return the Java value, or null for JSON null (and for node kinds JSON does not have)
    */
-  public static Object toValue(JsonNode v) {
+  public static @Nullable Object toValue(JsonNode v) {
     if (v.isObject()) {
       return toMap(v);
     }

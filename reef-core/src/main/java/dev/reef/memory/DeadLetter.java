@@ -37,7 +37,13 @@ public final class DeadLetter {
    *
    * @throws NullPointerException if channel, agent, spore or reason is null
    */
-  DeadLetter(String channel, String agent, Spore spore, String reason, String error, int attempts) {
+  DeadLetter(
+      String channel,
+      String agent,
+      Spore spore,
+      String reason,
+      @Nullable String error,
+      int attempts) {
     this(channel, agent, spore, reason, error, attempts, true);
   }
 
@@ -52,7 +58,7 @@ public final class DeadLetter {
       String agent,
       Spore spore,
       String reason,
-      String error,
+      @Nullable String error,
       int attempts,
       boolean inMailbox) {
     this.inMailbox = inMailbox;
@@ -116,7 +122,7 @@ public final class DeadLetter {
    *
    * @return the error, or null when no handler failed
    */
-  public String error() {
+  public @Nullable String error() {
     return error;
   }
 

@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -468,7 +469,7 @@ public final class InMemoryBackend implements ReefBackend {
      * @param user the user name, non-blank, or null for none
      * @return this builder
      */
-    public Builder user(String user) {
+    public Builder user(@Nullable String user) {
       if (user != null && user.isBlank()) {
         throw new IllegalArgumentException("user must not be blank");
       }
