@@ -4,6 +4,7 @@ import dev.reef.spi.support.Failures;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The error response: how an agent tells an asker that its request finally failed. A {@link
@@ -47,7 +48,7 @@ public final class ErrorResponses {
    * @param attempts how many times it was tried, or 0 to leave out
    * @return a response from the request's recipient to its sender, expiring with the request
    */
-  public static Spore of(Spore request, String type, String message, int attempts) {
+  public static Spore of(Spore request, String type, @Nullable String message, int attempts) {
     Map<String, Object> error = new LinkedHashMap<>();
     error.put(TYPE, type);
     error.put(MESSAGE, message == null ? "" : Failures.bounded(message, MAX_MESSAGE_CHARS));
