@@ -446,7 +446,7 @@ public final class AgentCard {
      * @param version free text, for example {@code 1.2.0}
      * @return this builder
      */
-    public Builder version(String version) {
+    public Builder version(@Nullable String version) {
       this.version = version;
       return this;
     }
@@ -457,7 +457,7 @@ public final class AgentCard {
      * @param description free text
      * @return this builder
      */
-    public Builder description(String description) {
+    public Builder description(@Nullable String description) {
       this.description = description;
       return this;
     }
