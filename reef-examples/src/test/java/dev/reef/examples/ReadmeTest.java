@@ -1,13 +1,12 @@
 package dev.reef.examples;
 
+import static dev.reef.examples.DocExcerpts.between;
+import static dev.reef.examples.DocExcerpts.dedent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** Keeps the README honest: its code is the compiled example, its test command is what CI runs. */
@@ -48,21 +47,5 @@ class ReadmeTest {
 
     assertThat(readme).contains("\n" + testCommand + " ");
     assertThat(ci.lines().map(String::strip)).contains(testCommand);
-  }
-
-  private static String between(String text, String start, String end) {
-    int from = text.indexOf(start);
-    assertThat(from).as("marker %s", start).isNotNegative();
-    int to = text.indexOf(end, from + start.length());
-    assertThat(to).as("marker %s", end).isNotNegative();
-    return text.substring(from + start.length(), to);
-  }
-
-  private static String dedent(String block) {
-    List<String> lines =
-        Arrays.stream(block.split("\n")).filter(l -> !l.isBlank()).collect(Collectors.toList());
-    int indent =
-        lines.stream().mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
-    return lines.stream().map(l -> l.substring(indent)).collect(Collectors.joining("\n"));
   }
 }

@@ -1,5 +1,7 @@
 package dev.reef.examples.security;
 
+import static dev.reef.examples.DocExcerpts.between;
+import static dev.reef.examples.DocExcerpts.dedent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -8,8 +10,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class SignedSporesTest {
@@ -32,21 +32,5 @@ class SignedSporesTest {
     String inDoc = between(doc, "<!-- security:start -->\n```java\n", "```\n<!-- security:end -->");
     String inSource = between(source, "// docs:security:start\n", "      // docs:security:end");
     assertThat(dedent(inDoc)).isEqualTo(dedent(inSource));
-  }
-
-  private static String between(String text, String start, String end) {
-    int from = text.indexOf(start);
-    assertThat(from).as("marker %s", start).isNotNegative();
-    int to = text.indexOf(end, from + start.length());
-    assertThat(to).as("marker %s", end).isNotNegative();
-    return text.substring(from + start.length(), to);
-  }
-
-  private static String dedent(String block) {
-    var lines =
-        Arrays.stream(block.split("\n")).filter(l -> !l.isBlank()).collect(Collectors.toList());
-    int indent =
-        lines.stream().mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
-    return lines.stream().map(l -> l.substring(indent)).collect(Collectors.joining("\n"));
   }
 }

@@ -1,5 +1,7 @@
 package dev.reef.examples.tasks;
 
+import static dev.reef.examples.DocExcerpts.between;
+import static dev.reef.examples.DocExcerpts.dedent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -7,8 +9,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class TrackedTaskTest {
@@ -37,25 +37,5 @@ class TrackedTaskTest {
     String inDoc = between(doc, "<!-- tasks:start -->\n```java\n", "```\n<!-- tasks:end -->");
     String inSource = between(source, "// DOCS:tasks:start\n", "      // DOCS:tasks:end");
     assertThat(dedent(inDoc)).isEqualTo(dedent(inSource));
-  }
-
-  private static String between(String text, String start, String end) {
-    int from = text.indexOf(start);
-    assertThat(from).as("marker %s", start).isNotNegative();
-    int to = text.indexOf(end, from + start.length());
-    assertThat(to).as("marker %s", end).isNotNegative();
-    return text.substring(from + start.length(), to);
-  }
-
-  private static String dedent(String block) {
-    int indent =
-        Arrays.stream(block.split("\n"))
-            .filter(l -> !l.isBlank())
-            .mapToInt(l -> l.length() - l.stripLeading().length())
-            .min()
-            .orElse(0);
-    return Arrays.stream(block.split("\n"))
-        .map(l -> l.length() >= indent ? l.substring(indent) : l.strip())
-        .collect(Collectors.joining("\n"));
   }
 }
