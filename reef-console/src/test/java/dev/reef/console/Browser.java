@@ -3,6 +3,7 @@ package dev.reef.console;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.function.Supplier;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
+import org.openqa.selenium.By;
 import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -97,6 +99,26 @@ final class Browser implements AutoCloseable {
               find.get().click();
               return true;
             });
+  }
+
+  /**
+   * Loads the console's page and waits until its first data is drawn ({@code data-ready} on the
+   * body), with the action token field emptied, as an operator who has not entered it sees it.
+   *
+   * @param page the console's address
+   * @param wait how long the page may take
+   * @return the driver, on the page
+   */
+  ChromeDriver open(URI page, Duration wait) {
+    driver.get(page.toString());
+    await()
+        .atMost(wait)
+        .until(
+            () ->
+                "true"
+                    .equals(driver.findElement(By.tagName("body")).getDomAttribute("data-ready")));
+    driver.findElement(By.id("token")).clear();
+    return driver;
   }
 
   ChromeDriver driver() {

@@ -145,14 +145,7 @@ class ConsoleBrowserIT {
   }
 
   private ChromeDriver open() {
-    ChromeDriver d = browser.driver();
-    d.get(console.url().toString());
-    await()
-        .atMost(WAIT)
-        .until(
-            () -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")));
-    d.findElement(By.id("token")).clear();
-    return d;
+    return browser.open(console.url(), WAIT);
   }
 
   private static WebElement card(WebDriver d, String agent) {

@@ -132,13 +132,7 @@ class ConsoleTasksBrowserIT {
   }
 
   private ChromeDriver openTasks() {
-    ChromeDriver d = browser.driver();
-    d.get(console.url().toString());
-    await()
-        .atMost(WAIT)
-        .until(
-            () -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-ready")));
-    d.findElement(By.id("token")).clear();
+    ChromeDriver d = browser.open(console.url(), WAIT);
     d.findElement(By.id("tab-tasks")).click();
     return d;
   }
