@@ -95,6 +95,28 @@ public abstract class SenderConformanceSuite {
     return reef(ReefOptions.custom());
   }
 
+  /** A reef that signs as alice with {@code alice-1}. */
+  private Reef aliceSigner() {
+    return reef(
+        ReefOptions.custom()
+            .signingKeys(
+                SigningKeys.builder().key("alice-1", ALICE_KEY.getPrivate(), "alice").build()));
+  }
+
+  /** A reef that trusts {@code alice-1} for alice, requiring signatures or not. */
+  private Reef receiverTrustingAlice(boolean requireSignatures) {
+    return reef(
+        ReefOptions.custom()
+            .senderVerification(
+                SenderVerification.builder()
+                    .trustedKeys(
+                        TrustedKeys.builder()
+                            .trust("alice-1", ALICE_KEY.getPublic(), "alice")
+                            .build())
+                    .requireSignatures(requireSignatures)
+                    .build()));
+  }
+
   private DeadLetterRecord awaitOneDeadLetter(Reef receiver) {
     await().atMost(awaitTimeout()).until(() -> receiver.deadLetters().count() >= 1);
     List<DeadLetterRecord> dead = receiver.deadLetters().list(10);
@@ -201,23 +223,9 @@ public abstract class SenderConformanceSuite {
 
   @Test
   void aSignedSporeIsVerifiedAndAnUnsignedOneRefusedWhenSignaturesAreRequired() {
-    Reef signer =
-        reef(
-            ReefOptions.custom()
-                .signingKeys(
-                    SigningKeys.builder().key("alice-1", ALICE_KEY.getPrivate(), "alice").build()));
+    Reef signer = aliceSigner();
     Reef plain = reef();
-    Reef receiver =
-        reef(
-            ReefOptions.custom()
-                .senderVerification(
-                    SenderVerification.builder()
-                        .trustedKeys(
-                            TrustedKeys.builder()
-                                .trust("alice-1", ALICE_KEY.getPublic(), "alice")
-                                .build())
-                        .requireSignatures(true)
-                        .build()));
+    Reef receiver = receiverTrustingAlice(true);
     Inbox bob = new Inbox();
     receiver.subscribe("bob", bob);
 
@@ -237,23 +245,9 @@ public abstract class SenderConformanceSuite {
   void aSporeSignedInsideAHandlerIsVerifiedWithTheIdsTracingFilledIn() {
     // The reef fills trace_id, causation_id and correlation_id of a spore sent from a handler; the
     // signature covers correlation_id, so it must be made after them (else: bad_signature).
-    Reef signer =
-        reef(
-            ReefOptions.custom()
-                .signingKeys(
-                    SigningKeys.builder().key("alice-1", ALICE_KEY.getPrivate(), "alice").build()));
+    Reef signer = aliceSigner();
     Reef plain = reef();
-    Reef receiver =
-        reef(
-            ReefOptions.custom()
-                .senderVerification(
-                    SenderVerification.builder()
-                        .trustedKeys(
-                            TrustedKeys.builder()
-                                .trust("alice-1", ALICE_KEY.getPublic(), "alice")
-                                .build())
-                        .requireSignatures(true)
-                        .build()));
+    Reef receiver = receiverTrustingAlice(true);
     Inbox bob = new Inbox();
     receiver.subscribe("bob", bob);
     signer.subscribe("alice", s -> join(signer.send("alice", "bob", Map.of("relayed", s.id()))));
@@ -279,16 +273,7 @@ public abstract class SenderConformanceSuite {
   @Test
   void aSporeChangedAfterSigningIsDeadLetteredBadSignature() {
     Reef plain = reef();
-    Reef receiver =
-        reef(
-            ReefOptions.custom()
-                .senderVerification(
-                    SenderVerification.builder()
-                        .trustedKeys(
-                            TrustedKeys.builder()
-                                .trust("alice-1", ALICE_KEY.getPublic(), "alice")
-                                .build())
-                        .build()));
+    Reef receiver = receiverTrustingAlice(false);
     Inbox bob = new Inbox();
     receiver.subscribe("bob", bob);
     Spore signed =
